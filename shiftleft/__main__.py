@@ -1,0 +1,3 @@
+from shiftleft.main import main
+
+raise SystemExit(main())

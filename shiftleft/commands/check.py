@@ -1,0 +1,132 @@
+"""`shiftleft check [PATHS]`: evaluate manifests against the policy."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import sys
+from pathlib import Path
+
+from shiftleft import formatters
+from shiftleft.discover import discover
+from shiftleft.engine import Settings, evaluate
+from shiftleft.errors import UsageError
+from shiftleft.findings import Severity
+from shiftleft.manifest import model
+from shiftleft.setup import load_config, load_policy
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "paths",
+        nargs="*",
+        metavar="PATH",
+        help="folders to search for manifests, or files (a file that is not a manifest checks the "
+        "service that owns it); default: the current folder",
+    )
+    parser.add_argument("--config", metavar="FILE", help="configuration file (default: .shiftleft.toml or "
+                        "pyproject.toml [tool.shiftleft] in this folder or above)")  # fmt: skip
+    parser.add_argument(
+        "--fail-on",
+        metavar="SEVERITY",
+        help="exit 1 when a finding is at or above this severity: critical, high, medium, low, info "
+        "(default: high, or fail_on in configuration)",
+    )
+    parser.add_argument(
+        "--now",
+        metavar="DATE",
+        help="evaluate as of this date (YYYY-MM-DD or RFC 3339) instead of today, for reproducible runs",
+    )
+    parser.add_argument(
+        "--format",
+        action="append",
+        metavar="FORMAT[=FILE]",
+        help=f"output format, to stdout or to FILE; repeatable (formats: {', '.join(formatters.NAMES)})",
+    )
+    parser.add_argument("--color", choices=("auto", "always", "never"), default="auto",
+                        help="colour the text output (default: auto, only on a terminal)")  # fmt: skip
+    noise = parser.add_mutually_exclusive_group()
+    noise.add_argument("-q", "--quiet", action="store_true", help="print only the findings")
+    noise.add_argument("-v", "--verbose", action="store_true", help="also print fixes and clean services")
+
+
+def run(args: argparse.Namespace) -> int:
+    cwd = Path.cwd()
+    outputs = _outputs(args.format or ["text"], cwd)
+    now = _now(args.now)
+    config = load_config(args.config, cwd)
+    fail_on = config.fail_on
+    if args.fail_on is not None:
+        try:
+            fail_on = Severity.parse(args.fail_on)
+        except ValueError as e:
+            raise UsageError(f"--fail-on: {e}") from None
+    policy = load_policy(config, cwd)
+    targets = discover(args.paths, config.manifests, config.exclude, cwd)
+    manifests = [model.load(t.file, t.display, t.root, max_bytes=config.max_manifest_bytes) for t in targets]
+    settings = Settings(
+        fail_on=fail_on,
+        now=now,
+        org=config.org,
+        severity=config.severity,
+        disable=frozenset(config.disable),
+    )
+    result = evaluate(manifests, policy.catalog, policy.tiers, settings)
+    verbosity = -1 if args.quiet else (1 if args.verbose else 0)
+    for name, target in outputs:
+        color = target is None and _use_color(args.color)
+        text = formatters.get(name)(result, formatters.Options(color=color, verbosity=verbosity))
+        if target is None:
+            sys.stdout.write(text)
+        else:
+            _write(target, text)
+    if not targets and verbosity >= 0:
+        where = ", ".join(args.paths) if args.paths else "."
+        print(f"shiftleft: no manifests found in {where} (looking for {', '.join(config.manifests)})", file=sys.stderr)
+    return 0 if result.passed else 1
+
+
+def _outputs(specs: list[str], cwd: Path) -> list[tuple[str, Path | None]]:
+    out: list[tuple[str, Path | None]] = []
+    to_stdout = 0
+    for spec in specs:
+        name, sep, file = spec.partition("=")
+        if name not in formatters.NAMES:
+            raise UsageError(f"--format: unknown format {name!r} (available: {', '.join(formatters.NAMES)})")
+        if sep and not file:
+            raise UsageError(f"--format {spec}: missing file name after '='")
+        if not sep:
+            to_stdout += 1
+        out.append((name, (cwd / file) if sep else None))
+    if to_stdout > 1:
+        raise UsageError("--format: only one format can go to standard output; give the others a file (FORMAT=FILE)")
+    return out
+
+
+def _now(text: str | None) -> dt.datetime:
+    if text is None:
+        return dt.datetime.now(dt.UTC).replace(microsecond=0)
+    try:
+        if len(text) == 10:
+            return dt.datetime.combine(dt.date.fromisoformat(text), dt.time(), tzinfo=dt.UTC)
+        moment = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise UsageError(f"--now: {text!r} is not a date (YYYY-MM-DD) or an RFC 3339 timestamp") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
+
+def _use_color(mode: str) -> bool:
+    if mode == "always":
+        return True
+    if mode == "never" or os.environ.get("NO_COLOR"):
+        return False
+    return sys.stdout.isatty()
+
+
+def _write(path: Path, text: str) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    except OSError as e:
+        raise UsageError(f"cannot write {path}: {e.strerror or e}") from None

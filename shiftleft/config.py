@@ -1,0 +1,198 @@
+"""Configuration: `[tool.shiftleft]` in pyproject.toml, or `.shiftleft.toml`.
+
+The file is looked for in the working directory and its parents up to the
+repository root (the first folder with `.git`). `.shiftleft.toml` wins over
+pyproject.toml when both exist. Every value remembers where it came from, for
+`shiftleft config`.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from shiftleft.errors import ConfigError
+from shiftleft.findings import Severity
+
+DEFAULT_MANIFESTS = ("**/shiftleft.yaml",)
+_ID = re.compile(r"[A-Z]{2,8}[0-9]{3}\Z")
+
+
+@dataclass
+class Config:
+    """Effective configuration. `origin` maps each key to where its value came from."""
+
+    manifests: tuple[str, ...] = DEFAULT_MANIFESTS
+    exclude: tuple[str, ...] = ()
+    rules: tuple[Path, ...] = ()
+    """Extra rule folders, absolute."""
+    tiers: Path | None = None
+    """Tier policy override, absolute; None means the shipped table."""
+    fail_on: Severity = Severity.HIGH
+    severity: dict[str, Severity] = field(default_factory=dict)
+    disable: tuple[str, ...] = ()
+    max_manifest_bytes: int = 1024 * 1024
+    org: dict[str, Any] = field(default_factory=dict)
+    file: Path | None = None
+    """The configuration file read, if any."""
+    origin: dict[str, str] = field(default_factory=dict)
+
+    def source(self, key: str) -> str:
+        return self.origin.get(key, "default")
+
+
+_KEYS = ("manifests", "exclude", "rules", "tiers", "fail_on", "severity", "disable", "max_manifest_bytes", "org")
+
+
+def find(start: Path) -> Path | None:
+    """The configuration file that applies to `start`, if any."""
+    start = start.resolve()
+    for folder in (start, *start.parents):
+        dotfile = folder / ".shiftleft.toml"
+        if dotfile.is_file():
+            return dotfile
+        pyproject = folder / "pyproject.toml"
+        if pyproject.is_file() and _has_section(pyproject):
+            return pyproject
+        if (folder / ".git").exists():
+            return None
+    return None
+
+
+def _has_section(pyproject: Path) -> bool:
+    try:
+        return "[tool.shiftleft" in pyproject.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return False
+
+
+def load(path: Path | None, display: str | None = None) -> Config:
+    """Read a configuration file (None: all defaults). Raises ConfigError."""
+    config = Config()
+    if path is None:
+        return config
+    shown = display or str(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as e:
+        raise ConfigError(f"cannot read configuration: {e.strerror or e}", file=shown) from None
+    try:
+        text = raw.decode("utf-8")
+        data = tomllib.loads(text)
+    except UnicodeDecodeError:
+        raise ConfigError("configuration is not valid UTF-8", file=shown) from None
+    except tomllib.TOMLDecodeError as e:
+        raise _toml_error(e, shown) from None
+    if path.name == "pyproject.toml":
+        section = data.get("tool", {}).get("shiftleft")
+        label = f"{shown} [tool.shiftleft]"
+        if section is None:
+            return config
+    else:
+        section = data
+        label = shown
+    if not isinstance(section, dict):
+        raise ConfigError("[tool.shiftleft] must be a table", file=shown)
+    config.file = path
+    _apply(config, section, path.parent, label, text, shown)
+    return config
+
+
+def _apply(config: Config, section: dict[str, Any], base: Path, label: str, text: str, shown: str) -> None:
+    def fail(key: str, message: str) -> ConfigError:
+        return ConfigError(f"{key}: {message}", file=shown, line=_line_of(text, key))
+
+    for key, value in section.items():
+        if key not in _KEYS:
+            import difflib
+
+            close = difflib.get_close_matches(key, _KEYS, n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            raise ConfigError(
+                f"unknown setting {key!r}{hint}; known: {', '.join(_KEYS)}", file=shown, line=_line_of(text, key)
+            )
+        if key in ("manifests", "exclude", "disable"):
+            if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+                raise fail(key, "must be a list of strings")
+            if key == "disable":
+                for v in value:
+                    if not _ID.match(v):
+                        raise fail(key, f"{v!r} is not a rule id like SL301")
+            if key == "manifests" and not value:
+                raise fail(key, "must name at least one glob")
+            setattr(config, key, tuple(value))
+        elif key == "rules":
+            if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+                raise fail(key, "must be a list of folders")
+            folders = []
+            for v in value:
+                folder = (base / v).resolve()
+                if not folder.is_dir():
+                    raise fail(key, f"rule folder {v!r} does not exist")
+                folders.append(folder)
+            config.rules = tuple(folders)
+        elif key == "tiers":
+            if not isinstance(value, str) or not value:
+                raise fail(key, "must be the path of a tier policy file")
+            tiers = (base / value).resolve()
+            if not tiers.is_file():
+                raise fail(key, f"tier policy {value!r} does not exist")
+            config.tiers = tiers
+        elif key == "fail_on":
+            config.fail_on = _severity(value, lambda m: fail(key, m))
+        elif key == "severity":
+            if not isinstance(value, dict):
+                raise fail(key, 'must be a table of rule id to severity, like {SL301 = "medium"}')
+            overrides = {}
+            for rule, sev in value.items():
+                if not _ID.match(rule):
+                    raise fail(key, f"{rule!r} is not a rule id like SL301")
+                overrides[rule] = _severity(sev, lambda m: fail(key, m))
+            config.severity = overrides
+        elif key == "max_manifest_bytes":
+            if not isinstance(value, int) or isinstance(value, bool) or not 1024 <= value <= 64 * 1024 * 1024:
+                raise fail(key, "must be a whole number of bytes between 1024 and 67108864")
+            config.max_manifest_bytes = value
+        elif key == "org":
+            if not isinstance(value, dict):
+                raise fail(key, "must be a table of organisation settings")
+            config.org = _plain(value)
+        config.origin[key] = label
+
+
+def _severity(value: Any, fail: Any) -> Severity:
+    if not isinstance(value, str):
+        raise fail("must be a severity name")
+    try:
+        return Severity.parse(value)
+    except ValueError as e:
+        raise fail(str(e)) from None
+
+
+def _plain(value: Any) -> Any:
+    """TOML dates and times become ISO strings; CEL takes plain values only."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value
+
+
+def _line_of(text: str, key: str) -> int:
+    pattern = re.compile(rf"^\s*(?:{re.escape(key)}|\"{re.escape(key)}\")\s*=", re.M)
+    m = pattern.search(text)
+    return text.count("\n", 0, m.start()) + 1 if m else 0
+
+
+def _toml_error(e: tomllib.TOMLDecodeError, shown: str) -> ConfigError:
+    message = str(e)
+    m = re.search(r"\(at line (\d+), column (\d+)\)", message)
+    if m:
+        message = message[: m.start()].strip()
+        return ConfigError(f"invalid TOML: {message}", file=shown, line=int(m.group(1)), col=int(m.group(2)))
+    return ConfigError(f"invalid TOML: {message}", file=shown)

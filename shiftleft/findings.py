@@ -1,0 +1,90 @@
+"""Immutable result types: Severity, Location, Finding."""
+
+from __future__ import annotations
+
+import enum
+import hashlib
+from dataclasses import dataclass, field
+
+
+class Severity(enum.Enum):
+    """How bad a finding is. Ordered: CRITICAL is the highest."""
+
+    CRITICAL = "critical"
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+    INFO = "info"
+
+    @property
+    def rank(self) -> int:
+        """4 for critical down to 0 for info, so `a.rank >= b.rank` means at least as bad."""
+        return _RANK[self]
+
+    @classmethod
+    def parse(cls, text: str) -> Severity:
+        try:
+            return cls(text.lower())
+        except ValueError:
+            choices = ", ".join(s.value for s in cls)
+            raise ValueError(f"unknown severity {text!r} (choose from {choices})") from None
+
+
+_RANK = {
+    Severity.CRITICAL: 4,
+    Severity.HIGH: 3,
+    Severity.MEDIUM: 2,
+    Severity.LOW: 1,
+    Severity.INFO: 0,
+}
+
+
+@dataclass(frozen=True, order=True)
+class Location:
+    """Where a finding points."""
+
+    file: str
+    """Path as shown to the user (relative to the working directory where possible)."""
+    line: int = 0
+    """1-based line; 0 when the whole file is meant."""
+    col: int = 0
+    """1-based column; 0 when unknown."""
+    path: str = ""
+    """Manifest path of the value, dotted (`spec.dependencies[2].service`); empty for the file."""
+
+    def __str__(self) -> str:
+        out = self.file
+        if self.line:
+            out += f":{self.line}"
+            if self.col:
+                out += f":{self.col}"
+        return out
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One rule violated by one service at one place."""
+
+    rule: str
+    """Rule id, e.g. SL301."""
+    name: str
+    """Rule name, e.g. rto-within-tier."""
+    severity: Severity
+    category: str
+    service: str
+    """Service name, or the manifest path when the name could not be read."""
+    location: Location
+    message: str
+    remediation: str = ""
+    """Short fix advice, the rule's remediation text."""
+    extra: tuple[tuple[str, str], ...] = field(default=())
+    """Additional key/value context (evidence, values) for reports."""
+
+    @property
+    def fingerprint(self) -> str:
+        """Stable identity across runs: rule, service and manifest path, not line numbers."""
+        key = "\0".join((self.rule, self.service, self.location.path or self.location.file))
+        return hashlib.sha256(key.encode()).hexdigest()[:16]
+
+    def sort_key(self) -> tuple[str, int, int, str]:
+        return (self.location.file, self.location.line, self.location.col, self.rule)

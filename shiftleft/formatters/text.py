@@ -1,0 +1,82 @@
+"""Terminal output: `path:line:col: SEVERITY RULE name message`, grouped by service."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from shiftleft.findings import Finding, Severity
+from shiftleft.formatters import Options
+from shiftleft.results import RunResult
+
+_COLORS = {
+    Severity.CRITICAL: "\033[1;31m",
+    Severity.HIGH: "\033[31m",
+    Severity.MEDIUM: "\033[33m",
+    Severity.LOW: "\033[36m",
+    Severity.INFO: "\033[2m",
+}
+_BOLD = "\033[1m"
+_DIM = "\033[2m"
+_GREEN = "\033[32m"
+_RESET = "\033[0m"
+
+Paint = Callable[[str, str], str]
+
+
+def render(result: RunResult, options: Options) -> str:
+    paint = _painter(options.color)
+    lines: list[str] = []
+    for service in result.services:
+        if not service.findings:
+            if options.verbosity > 0:
+                lines.append(paint(_GREEN, f"{service.name}: ok") + f" ({service.file})")
+            continue
+        if options.verbosity >= 0:
+            tier = f"tier {service.tier}" if service.tier is not None else "tier unknown"
+            count = len(service.findings)
+            header = f"{service.name} ({tier}, {service.file}): {count} finding{'s' if count != 1 else ''}"
+            if lines:
+                lines.append("")
+            lines.append(paint(_BOLD, header))
+        for finding in service.findings:
+            lines.append(_line(finding, paint))
+            if options.verbosity > 0 and finding.remediation:
+                lines.append(paint(_DIM, f"    fix: {' '.join(finding.remediation.split())}"))
+    if options.verbosity >= 0:
+        if lines:
+            lines.append("")
+        lines.append(summary(result, paint))
+    return "\n".join(lines) + "\n" if lines else ""
+
+
+def _line(finding: Finding, paint: Paint) -> str:
+    sev = finding.severity.value.upper()
+    painted = paint(_COLORS[finding.severity], sev)
+    return f"{finding.location}: {painted} {finding.rule} {finding.name} {finding.message}"
+
+
+def summary(result: RunResult, paint: Paint | None = None) -> str:
+    paint = paint or _painter(False)
+    services = len(result.services)
+    noun = "service" if services == 1 else "services"
+    if not result.findings:
+        return paint(_GREEN, f"ok: {services} {noun} checked, no findings")
+    failing_services = sum(1 for s in result.services if s.findings)
+    counts = ", ".join(f"{n} {s.value}" for s, n in result.counts().items() if n)
+    total = len(result.findings)
+    head = f"{total} finding{'s' if total != 1 else ''} in {failing_services} of {services} {noun} ({counts})"
+    if result.passed:
+        return f"{head}; none at or above --fail-on {result.fail_on.value}: passed"
+    return paint(_BOLD, f"{head}; {len(result.failing)} at or above --fail-on {result.fail_on.value}: failed")
+
+
+def _plain(_code: str, text: str) -> str:
+    return text
+
+
+def _colored(code: str, text: str) -> str:
+    return f"{code}{text}{_RESET}"
+
+
+def _painter(color: bool) -> Paint:
+    return _colored if color else _plain

@@ -1,0 +1,1 @@
+"""Reading manifests: safe YAML with positions, schema validation, typed values."""

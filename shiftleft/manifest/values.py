@@ -1,0 +1,72 @@
+"""Typed scalar values: durations, dates and percentages as written in manifests.
+
+CEL (see `shiftleft.policy.cel`) takes durations and timestamps as strings,
+and `duration()` knows no days, so every duration is normalised to whole
+seconds (`"3600s"`) and every date to RFC 3339 (`"2026-09-14T00:00:00Z"`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+_DURATION = re.compile(r"(?:[0-9]+[smhdw])+\Z")
+_PART = re.compile(r"([0-9]+)([smhdw])")
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
+MAX_SECONDS = 100 * 365 * 86400
+"""Durations above a century are certainly typos; CEL durations also have a range."""
+
+
+def parse_duration(text: str) -> int:
+    """Seconds in `30s`, `15m`, `4h`, `1h30m`, `30d`, `2w`. Raises ValueError."""
+    if not isinstance(text, str) or not _DURATION.match(text):
+        raise ValueError(f"{text!r} is not a duration; write a number and a unit s, m, h, d or w (for example 4h or 1h30m)")
+    seconds = sum(int(n) * _UNITS[u] for n, u in _PART.findall(text))
+    if seconds > MAX_SECONDS:
+        raise ValueError(f"{text!r} is longer than 100 years")
+    return seconds
+
+
+def parse_date(text: str) -> dt.date:
+    """An ISO `YYYY-MM-DD` calendar date. Raises ValueError."""
+    if not isinstance(text, str) or not _DATE.match(text):
+        raise ValueError(f"{text!r} is not a date; write YYYY-MM-DD")
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"{text!r} is not a calendar date") from None
+
+
+def parse_percent(value: object) -> float:
+    """99.95 or "5%" as a float. Raises ValueError."""
+    if isinstance(value, bool):
+        raise ValueError(f"{value!r} is not a percentage")
+    if isinstance(value, int | float):
+        return float(value)
+    if isinstance(value, str) and value.endswith("%"):
+        try:
+            return float(value[:-1])
+        except ValueError:
+            pass
+    raise ValueError(f"{value!r} is not a percentage; write a number like 99.9 or a string like 5%")
+
+
+def cel_duration(seconds: int) -> str:
+    return f"{seconds}s"
+
+
+def cel_timestamp(day: dt.date) -> str:
+    return f"{day.isoformat()}T00:00:00Z"
+
+
+def format_seconds(seconds: int) -> str:
+    """The shortest exact spelling: 3600 -> 1h, 5400 -> 1h30m."""
+    if seconds == 0:
+        return "0s"
+    out = []
+    for unit, size in (("w", 604800), ("d", 86400), ("h", 3600), ("m", 60), ("s", 1)):
+        if seconds >= size:
+            n, seconds = divmod(seconds, size)
+            out.append(f"{n}{unit}")
+    return "".join(out)

@@ -1,0 +1,1 @@
+"""Policy: the tier table, the rule catalog and the CEL binding."""

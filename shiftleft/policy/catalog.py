@@ -1,0 +1,295 @@
+"""The rule catalog: rule files (one YAML file per rule) read, checked and compiled.
+
+A rule file holds its identity, its logic and its documentation together
+(DESIGN.md section 3). Rule files are untrusted input like manifests: they are
+read with the same safe loader, unknown keys are errors, and every problem is
+a RuleError naming the file, line and column.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from shiftleft.errors import ManifestError, RuleError
+from shiftleft.findings import Severity
+from shiftleft.manifest import yamlsafe
+from shiftleft.policy.cel import CelError, Program, compile_expression
+
+ID = re.compile(r"[A-Z]{2,8}[0-9]{3}\Z")
+NAME = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*\Z")
+PATH = re.compile(r"(?:spec|metadata|graph)(?:\.[a-z_][a-z0-9_]*|\[(?:[0-9]+|\{index\})\])*\Z")
+
+CATEGORIES = {
+    "manifest": "0",
+    "people": "1",
+    "availability": "2",
+    "continuity": "3",
+    "incident": "4",
+    "security": "5",
+    "compliance": "6",
+    "dependencies": "7",
+    "evidence": "8",
+    "governance": "9",
+}
+"""Category and the hundreds digit of its SL ids."""
+
+FRAMEWORKS = {
+    "nist-800-53": "NIST SP 800-53 Rev. 5",
+    "iso-27001": "ISO/IEC 27001:2022",
+    "soc2": "SOC 2 Trust Services Criteria",
+    "pci-dss": "PCI DSS v4.0",
+    "iso-22301": "ISO 22301:2019",
+    "dora": "EU DORA (Regulation 2022/2554)",
+    "gdpr": "GDPR",
+    "hipaa": "HIPAA Security Rule",
+    "itil": "ITIL 4",
+    "sre": "Google SRE",
+}
+
+_REQUIRED = ("id", "name", "severity", "category", "summary", "rationale", "remediation")
+_OPTIONAL = ("when", "assert", "each", "location", "message", "references", "examples", "builtin")
+
+
+@dataclass(frozen=True)
+class Reference:
+    framework: str
+    control: str
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One rule, compiled."""
+
+    id: str
+    name: str
+    severity: Severity
+    category: str
+    summary: str
+    rationale: str
+    remediation: str
+    file: str
+    """Rule file as shown to the user."""
+    message: str = ""
+    location: str = ""
+    when: Program | None = None
+    check: Program | None = None
+    """The `assert:` expression."""
+    each: tuple[str | int, ...] | None = None
+    references: tuple[Reference, ...] = ()
+    examples: dict[str, str] = field(default_factory=dict)
+    builtin: bool = False
+    """Emitted by the loader (SL0xx) or the engine, not by a CEL expression."""
+
+    @property
+    def frameworks(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(r.framework for r in self.references))
+
+
+@dataclass
+class Catalog:
+    rules: list[Rule]
+
+    def __post_init__(self) -> None:
+        self.by_id = {r.id: r for r in self.rules}
+
+    def get(self, rule_id: str) -> Rule | None:
+        return self.by_id.get(rule_id)
+
+
+def rule_files(folder: Path) -> list[Path]:
+    """Rule files in a folder: every .yaml below it but the tier table and fixtures."""
+    out = []
+    for path in sorted(folder.rglob("*.yaml")):
+        rel = path.relative_to(folder).parts
+        if path.name == "tiers.yaml" or "fixtures" in rel[:-1] or any(p.startswith(".") for p in rel):
+            continue
+        out.append(path)
+    return out
+
+
+def load(folders: Sequence[tuple[Path, str]]) -> Catalog:
+    """Load every rule of the given (folder, display name) pairs; ids must be unique."""
+    rules: list[Rule] = []
+    seen: dict[str, str] = {}
+    for folder, display in folders:
+        if not folder.is_dir():
+            raise RuleError(f"rule folder {display} does not exist")
+        for path in rule_files(folder):
+            shown = f"{display.rstrip('/')}/{path.relative_to(folder).as_posix()}"
+            rule = load_rule(path, shown)
+            if rule.id in seen:
+                raise RuleError(f"rule id {rule.id} is already defined in {seen[rule.id]}", file=shown, line=1, col=1)
+            seen[rule.id] = shown
+            rules.append(rule)
+    rules.sort(key=lambda r: r.id)
+    return Catalog(rules)
+
+
+def load_rule(path: Path, display: str) -> Rule:
+    try:
+        text = yamlsafe.read_text(path, display)
+        data = yamlsafe.parse(text, display)
+    except ManifestError as e:
+        raise RuleError(e.message, file=e.file, line=e.line, col=e.col) from None
+    return _Reader(text, display).read(data, path)
+
+
+class _Reader:
+    def __init__(self, text: str, display: str) -> None:
+        self.text = text
+        self.display = display
+
+    def fail(self, message: str, *where: str | int, key: bool = False) -> RuleError:
+        line, col = yamlsafe.locate(self.text, where, key=key)
+        return RuleError(message, file=self.display, line=line, col=col)
+
+    def text_field(self, data: dict[str, Any], name: str) -> str:
+        value = data.get(name)
+        if not isinstance(value, str) or not value.strip():
+            raise self.fail(f"{name} must be a non-empty string", name)
+        return value.strip()
+
+    def expression(self, data: dict[str, Any], name: str) -> Program | None:
+        if name not in data:
+            return None
+        source = data[name]
+        if isinstance(source, bool):
+            source = "true" if source else "false"
+        if not isinstance(source, str) or not source.strip():
+            raise self.fail(f"{name} must be a CEL expression (a string)", name)
+        try:
+            return compile_expression(source)
+        except CelError as e:
+            line, col = yamlsafe.locate(self.text, (name,))
+            if "\n" not in source.strip():
+                col += e.column - 1
+            raise RuleError(f"{name}: CEL does not compile: {e.message}", file=self.display, line=line, col=col) from None
+
+    def read(self, data: Any, path: Path) -> Rule:
+        if not isinstance(data, dict):
+            raise self.fail("a rule file is a mapping with id, name, severity, category, summary, ...")
+        for key in data:
+            if key not in _REQUIRED and key not in _OPTIONAL and not key.startswith("x-"):
+                raise self.fail(f"unknown key {key!r} in rule file", key, key=True)
+        for key in _REQUIRED:
+            if key not in data:
+                raise self.fail(f"missing required key {key!r}")
+        rule_id = self.text_field(data, "id")
+        if not ID.match(rule_id):
+            raise self.fail(f"id {rule_id!r} must be 2-8 capital letters and 3 digits, like SL301", "id")
+        name = self.text_field(data, "name")
+        if not NAME.match(name):
+            raise self.fail(f"name {name!r} must be lower-case words joined by '-', like rto-within-tier", "name")
+        if path.stem != f"{rule_id}-{name}":
+            raise self.fail(f"file name must be {rule_id}-{name}.yaml to match the id and name", "id")
+        try:
+            severity = Severity.parse(str(data["severity"]))
+        except ValueError as e:
+            raise self.fail(str(e), "severity") from None
+        category = self.text_field(data, "category")
+        if category not in CATEGORIES:
+            raise self.fail(f"category {category!r} must be one of {', '.join(CATEGORIES)}", "category")
+        if rule_id.startswith("SL") and rule_id[2] != CATEGORIES[category]:
+            raise self.fail(f"{rule_id} is in the SL{rule_id[2]}xx group, which is not category {category!r}", "category")
+        builtin = data.get("builtin", False)
+        if not isinstance(builtin, bool):
+            raise self.fail("builtin must be true or false", "builtin")
+        check = self.expression(data, "assert")
+        if not builtin and check is None:
+            raise self.fail("missing required key 'assert' (the CEL condition a compliant manifest meets)")
+        if builtin and (check is not None or "when" in data or "each" in data):
+            raise self.fail("a builtin rule has no when, assert or each", "builtin")
+        message = data.get("message", "")
+        if not builtin and (not isinstance(message, str) or not message.strip()):
+            raise self.fail("message must be a non-empty string (a template shown with each finding)", "message")
+        if isinstance(message, str):
+            from shiftleft.policy import messages
+
+            problem = messages.check_template(message)
+            if problem:
+                raise self.fail(f"message: {problem}", "message")
+        each = None
+        if "each" in data:
+            each_text = data["each"]
+            if not isinstance(each_text, str) or not PATH.match(each_text) or "{index}" in each_text:
+                raise self.fail("each must be a manifest path to a list, like spec.dependencies", "each")
+            each = parse_path(each_text)
+        location = data.get("location", "")
+        if not isinstance(location, str) or (location and not PATH.match(location)):
+            raise self.fail(
+                "location must be a manifest path like spec.continuity.rto "
+                "(inside each: spec.dependencies[{index}].service)",
+                "location",
+            )
+        if "{index}" in location and each is None:
+            raise self.fail("location uses {index} but the rule has no each", "location")
+        return Rule(
+            id=rule_id,
+            name=name,
+            severity=severity,
+            category=category,
+            summary=self.text_field(data, "summary"),
+            rationale=self.text_field(data, "rationale"),
+            remediation=self.text_field(data, "remediation"),
+            file=self.display,
+            message=message.strip() if isinstance(message, str) else "",
+            location=location,
+            when=self.expression(data, "when"),
+            check=check,
+            each=each,
+            references=self.references(data.get("references", [])),
+            examples=self.examples(data.get("examples", {})),
+            builtin=builtin,
+        )
+
+    def references(self, refs: Any) -> tuple[Reference, ...]:
+        if not isinstance(refs, list):
+            raise self.fail("references must be a list of {framework, control}", "references")
+        out = []
+        for i, ref in enumerate(refs):
+            if not isinstance(ref, dict) or set(ref) != {"framework", "control"}:
+                raise self.fail("each reference is {framework: ..., control: ...}", "references", i)
+            framework, control = ref["framework"], ref["control"]
+            if framework not in FRAMEWORKS:
+                raise self.fail(
+                    f"unknown framework {framework!r}; known: {', '.join(FRAMEWORKS)}", "references", i, "framework"
+                )
+            if not isinstance(control, str | int | float) or isinstance(control, bool) or str(control) == "":
+                raise self.fail("control must be a string such as CP-2 or \"8.4\"", "references", i, "control")
+            out.append(Reference(framework, str(control)))
+        return tuple(out)
+
+    def examples(self, examples: Any) -> dict[str, str]:
+        if not isinstance(examples, dict) or not set(examples) <= {"pass", "fail"}:
+            raise self.fail("examples must be a mapping with pass and fail manifest snippets", "examples")
+        for key, value in examples.items():
+            if not isinstance(value, str):
+                raise self.fail(f"examples.{key} must be a YAML snippet (use a | block)", "examples", key)
+        return dict(examples)
+
+
+def parse_path(text: str, index: int | None = None) -> tuple[str | int, ...]:
+    """`spec.dependencies[2].service` -> ("spec", "dependencies", 2, "service")."""
+    if index is not None:
+        text = text.replace("{index}", str(index))
+    out: list[str | int] = []
+    for part in re.findall(r"[^.\[\]]+|\[\d+\]", text):
+        out.append(int(part[1:-1]) if part.startswith("[") else part)
+    return tuple(out)
+
+
+def shipped_folder() -> tuple[Path, str]:
+    """The default catalog: packaged as shiftleft/_catalog, or rules/ in a source checkout."""
+    here = Path(__file__).resolve().parent.parent
+    packaged = here / "_catalog"
+    if packaged.is_dir():
+        return packaged, "<shiftleft>/rules"
+    return here.parent / "rules", "<shiftleft>/rules"
+
+
+def all_frameworks(rules: Iterable[Rule]) -> list[str]:
+    return sorted({f for r in rules for f in r.frameworks})

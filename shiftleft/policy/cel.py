@@ -1,0 +1,108 @@
+"""The one place that knows the CEL library (cel-expr-python).
+
+Everything else sees `compile_expression` and `Program.run`, so the runtime
+can be swapped without touching rules or the engine.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import re
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from cel_expr_python import cel
+
+VARIABLES = ("spec", "metadata", "tier", "org", "now", "graph", "item", "index")
+
+_exists_hook: Callable[[str], bool] = lambda _path: False  # noqa: E731
+
+
+def set_exists(check: Callable[[str], bool]) -> None:
+    """Install the answer to `exists(path)` for the service being evaluated."""
+    global _exists_hook
+    _exists_hook = check
+
+
+def _exists(path: str) -> bool:
+    return _exists_hook(path)
+
+
+@functools.cache
+def _env() -> Any:
+    dyn_map = cel.Type.Map(cel.Type.STRING, cel.Type.DYN)
+    variables = {
+        "spec": dyn_map,
+        "metadata": dyn_map,
+        "tier": dyn_map,
+        "org": dyn_map,
+        "graph": dyn_map,
+        "now": cel.Type.TIMESTAMP,
+        "item": cel.Type.DYN,
+        "index": cel.Type.INT,
+    }
+    exists = cel.FunctionDecl(
+        "exists", [cel.Overload("exists_string", cel.Type.BOOL, [cel.Type.STRING], impl=_exists)]
+    )
+    return cel.NewEnv(variables=variables, functions=[exists])
+
+
+class CelError(Exception):
+    """An expression that does not compile; `column` is 1-based within the expression."""
+
+    def __init__(self, message: str, column: int) -> None:
+        super().__init__(message)
+        self.message = message
+        self.column = column
+
+
+_ERROR = re.compile(r"ERROR: <input>:(\d+):(\d+): (.*?)\n")
+
+
+class Program:
+    """A compiled CEL expression."""
+
+    __slots__ = ("_expr", "source")
+
+    def __init__(self, expr: Any, source: str) -> None:
+        self._expr = expr
+        self.source = source
+
+    def run(self, activation: Any) -> tuple[Any, str | None]:
+        """(value, None) on success, (None, error text) when evaluation fails."""
+        try:
+            result = self._expr.eval(activation)
+        except RuntimeError as e:  # the runtime raises for some errors instead of returning them
+            return None, _clean(str(e))
+        if result.type() == cel.Type.ERROR:
+            return None, _clean(str(result.value()))
+        return result.plain_value(), None
+
+
+def compile_expression(source: str) -> Program:
+    try:
+        return Program(_env().compile(source), source)
+    except RuntimeError as e:
+        text = str(e)
+        m = _ERROR.search(text + "\n")
+        if m:
+            raise CelError(m.group(3).strip(), int(m.group(2))) from None
+        raise CelError(_clean(text), 1) from None
+
+
+def activation(data: Mapping[str, Any]) -> Any:
+    return _env().Activation(dict(data))
+
+
+def timestamp(moment: dt.datetime) -> dt.datetime:
+    """CEL timestamps must be timezone-aware UTC."""
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=dt.UTC)
+    return moment.astimezone(dt.UTC)
+
+
+def _clean(text: str) -> str:
+    text = text.replace("INVALID_ARGUMENT: ", "").replace(" [INVALID_ARGUMENT]", "")
+    text = re.sub(r"^(NOT_FOUND|UNKNOWN|INVALID_ARGUMENT|OUT_OF_RANGE): ", "", text)
+    return " ".join(text.split())

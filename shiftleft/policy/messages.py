@@ -1,0 +1,79 @@
+"""Finding messages: jinja2 templates, rendered in a sandbox.
+
+Most messages only substitute values (`{{ spec.continuity.rto }}`); those are
+rendered without importing jinja2 at all, which keeps the pre-commit hook
+fast. Anything else goes through jinja2's SandboxedEnvironment. Messages are
+plain text; HTML escaping belongs to the HTML formatter.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Mapping
+from typing import Any
+
+_SIMPLE = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*|\[[0-9]+\])*)\s*\}\}")
+_PART = re.compile(r"[A-Za-z_][A-Za-z0-9_]*|\[[0-9]+\]")
+_MAX_LENGTH = 2000
+
+
+def _is_simple(template: str) -> bool:
+    rest = _SIMPLE.sub("", template)
+    return "{{" not in rest and "{%" not in rest and "{#" not in rest
+
+
+def check_template(template: str) -> str | None:
+    """None if the template compiles, else the problem."""
+    if _is_simple(template):
+        return None
+    try:
+        _jinja().from_string(template)
+    except Exception as e:  # jinja2.TemplateSyntaxError, kept lazy to avoid the import
+        return f"template does not compile: {e}"
+    return None
+
+
+def render(template: str, context: Mapping[str, Any]) -> str:
+    if _is_simple(template):
+        text = _SIMPLE.sub(lambda m: _show(_lookup(context, m.group(1))), template)
+    else:
+        try:
+            text = _compiled(template).render(**context)
+        except Exception as e:  # a template error must not lose the finding
+            text = f"{template} (message could not be rendered: {e})"
+    text = " ".join(text.split())
+    return text if len(text) <= _MAX_LENGTH else text[: _MAX_LENGTH - 3] + "..."
+
+
+def _lookup(context: Mapping[str, Any], dotted: str) -> Any:
+    value: Any = context
+    for part in _PART.findall(dotted):
+        try:
+            value = value[int(part[1:-1])] if part.startswith("[") else value[part]
+        except (KeyError, IndexError, TypeError, ValueError):
+            return None
+    return value
+
+
+def _show(value: Any) -> str:
+    """How a value reads in a message: as a manifest author wrote it."""
+    if value is None:
+        return "(not set)"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return ", ".join(_show(v) for v in value) or "(none)"
+    return str(value)
+
+
+@functools.cache
+def _jinja() -> Any:
+    from jinja2.sandbox import SandboxedEnvironment
+
+    return SandboxedEnvironment(autoescape=False, finalize=_show)
+
+
+@functools.lru_cache(maxsize=256)
+def _compiled(template: str) -> Any:
+    return _jinja().from_string(template)

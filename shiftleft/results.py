@@ -1,0 +1,46 @@
+"""The outcome of a run, as every formatter sees it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass
+
+from shiftleft.findings import Finding, Severity
+
+
+@dataclass(frozen=True)
+class ServiceResult:
+    name: str
+    file: str
+    """Manifest path as displayed."""
+    tier: int | None
+    """Declared tier, None when the manifest could not be read."""
+    valid: bool
+    """False when the manifest had SL0xx problems and its rules were not evaluated."""
+    findings: tuple[Finding, ...]
+
+
+@dataclass(frozen=True)
+class RunResult:
+    services: tuple[ServiceResult, ...]
+    findings: tuple[Finding, ...]
+    """All findings, sorted by file, line, column and rule."""
+    fail_on: Severity
+    now: dt.datetime
+    rules: int
+    """Number of rules evaluated."""
+
+    @property
+    def failing(self) -> tuple[Finding, ...]:
+        """Findings at or above the fail-on threshold."""
+        threshold = self.fail_on.rank
+        return tuple(f for f in self.findings if f.severity.rank >= threshold)
+
+    @property
+    def passed(self) -> bool:
+        return not self.failing
+
+    def counts(self) -> dict[Severity, int]:
+        counter = Counter(f.severity for f in self.findings)
+        return {s: counter.get(s, 0) for s in Severity}

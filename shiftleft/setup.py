@@ -1,0 +1,52 @@
+"""Everything a command needs before it evaluates: configuration, tier policy, catalog.
+
+Shared by `check`, `config` and (later) `rules`, so that all of them see the
+same effective policy.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from shiftleft import config as config_mod
+from shiftleft.discover import display_path
+from shiftleft.errors import ConfigError
+from shiftleft.policy import catalog as catalog_mod
+from shiftleft.policy import tiers as tiers_mod
+
+
+@dataclass
+class Policy:
+    config: config_mod.Config
+    tiers: tiers_mod.TierPolicy
+    catalog: catalog_mod.Catalog
+    rule_folders: list[tuple[Path, str]]
+
+
+def load_config(explicit: str | None, cwd: Path) -> config_mod.Config:
+    if explicit is not None:
+        path = (cwd / explicit).absolute()
+        if not path.is_file():
+            raise ConfigError(f"configuration file not found: {explicit}")
+        return config_mod.load(path, explicit)
+    found = config_mod.find(cwd)
+    return config_mod.load(found, display_path(found, cwd) if found else None)
+
+
+def load_policy(config: config_mod.Config, cwd: Path) -> Policy:
+    shipped, shipped_display = catalog_mod.shipped_folder()
+    if config.tiers is not None:
+        tiers = tiers_mod.load(config.tiers, display_path(config.tiers, cwd))
+    else:
+        tiers = tiers_mod.load(shipped / "tiers.yaml", f"{shipped_display}/tiers.yaml")
+    folders = [(shipped, shipped_display)] + [(f, display_path(f, cwd)) for f in config.rules]
+    catalog = catalog_mod.load(folders)
+    for key, ids in (("severity", list(config.severity)), ("disable", list(config.disable))):
+        for rule_id in ids:
+            if catalog.get(rule_id) is None:
+                raise ConfigError(
+                    f"{key}: no rule {rule_id} in the catalog",
+                    file=display_path(config.file, cwd) if config.file else None,
+                )
+    return Policy(config, tiers, catalog, folders)
