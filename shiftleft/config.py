@@ -184,7 +184,7 @@ def _plain(value: Any) -> Any:
 
 
 def _line_of(text: str, key: str) -> int:
-    pattern = re.compile(rf"^\s*(?:{re.escape(key)}|\"{re.escape(key)}\")\s*=", re.M)
+    pattern = re.compile(rf"^\s*(?:(?:{re.escape(key)}|\"{re.escape(key)}\")\s*=|\[{re.escape(key)}\])", re.M)
     m = pattern.search(text)
     return text.count("\n", 0, m.start()) + 1 if m else 0
 

@@ -87,7 +87,7 @@ def compile_expression(source: str) -> Program:
         text = str(e)
         m = _ERROR.search(text + "\n")
         if m:
-            raise CelError(m.group(3).strip(), int(m.group(2))) from None
+            raise CelError(_clean(m.group(3).strip()), int(m.group(2))) from None
         raise CelError(_clean(text), 1) from None
 
 
@@ -105,4 +105,7 @@ def timestamp(moment: dt.datetime) -> dt.datetime:
 def _clean(text: str) -> str:
     text = text.replace("INVALID_ARGUMENT: ", "").replace(" [INVALID_ARGUMENT]", "")
     text = re.sub(r"^(NOT_FOUND|UNKNOWN|INVALID_ARGUMENT|OUT_OF_RANGE): ", "", text)
+    text = text.replace(" (in container '')", "")
+    text = re.sub(r"mismatched input '<EOF>' expecting \{.*?\}", "the expression ends too early", text)
+    text = re.sub(r" expecting \{.*?\}", "", text)
     return " ".join(text.split())

@@ -69,9 +69,16 @@ def _show(value: Any) -> str:
 
 @functools.cache
 def _jinja() -> Any:
+    from jinja2 import Undefined
     from jinja2.sandbox import SandboxedEnvironment
 
-    return SandboxedEnvironment(autoescape=False, finalize=_show)
+    class Unset(Undefined):
+        """A missing value reads as in the simple path: (not set)."""
+
+        def __str__(self) -> str:
+            return "(not set)"
+
+    return SandboxedEnvironment(autoescape=False, finalize=_show, undefined=Unset)
 
 
 @functools.lru_cache(maxsize=256)

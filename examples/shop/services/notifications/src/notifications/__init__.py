@@ -1,0 +1,3 @@
+"""Notifications service: transactional e-mail."""
+
+__version__ = "1.7.3"

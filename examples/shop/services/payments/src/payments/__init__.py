@@ -1,0 +1,3 @@
+"""Payments service: authorise, capture and refund card payments."""
+
+__version__ = "4.12.0"

@@ -1,0 +1,3 @@
+"""Nightly reporting jobs for finance and merchandising."""
+
+__version__ = "0.14.2"
