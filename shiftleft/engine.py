@@ -17,7 +17,7 @@ from typing import Any
 from shiftleft.errors import ManifestError
 from shiftleft.findings import Finding, Location, Severity
 from shiftleft.manifest.model import Manifest
-from shiftleft.manifest.schema import Path_
+from shiftleft.manifest.schema import Path_, dotted
 from shiftleft.policy import cel, messages
 from shiftleft.policy.catalog import Catalog, Rule, parse_path
 from shiftleft.policy.tiers import Tier, TierPolicy
@@ -81,7 +81,9 @@ def evaluate(manifests: list[Manifest], catalog: Catalog, tiers: TierPolicy, set
         first_file.setdefault(name, manifest.display)
         findings = [_adjust(f, settings) for f in findings if f.rule not in settings.disable]
         findings.sort(key=Finding.sort_key)
-        services.append(ServiceResult(name, manifest.display, tier_number, manifest.valid, tuple(findings)))
+        services.append(
+            ServiceResult(name, manifest.display, tier_number, manifest.valid, tuple(findings), manifest.raw)
+        )
     every = tuple(sorted((f for s in services for f in s.findings), key=Finding.sort_key))
     return RunResult(tuple(services), every, settings.fail_on, settings.now, len(rules))
 
@@ -182,9 +184,7 @@ def _finding(rule: Rule, service: str, location: Location, message: str) -> Find
 def _builtin(catalog: Catalog, rule_id: str) -> Rule:
     rule = catalog.get(rule_id)
     if rule is None:  # the shipped catalog documents every builtin; a stripped catalog still reports
-        from shiftleft.findings import Severity as _S
-
-        return Rule(rule_id, "manifest-invalid", _S.CRITICAL, "manifest", "", "", "", "", builtin=True)
+        return Rule(rule_id, "manifest-invalid", Severity.CRITICAL, "manifest", "", "", "", "", builtin=True)
     return rule
 
 
@@ -222,6 +222,4 @@ def _get(data: Any, path: Path_) -> Any:
 
 
 def _dotted(path: Path_) -> str:
-    from shiftleft.manifest.schema import dotted
-
     return dotted(path) if path else ""

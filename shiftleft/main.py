@@ -1,8 +1,13 @@
-"""Command line: `main(argv) -> int` builds the parser and dispatches to a command."""
+"""Command line: `main(argv) -> int` picks a command and dispatches to it.
+
+Only the chosen command's module is imported, so `shiftleft check` (the
+pre-commit hook's path) never pays for report or scaffolding code.
+"""
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 from collections.abc import Sequence
 from types import ModuleType
@@ -12,11 +17,14 @@ from shiftleft import __version__
 from shiftleft.error_handler import guarded
 from shiftleft.errors import UsageError
 
-COMMANDS = {
-    "check": "evaluate manifests against the policy (the default command)",
-    "schema": "print the manifest JSON Schema",
-    "config": "show the effective configuration and where each value comes from",
+COMMANDS: dict[str, tuple[str, str]] = {
+    "check": ("shiftleft.commands.check", "evaluate manifests against the policy (the default command)"),
+    "schema": ("shiftleft.commands.schema", "print the manifest JSON Schema"),
+    "config": ("shiftleft.commands.config", "show the effective configuration and where each value comes from"),
 }
+"""Command name: (module with add_arguments(parser) and run(args) -> int, one-line help)."""
+
+EPILOG = "exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage or configuration error, 3 internal error"
 
 
 class _Parser(argparse.ArgumentParser):
@@ -26,45 +34,49 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(f"{message} (see `{self.prog} --help`)")
 
 
-def _command(name: str) -> ModuleType:
-    if name == "check":
-        from shiftleft.commands import check
-
-        return check
-    if name == "schema":
-        from shiftleft.commands import schema
-
-        return schema
-    from shiftleft.commands import config
-
-    return config
+def _module(name: str) -> ModuleType:
+    return importlib.import_module(COMMANDS[name][0])
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(
-        prog="shiftleft",
-        description="Check service manifests (shiftleft.yaml) against continuity, availability, security "
-        "and compliance policy before they merge.",
-        epilog="exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage or configuration error, "
-        "3 internal error",
-    )
-    parser.add_argument("--version", action="version", version=f"shiftleft {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    for name, help_text in COMMANDS.items():
-        command_parser = sub.add_parser(name, help=help_text, description=help_text)
-        _command(name).add_arguments(command_parser)
+def command_parser(name: str) -> argparse.ArgumentParser:
+    help_text = COMMANDS[name][1]
+    parser = _Parser(prog=f"shiftleft {name}", description=help_text, epilog=EPILOG)
+    _module(name).add_arguments(parser)
     return parser
 
 
+def _top_help() -> str:
+    width = max(len(n) for n in COMMANDS)
+    lines = [
+        "usage: shiftleft [COMMAND] [OPTIONS] [PATHS...]",
+        "",
+        "Check service manifests (shiftleft.yaml) against continuity, availability, security and",
+        "compliance policy before they merge. Without a command, `check` runs.",
+        "",
+        "commands:",
+        *(f"  {n.ljust(width)}  {h}" for n, (_m, h) in COMMANDS.items()),
+        "",
+        "`shiftleft COMMAND --help` describes a command's options.",
+        EPILOG,
+    ]
+    return "\n".join(lines) + "\n"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    args_list = list(sys.argv[1:] if argv is None else argv)
+    args = list(sys.argv[1:] if argv is None else argv)
+    return guarded(lambda: _dispatch(args), args)
+
+
+def _dispatch(args: list[str]) -> int:
+    if args[:1] in (["-h"], ["--help"], ["help"]):
+        sys.stdout.write(_top_help())
+        return 0
+    if args[:1] == ["--version"]:
+        print(f"shiftleft {__version__}")
+        return 0
     # `check` is the default command: `shiftleft examples/shop` means `shiftleft check examples/shop`.
-    if not args_list or (args_list[0] not in COMMANDS and args_list[0] not in ("-h", "--help", "--version")):
-        args_list.insert(0, "check")
-    return guarded(lambda: _dispatch(args_list), args_list)
-
-
-def _dispatch(argv: list[str]) -> int:
-    args = build_parser().parse_args(argv)
-    result: int = _command(args.command).run(args)
+    name = args[0] if args and args[0] in COMMANDS else "check"
+    rest = args[1:] if args and args[0] in COMMANDS else args
+    parsed = command_parser(name).parse_args(rest)
+    result: int = _module(name).run(parsed)
     return result

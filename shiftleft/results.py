@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
 
 from shiftleft.findings import Finding, Severity
 
@@ -19,6 +21,8 @@ class ServiceResult:
     valid: bool
     """False when the manifest had SL0xx problems and its rules were not evaluated."""
     findings: tuple[Finding, ...]
+    raw: Mapping[str, Any] = field(default_factory=dict)
+    """The manifest as written (empty when it could not be read), for reports."""
 
 
 @dataclass(frozen=True)

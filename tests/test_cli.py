@@ -103,7 +103,7 @@ def test_skips_vendored_and_virtualenv_folders(repo: Path, capsys, monkeypatch) 
         (["check", "--format", "pdf"], "shiftleft: error: --format: unknown format 'pdf' (available: text)"),
         (["check", "--format", "text", "--format", "text"], "shiftleft: error: --format: only one format can go to standard output; give the others a file (FORMAT=FILE)"),
         (["check", "nowhere"], "shiftleft: error: path not found: nowhere"),
-        (["check", "--bogus"], "shiftleft: error: unrecognized arguments: --bogus (see `shiftleft --help`)"),
+        (["check", "--bogus"], "shiftleft: error: unrecognized arguments: --bogus (see `shiftleft check --help`)"),
         (["check", "--color", "pink"], "shiftleft: error: argument --color: invalid choice: 'pink' (choose from 'auto', 'always', 'never') (see `shiftleft check --help`)"),
         (["check", "--config", "missing.toml"], "shiftleft: error: configuration file not found: missing.toml"),
     ],
