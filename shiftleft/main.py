@@ -21,6 +21,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "check": ("shiftleft.commands.check", "evaluate manifests against the policy (the default command)"),
     "schema": ("shiftleft.commands.schema", "print the manifest JSON Schema"),
     "config": ("shiftleft.commands.config", "show the effective configuration and where each value comes from"),
+    "rules": ("shiftleft.commands.rules", "list, explain and test rules"),
+    "report": ("shiftleft.commands.report", "write the portfolio report for architects (HTML or Markdown)"),
+    "init": ("shiftleft.commands.init", "scaffold a shiftleft.yaml for a service, by tier"),
+    "catalog": ("shiftleft.commands.catalog", "export this repository's service catalog for other repositories"),
 }
 """Command name: (module with add_arguments(parser) and run(args) -> int, one-line help)."""
 
