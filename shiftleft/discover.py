@@ -100,9 +100,10 @@ def discover(
 def _walk(top: Path, include: list[re.Pattern[str]], skip: list[re.Pattern[str]]) -> list[Path]:
     out = []
     for folder, dirs, files in os.walk(top):
-        dirs[:] = sorted(
-            d for d in dirs if d not in SKIP_DIRS and not os.path.exists(os.path.join(folder, d, "pyvenv.cfg"))
-        )
+        if "pyvenv.cfg" in files and folder != str(top):  # a virtualenv: skip it whole
+            dirs[:] = []
+            continue
+        dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS)
         rel_folder = os.path.relpath(folder, top).replace(os.sep, "/")
         for name in files:
             rel = name if rel_folder == "." else f"{rel_folder}/{name}"

@@ -85,7 +85,15 @@ def evaluate(manifests: list[Manifest], catalog: Catalog, tiers: TierPolicy, set
             ServiceResult(name, manifest.display, tier_number, manifest.valid, tuple(findings), manifest.raw)
         )
     every = tuple(sorted((f for s in services for f in s.findings), key=Finding.sort_key))
-    return RunResult(tuple(services), every, settings.fail_on, settings.now, len(rules))
+    return RunResult(
+        tuple(services),
+        every,
+        settings.fail_on,
+        settings.now,
+        len(rules),
+        tiers={n: t.raw for n, t in tiers.tiers.items()},
+        catalog=tuple(r for r in catalog.rules if r.id not in settings.disable),
+    )
 
 
 def _tier_number(manifest: Manifest) -> int | None:

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import platform
 import sys
-import traceback
 from collections.abc import Callable
 from pathlib import Path
 
@@ -46,6 +44,9 @@ def guarded(body: Callable[[], int], argv: list[str]) -> int:
 
 
 def _write_crash_log(error: BaseException, argv: list[str]) -> str:
+    import platform
+    import traceback
+
     path = crash_log_path()
     text = (
         f"### shiftleft crash {dt.datetime.now(dt.UTC).isoformat()}\n"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import enum
-import hashlib
 from dataclasses import dataclass, field
 
 
@@ -83,6 +82,8 @@ class Finding:
     @property
     def fingerprint(self) -> str:
         """Stable identity across runs: rule, service and manifest path, not line numbers."""
+        import hashlib  # only reports need fingerprints; keep it off the hook's import path
+
         key = "\0".join((self.rule, self.service, self.location.path or self.location.file))
         return hashlib.sha256(key.encode()).hexdigest()[:16]
 

@@ -6,9 +6,12 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from shiftleft.findings import Finding, Severity
+
+if TYPE_CHECKING:
+    from shiftleft.policy.catalog import Rule
 
 
 @dataclass(frozen=True)
@@ -34,6 +37,10 @@ class RunResult:
     now: dt.datetime
     rules: int
     """Number of rules evaluated."""
+    tiers: Mapping[int, Mapping[str, Any]] = field(default_factory=dict)
+    """The tier policy's rows as written (`max_rto: 1h`, ...), by tier number, for reports."""
+    catalog: tuple[Rule, ...] = ()
+    """The catalog's rules minus disabled ones (builtins included), for their docs in reports."""
 
     @property
     def failing(self) -> tuple[Finding, ...]:

@@ -3,18 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import os
 import sys
 from pathlib import Path
 
-from shiftleft import formatters
-from shiftleft.discover import discover
-from shiftleft.engine import Settings, evaluate
+from shiftleft import formatters, pipeline
+from shiftleft.engine import evaluate
 from shiftleft.errors import UsageError
-from shiftleft.findings import Severity
-from shiftleft.manifest import model
-from shiftleft.setup import load_config, load_policy
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -53,26 +48,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     cwd = Path.cwd()
-    outputs = _outputs(args.format or ["text"], cwd)
-    now = _now(args.now)
-    config = load_config(args.config, cwd)
-    fail_on = config.fail_on
-    if args.fail_on is not None:
-        try:
-            fail_on = Severity.parse(args.fail_on)
-        except ValueError as e:
-            raise UsageError(f"--fail-on: {e}") from None
-    policy = load_policy(config, cwd)
-    targets = discover(args.paths, config.manifests, config.exclude, cwd)
-    manifests = [model.load(t.file, t.display, t.root, max_bytes=config.max_manifest_bytes) for t in targets]
-    settings = Settings(
-        fail_on=fail_on,
-        now=now,
-        org=config.org,
-        severity=config.severity,
-        disable=frozenset(config.disable),
+    if args.format:
+        outputs = _outputs(args.format, cwd)
+    elif os.environ.get("GITHUB_ACTIONS") == "true":
+        # Under GitHub Actions the annotations come for free, followed by the usual text.
+        outputs = [("github", None), ("text", None)]
+    else:
+        outputs = [("text", None)]
+    now = pipeline.parse_now(args.now)
+    outcome = pipeline.run(
+        args.paths, config_file=args.config, fail_on=args.fail_on, now=now, cwd=cwd, evaluator=evaluate
     )
-    result = evaluate(manifests, policy.catalog, policy.tiers, settings)
+    result, config = outcome.result, outcome.config
     verbosity = -1 if args.quiet else (1 if args.verbose else 0)
     for name, target in outputs:
         color = target is None and _use_color(args.color)
@@ -80,8 +67,8 @@ def run(args: argparse.Namespace) -> int:
         if target is None:
             sys.stdout.write(text)
         else:
-            _write(target, text)
-    if not targets and verbosity >= 0:
+            pipeline.write_file(target, text)
+    if not outcome.found and verbosity >= 0:
         where = ", ".join(args.paths) if args.paths else "."
         print(f"shiftleft: no manifests found in {where} (looking for {', '.join(config.manifests)})", file=sys.stderr)
     return 0 if result.passed else 1
@@ -104,29 +91,9 @@ def _outputs(specs: list[str], cwd: Path) -> list[tuple[str, Path | None]]:
     return out
 
 
-def _now(text: str | None) -> dt.datetime:
-    if text is None:
-        return dt.datetime.now(dt.UTC).replace(microsecond=0)
-    try:
-        if len(text) == 10:
-            return dt.datetime.combine(dt.date.fromisoformat(text), dt.time(), tzinfo=dt.UTC)
-        moment = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        raise UsageError(f"--now: {text!r} is not a date (YYYY-MM-DD) or an RFC 3339 timestamp") from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
-
-
 def _use_color(mode: str) -> bool:
     if mode == "always":
         return True
     if mode == "never" or os.environ.get("NO_COLOR"):
         return False
     return sys.stdout.isatty()
-
-
-def _write(path: Path, text: str) -> None:
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    except OSError as e:
-        raise UsageError(f"cannot write {path}: {e.strerror or e}") from None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -135,7 +136,8 @@ class _Typer:
             if kind == "percent":
                 return values.parse_percent(value)
         except ValueError as e:
-            self.problems.append(Problem("SL007", f"{schema.dotted(path)}: {e}", path))
+            rule = "SL006" if kind == "percent" else "SL007"
+            self.problems.append(Problem(rule, f"{schema.dotted(path)}: {e}", path))
             return value
         if isinstance(value, str):
             self.check_path(value, path)
@@ -156,12 +158,29 @@ class _Typer:
             )
             return
         exists = os.path.exists(joined)
-        if exists and not _inside(os.path.realpath(joined), self._root_real):
+        if exists and not _inside(_realpath(joined), self._root_real):
             self.problems.append(
                 Problem("SL008", f"{where}: {value!r} is a symlink that leads outside the repository", path)
             )
             return
         self.manifest.files[value] = exists
+
+
+@functools.lru_cache(maxsize=16384)
+def _real_folder(folder: str) -> str:
+    """realpath of a normalised absolute folder, one lstat per uncached component."""
+    parent, name = os.path.split(folder)
+    if not name:
+        return folder
+    candidate = os.path.join(_real_folder(parent), name)
+    return os.path.realpath(candidate) if os.path.islink(candidate) else candidate
+
+
+def _realpath(path: str) -> str:
+    """os.path.realpath with the folder part cached: manifests name many files in few folders."""
+    folder, name = os.path.split(path)
+    real = os.path.join(_real_folder(folder), name)
+    return os.path.realpath(real) if os.path.islink(real) else real
 
 
 def _inside(path: str, root: str) -> bool:

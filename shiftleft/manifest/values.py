@@ -46,9 +46,13 @@ def parse_percent(value: object) -> float:
         return float(value)
     if isinstance(value, str) and value.endswith("%"):
         try:
-            return float(value[:-1])
+            number = float(value[:-1])
         except ValueError:
             pass
+        else:
+            if 0 <= number <= 100:
+                return number
+            raise ValueError(f"{value!r} is not between 0% and 100%")
     raise ValueError(f"{value!r} is not a percentage; write a number like 99.9 or a string like 5%")
 
 

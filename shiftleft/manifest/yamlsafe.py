@@ -41,9 +41,27 @@ _Base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class _Composer(_Base):  # type: ignore[misc,valid-type]
-    """Composes nodes only; every plain scalar comes out tagged as a string."""
+    """Composes nodes only; every node gets its kind's default tag (plain scalars are strings).
+
+    `resolve` is PyYAML's per-node hook (Python, even under libyaml); replacing
+    it with a lookup makes composing about a third faster.
+    """
 
     yaml_implicit_resolvers: dict[str, Any] = {}
+
+    def resolve(self, kind: type, value: Any, implicit: Any) -> str:
+        del value, implicit
+        return _DEFAULT_TAGS[kind]
+
+    def descend_resolver(self, current_node: Any, current_index: Any) -> None:
+        pass  # path resolvers are not used
+
+    def ascend_resolver(self) -> None:
+        pass
+
+
+_DEFAULT_TAGS = {yaml.ScalarNode: "tag:yaml.org,2002:str", yaml.SequenceNode: "tag:yaml.org,2002:seq",
+                 yaml.MappingNode: "tag:yaml.org,2002:map"}  # fmt: skip
 
 
 _INT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)\Z")
@@ -239,6 +257,13 @@ class _Builder:
         value: str = node.value
         if node.style:  # quoted or block scalar: always a string (plain is None or "")
             return value
+        if value[:1].isalpha():  # most values are words: skip the number patterns
+            if value in _BOOLS:
+                return _BOOLS[value]
+            if value in _NULLS:
+                return None
+            if value not in _YAML11_BOOLS:
+                return value
         if value in _NULLS:
             return None
         if _INT.match(value):

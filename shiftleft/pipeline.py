@@ -1,0 +1,88 @@
+"""The shared pipeline of `check` and `report`: configuration, discovery, loading, evaluation.
+
+Both commands must see exactly the same result for the same paths, so the
+steps live here once (DESIGN.md section 8) and the commands only decide what
+to print and which exit code to return.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from shiftleft.config import Config
+from shiftleft.discover import discover
+from shiftleft.engine import Settings, evaluate
+from shiftleft.errors import UsageError
+from shiftleft.findings import Severity
+from shiftleft.manifest import model
+from shiftleft.results import RunResult
+from shiftleft.setup import load_config, load_policy
+
+
+@dataclass(frozen=True)
+class Outcome:
+    result: RunResult
+    config: Config
+    """The effective configuration (for messages such as "no manifests found")."""
+    found: int
+    """How many manifests discovery found."""
+
+
+def run(
+    paths: Sequence[str],
+    *,
+    config_file: str | None,
+    fail_on: str | None,
+    now: dt.datetime,
+    cwd: Path,
+    evaluator: Callable[..., RunResult] = evaluate,
+) -> Outcome:
+    """Load configuration and policy, discover and load manifests, evaluate them.
+
+    `evaluator` is the engine's `evaluate`; a command passes its own reference so
+    tests can replace it in that command's namespace.
+    """
+    config = load_config(config_file, cwd)
+    threshold = config.fail_on
+    if fail_on is not None:
+        try:
+            threshold = Severity.parse(fail_on)
+        except ValueError as e:
+            raise UsageError(f"--fail-on: {e}") from None
+    policy = load_policy(config, cwd)
+    targets = discover(list(paths), config.manifests, config.exclude, cwd)
+    manifests = [model.load(t.file, t.display, t.root, max_bytes=config.max_manifest_bytes) for t in targets]
+    settings = Settings(
+        fail_on=threshold,
+        now=now,
+        org=config.org,
+        severity=config.severity,
+        disable=frozenset(config.disable),
+    )
+    result = evaluator(manifests, policy.catalog, policy.tiers, settings)
+    return Outcome(result, config, len(targets))
+
+
+def parse_now(text: str | None) -> dt.datetime:
+    """`--now`: a date or an RFC 3339 timestamp, or the current time (UTC, whole seconds)."""
+    if text is None:
+        return dt.datetime.now(dt.UTC).replace(microsecond=0)
+    try:
+        if len(text) == 10:
+            return dt.datetime.combine(dt.date.fromisoformat(text), dt.time(), tzinfo=dt.UTC)
+        moment = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise UsageError(f"--now: {text!r} is not a date (YYYY-MM-DD) or an RFC 3339 timestamp") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
+
+def write_file(path: Path, text: str) -> None:
+    """Write an output file, creating its folder; a failure is a usage error (exit 2)."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    except OSError as e:
+        raise UsageError(f"cannot write {path}: {e.strerror or e}") from None
