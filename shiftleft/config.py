@@ -142,7 +142,7 @@ def _apply(config: Config, section: dict[str, Any], base: Path, label: str, text
                 raise fail(key, f"tier policy {value!r} does not exist")
             config.tiers = tiers
         elif key == "fail_on":
-            config.fail_on = _severity(value, lambda m: fail(key, m))
+            config.fail_on = _severity(value, lambda m, k=key: fail(k, m))
         elif key == "severity":
             if not isinstance(value, dict):
                 raise fail(key, 'must be a table of rule id to severity, like {SL301 = "medium"}')
@@ -150,7 +150,7 @@ def _apply(config: Config, section: dict[str, Any], base: Path, label: str, text
             for rule, sev in value.items():
                 if not _ID.match(rule):
                     raise fail(key, f"{rule!r} is not a rule id like SL301")
-                overrides[rule] = _severity(sev, lambda m: fail(key, m))
+                overrides[rule] = _severity(sev, lambda m, k=key: fail(k, m))
             config.severity = overrides
         elif key == "max_manifest_bytes":
             if not isinstance(value, int) or isinstance(value, bool) or not 1024 <= value <= 64 * 1024 * 1024:

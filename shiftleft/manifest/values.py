@@ -21,7 +21,9 @@ MAX_SECONDS = 100 * 365 * 86400
 def parse_duration(text: str) -> int:
     """Seconds in `30s`, `15m`, `4h`, `1h30m`, `30d`, `2w`. Raises ValueError."""
     if not isinstance(text, str) or not _DURATION.match(text):
-        raise ValueError(f"{text!r} is not a duration; write a number and a unit s, m, h, d or w (for example 4h or 1h30m)")
+        raise ValueError(
+            f"{text!r} is not a duration; write a number and a unit s, m, h, d or w (for example 4h or 1h30m)"
+        )
     seconds = sum(int(n) * _UNITS[u] for n, u in _PART.findall(text))
     if seconds > MAX_SECONDS:
         raise ValueError(f"{text!r} is longer than 100 years")

@@ -167,7 +167,8 @@ class _Reader:
             line, col = yamlsafe.locate(self.text, (name,))
             if "\n" not in source.strip():
                 col += e.column - 1
-            raise RuleError(f"{name}: CEL does not compile: {e.message}", file=self.display, line=line, col=col) from None
+            message = f"{name}: CEL does not compile: {e.message}"
+            raise RuleError(message, file=self.display, line=line, col=col) from None
 
     def read(self, data: Any, path: Path) -> Rule:
         if not isinstance(data, dict):
@@ -194,7 +195,8 @@ class _Reader:
         if category not in CATEGORIES:
             raise self.fail(f"category {category!r} must be one of {', '.join(CATEGORIES)}", "category")
         if rule_id.startswith("SL") and rule_id[2] != CATEGORIES[category]:
-            raise self.fail(f"{rule_id} is in the SL{rule_id[2]}xx group, which is not category {category!r}", "category")
+            group = f"SL{rule_id[2]}xx"
+            raise self.fail(f"{rule_id} is in the {group} group, which is not category {category!r}", "category")
         builtin = data.get("builtin", False)
         if not isinstance(builtin, bool):
             raise self.fail("builtin must be true or false", "builtin")

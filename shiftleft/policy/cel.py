@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from cel_expr_python import cel
+from cel_expr_python import cel  # type: ignore[import-untyped]
 
 VARIABLES = ("spec", "metadata", "tier", "org", "now", "graph", "item", "index")
 
