@@ -1,0 +1,1019 @@
+"""Malformed manifests: every bad input is one finding line, never a crash (DESIGN.md sections 2, 7, 10).
+
+Each fixture in tests/fixtures/malformed/ is a realistic manifest with exactly
+one defect (first line: a comment naming it). It is copied to
+`checkout/shiftleft.yaml` in a fresh git-less repository under tmp_path and
+checked through the real CLI, so what is asserted is the line a user sees:
+
+    checkout/shiftleft.yaml:LINE:COL: CRITICAL SL0xx rule-name message
+
+Inputs a fixture file cannot hold (non-UTF-8 bytes, NUL, BOM, control
+characters, oversized files, alias bombs, symlinks, FIFOs) are generated at
+test time. Cases marked xfail(strict=True) are loader bugs: the expectation is
+what the output should be, and the reason says what it prints today.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from shiftleft.main import main
+from shiftleft.manifest import yamlsafe
+
+FIXTURES = Path(__file__).parent / "fixtures" / "malformed"
+BASELINE = FIXTURES / "accepted-baseline.yaml"
+MANIFEST = "checkout/shiftleft.yaml"
+NOW = "2026-11-25"
+SAFETY_NET_SECONDS = 5.0
+"""Not a benchmark: only catches a loader that expands or reads what it should refuse."""
+
+RULE_NAMES = {
+    "SL001": "invalid-yaml",
+    "SL002": "duplicate-key",
+    "SL003": "ambiguous-scalar",
+    "SL004": "unknown-key",
+    "SL005": "missing-required-key",
+    "SL006": "invalid-value",
+    "SL007": "bad-duration-or-date",
+    "SL008": "path-outside-repository",
+    "SL009": "duplicate-service-name",
+    "SL010": "unknown-tier",
+    "SL011": "unsupported-format",
+}
+
+DURATION_HINT = "write a number and a unit s, m, h, d or w (30s, 15m, 4h, 1h30m, 30d, 2w)"
+ONLY_X = "; only x- keys are free for your own use"
+NOT_A_MAPPING = "a manifest is a mapping with apiVersion, kind, metadata and spec"
+EMPTY = "empty manifest; expected `apiVersion: shiftleft/v1`"
+TWO_DOCUMENTS = "more than one YAML document; a manifest holds exactly one (remove the `---` separator)"
+TIER_POLICY = "<shiftleft>/rules/tiers.yaml (known tiers: 0, 1, 2, 3, 4)"
+
+
+def finding(line: int, col: int, rule: str, message: str, file: str = MANIFEST) -> str:
+    """The exact text line of one critical manifest finding."""
+    where = f"{file}:{line}:{col}" if line else file
+    return f"{where}: CRITICAL {rule} {RULE_NAMES[rule]} {message}"
+
+
+def finding_like(line: int, col: int, rule: str | None, *fragments: str, file: str = MANIFEST) -> re.Pattern[str]:
+    """A finding line with this position and rule whose message contains the fragments, in order.
+
+    Used where the exact wording is not ours to fix (xfail cases: the bug fix
+    chooses it) or embeds something unstable.
+    """
+    where = re.escape(f"{file}:{line}:{col}" if line else file)
+    head = re.escape(f"{rule} {RULE_NAMES[rule]}") if rule else r"SL0[0-9]{2} [a-z-]+"
+    body = ".*".join(re.escape(f) for f in fragments)
+    return re.compile(rf"{where}: CRITICAL {head} .*{body}.*")
+
+
+def matches(expected: str | re.Pattern[str], actual: str) -> bool:
+    if isinstance(expected, str):
+        return expected == actual
+    return expected.fullmatch(actual) is not None
+
+
+# --------------------------------------------------------------------------- running the CLI
+
+
+@dataclass(frozen=True)
+class MalformedRun:
+    code: int
+    out: str
+    err: str
+    seconds: float
+
+    @property
+    def lines(self) -> list[str]:
+        return self.out.splitlines()
+
+
+@pytest.fixture
+def malformed_repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A git-less repository with a checkout service folder; the working directory for the run."""
+    repo = tmp_path / "repo"
+    docs = repo / "checkout" / "docs"
+    docs.mkdir(parents=True)
+    (docs / "runbook.md").write_text("# checkout runbook\n", encoding="utf-8")
+    (docs / "dr-plan.md").write_text("# checkout DR plan\n", encoding="utf-8")
+    # An (empty) configuration file stops the search for one above tmp_path.
+    (repo / ".shiftleft.toml").write_text("# defaults\n", encoding="utf-8")
+    assert not any((folder / ".git").exists() for folder in (repo, *repo.parents)), "tmp_path is inside git"
+    monkeypatch.chdir(repo)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))  # a crash log would land here
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    return repo
+
+
+RunCli = Callable[..., MalformedRun]
+
+
+@pytest.fixture
+def malformed_cli(capsys: pytest.CaptureFixture[str]) -> RunCli:
+    """Run `shiftleft check ... --now NOW --format text -q`; assert nothing reached stderr."""
+
+    def run(*args: str) -> MalformedRun:
+        start = time.perf_counter()
+        code = main(["check", *args, "--now", NOW, "--format", "text", "-q"])
+        seconds = time.perf_counter() - start
+        out, err = capsys.readouterr()
+        assert "Traceback" not in err and "Traceback" not in out
+        assert "internal error" not in err
+        assert err == ""
+        return MalformedRun(code, out, err, seconds)
+
+    return run
+
+
+def place(repo: Path, content: str | bytes, service: str = "checkout") -> Path:
+    """Write a manifest for `service` and return its path."""
+    target = repo / service / "shiftleft.yaml"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(content, str):
+        content = content.encode("utf-8")
+    target.write_bytes(content)
+    return target
+
+
+def place_fixture(repo: Path, name: str, service: str = "checkout") -> Path:
+    target = repo / service / "shiftleft.yaml"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(FIXTURES / f"{name}.yaml", target)
+    return target
+
+
+def baseline() -> str:
+    return BASELINE.read_text(encoding="utf-8")
+
+
+def baseline_with(old: str, new: str) -> str:
+    text = baseline()
+    assert text.count(old) == 1, old
+    return text.replace(old, new)
+
+
+# --------------------------------------------------------------------------- the fixture table
+
+
+def case(name: str, *expected: str | re.Pattern[str], bug: str | None = None) -> Any:
+    marks = [pytest.mark.xfail(strict=True, reason=bug)] if bug else []
+    return pytest.param(name, expected, id=name, marks=marks)
+
+
+CASES = [
+    # YAML syntax
+    case(
+        "syntax-unclosed-flow-mapping",
+        finding(32, 3, "SL001", "invalid YAML: did not find expected ',' or '}' (while parsing a flow mapping)"),
+    ),
+    case(
+        "syntax-bad-indentation",
+        finding(24, 9, "SL001", "invalid YAML: mapping values are not allowed in this context"),
+    ),
+    case(
+        "syntax-tab-indentation",
+        finding(24, 1, "SL001", "invalid YAML: tab character; indent with spaces, YAML does not allow tabs"),
+    ),
+    case(
+        "syntax-unterminated-quote",
+        finding_like(33, 48, "SL001", "invalid YAML: "),
+        bug="points past the end of the file (34:1, 'found unexpected end of stream') instead of the "
+        "opening quote on 33:48, which is the problem's context mark",
+    ),
+    case(
+        "syntax-unterminated-quote-midfile",
+        finding(31, 61, "SL001", "invalid YAML: did not find expected key (while parsing a block mapping)"),
+    ),
+    case("syntax-undefined-alias", finding(21, 14, "SL001", "invalid YAML: undefined alias")),
+    case("key-not-a-string", finding(15, 7, "SL001", "mapping keys must be plain strings")),
+    # duplicate keys: the message names both lines
+    case(
+        "duplicate-key-top-level",
+        finding(8, 1, "SL002", "duplicate key 'kind' (first defined on line 3); keep one of them"),
+    ),
+    case(
+        "duplicate-key-nested",
+        finding(26, 5, "SL002", "duplicate key 'rto' (first defined on line 23); keep one of them"),
+    ),
+    case(
+        "duplicate-key-quoted",
+        finding(25, 5, "SL002", "duplicate key 'rto' (first defined on line 23); keep one of them"),
+    ),
+    case(
+        "duplicate-key-flow-mapping",
+        finding(31, 51, "SL002", "duplicate key 'at_rest' (first defined on line 31); keep one of them"),
+    ),
+    # document shape
+    case(
+        "multiple-documents",
+        finding(34, 1, "SL001", TWO_DOCUMENTS),
+        bug="points at 35:1, the first key of the second document, not at the `---` on line 34 "
+        "that the message tells the user to remove",
+    ),
+    case(
+        "multiple-documents-trailing-separator",
+        finding(34, 1, "SL001", TWO_DOCUMENTS),
+        bug="points at 35:1, past the end of the 34-line file, not at the `---` on line 34",
+    ),
+    case("empty", finding(1, 1, "SL001", EMPTY)),
+    case("only-comments", finding(1, 1, "SL001", EMPTY)),
+    case("top-level-list", finding(1, 1, "SL006", NOT_A_MAPPING)),
+    case("top-level-scalar", finding(1, 1, "SL006", NOT_A_MAPPING)),
+    case("deep-nesting", finding(8, 44, "SL001", "nesting deeper than 32 levels")),
+    # explicit tags and merge keys
+    case(
+        "tag-python-object",
+        finding(
+            7,
+            10,
+            "SL001",
+            "explicit YAML tag 'tag:yaml.org,2002:python/object/apply:os.system' is not allowed; remove it",
+        ),
+    ),
+    case(
+        "tag-binary",
+        finding(7, 10, "SL001", "explicit YAML tag 'tag:yaml.org,2002:binary' is not allowed; remove it"),
+    ),
+    case("tag-int", finding(9, 9, "SL001", "explicit YAML tag 'tag:yaml.org,2002:int' is not allowed; remove it")),
+    case("merge-key", finding(25, 5, "SL001", "merge keys (`<<`) are not supported; write the keys out")),
+    # YAML 1.1 traps
+    case(
+        "yaml11-no-country-code",
+        finding(
+            16,
+            26,
+            "SL003",
+            '`NO` is the boolean false in YAML 1.1; write "NO" in quotes for text, or false for a boolean',
+        ),
+    ),
+    case(
+        "yaml11-yes-boolean",
+        finding(
+            13,
+            20,
+            "SL003",
+            '`yes` is the boolean true in YAML 1.1; write "yes" in quotes for text, or true for a boolean',
+        ),
+    ),
+    case(
+        "yaml11-on-boolean",
+        finding(
+            31,
+            27,
+            "SL003",
+            '`on` is the boolean true in YAML 1.1; write "on" in quotes for text, or true for a boolean',
+        ),
+    ),
+    case(
+        "yaml11-off-boolean",
+        finding(
+            13,
+            20,
+            "SL003",
+            '`off` is the boolean false in YAML 1.1; write "off" in quotes for text, or false for a boolean',
+        ),
+    ),
+    case(
+        "yaml11-off-capitalised",
+        finding(
+            31,
+            45,
+            "SL003",
+            '`Off` is the boolean false in YAML 1.1; write "Off" in quotes for text, or false for a boolean',
+        ),
+    ),
+    case(
+        "yaml11-sexagesimal-rto",
+        finding(
+            23,
+            10,
+            "SL003",
+            '`1:30` is a base-60 number in YAML 1.1; write "1:30" in quotes for text, or a duration such as 1h30m',
+        ),
+    ),
+    case(
+        "yaml11-octal-zones",
+        finding(
+            20, 12, "SL003", '`010` is an octal number in YAML 1.1; write "010" in quotes for text, or 10 for a number'
+        ),
+    ),
+    case(
+        "yaml11-hex-number",
+        finding(
+            21,
+            19,
+            "SL003",
+            "`0x1F` is read as a number by some YAML parsers and as text by others; "
+            'write "0x1F" in quotes for text, or a plain decimal number',
+        ),
+    ),
+    case(
+        "yaml11-underscore-number",
+        finding(
+            21,
+            19,
+            "SL003",
+            "`1_000` is read as a number by some YAML parsers and as text by others; "
+            'write "1_000" in quotes for text, or a plain decimal number',
+        ),
+    ),
+    case("yaml11-infinity", finding(18, 10, "SL003", "`.inf` is not allowed; write a finite number")),
+    # durations
+    case(
+        "duration-words",
+        finding(23, 10, "SL007", f"spec.continuity.rto: '2 hours' is not a duration; {DURATION_HINT}"),
+    ),
+    case(
+        "duration-fraction",
+        finding(23, 10, "SL007", f"spec.continuity.rto: '1.5h' is not a duration; {DURATION_HINT}"),
+    ),
+    case(
+        "duration-negative",
+        finding(23, 10, "SL007", f"spec.continuity.rto: '-1h' is not a duration; {DURATION_HINT}"),
+    ),
+    case(
+        "duration-no-unit",
+        finding_like(24, 10, "SL007", "spec.continuity.rpo", "90", "not a duration"),
+        bug="prints SL006 'spec.continuity.rpo must be a string, not integer 90; write \"90\" in quotes': "
+        'following the hint gives "90", which is still not a duration',
+    ),
+    case(
+        "duration-too-long",
+        finding(23, 10, "SL007", "spec.continuity.rto: '1000000d' is longer than 100 years"),
+    ),
+    # dates
+    case(
+        "date-slashes",
+        finding(27, 23, "SL007", "spec.continuity.last_test.date: '2026/01/01' is not a date; write YYYY-MM-DD"),
+    ),
+    case(
+        "date-not-in-calendar",
+        finding(27, 23, "SL007", "spec.continuity.last_test.date: '2026-02-30' is not a calendar date"),
+    ),
+    case(
+        "date-day-first",
+        finding(27, 23, "SL007", "spec.continuity.last_test.date: '14-09-2026' is not a date; write YYYY-MM-DD"),
+    ),
+    case(
+        "date-integer",
+        finding_like(27, 23, "SL007", "spec.continuity.last_test.date", "20260914", "not a date"),
+        bug="prints SL006 'must be a string, not integer 20260914; write \"20260914\" in quotes': "
+        'following the hint gives "20260914", which is still not a date',
+    ),
+    # percentages
+    case(
+        "percent-words",
+        finding(18, 10, "SL006", "spec.availability.slo: 'five%' is not a percentage; write a number like 99.9 or 5%"),
+    ),
+    case(
+        "percent-over-100",
+        finding(18, 10, "SL006", "spec.availability.slo: 101 is not a percentage; write a number like 99.9 or 5%"),
+    ),
+    case(
+        "percent-string-over-100",
+        finding(31, 27, "SL006", "spec.incident.thresholds.major.error_rate: '150%' is not between 0% and 100%"),
+    ),
+    # wrong types
+    case("type-tier-word", finding(9, 9, "SL006", "spec.tier must be an integer, not string 'one'")),
+    case("type-tier-boolean", finding(9, 9, "SL006", "spec.tier must be an integer, not boolean true")),
+    case("type-tier-negative", finding(9, 9, "SL006", "spec.tier must be at least 0, not -1")),
+    case(
+        "type-tier-float",
+        finding_like(9, 9, "SL006", "spec.tier"),
+        bug="the schema accepts 3.0 as an integer, the engine does not: prints SL010 'tier None is not "
+        "in the tier policy'",
+    ),
+    case("type-zones-float", finding(20, 12, "SL006", "spec.availability.zones must be an integer, not number 2.5")),
+    case(
+        "type-regions-string",
+        finding(21, 14, "SL006", "spec.availability.regions must be a list, not string 'europe-west1'"),
+    ),
+    case(
+        "type-dependencies-mapping",
+        finding(32, 3, "SL006", 'spec.dependencies must be a list, not mapping {"payment": {"hard": true}}'),
+    ),
+    case(
+        "type-min-tls-number",
+        finding_like(31, 60, "SL006", "spec.security.encryption.min_tls", 'write "1.2" in quotes'),
+        bug="prints 'must be one of 1.0, 1.1, 1.2, 1.3, not 1.2 (did you mean '1.2'?)': the did-you-mean "
+        "hint always wins over the quote hint, so the quote hint is dead code",
+    ),
+    case("type-metadata-empty", finding(4, 10, "SL006", "metadata must be a mapping, not empty value (empty)")),
+    case(
+        "duplicate-list-item", finding(15, 5, "SL006", "spec.compliance.frameworks lists the same value more than once")
+    ),
+    case("path-empty", finding(29, 14, "SL006", "spec.incident.runbook must not be empty")),
+    # enums with did-you-mean
+    case(
+        "enum-strategy-typo",
+        finding(
+            25,
+            15,
+            "SL006",
+            "spec.continuity.strategy must be one of backup-restore, pilot-light, warm-standby, "
+            "active-active, not 'warm-stanby' (did you mean 'warm-standby'?)",
+        ),
+    ),
+    case(
+        "enum-lifecycle-short",
+        finding(
+            10,
+            14,
+            "SL006",
+            "spec.lifecycle must be one of experimental, production, deprecated, not 'prod' "
+            "(did you mean 'production'?)",
+        ),
+        bug="no did-you-mean for an abbreviation: difflib ratio of 'prod'/'production' is 0.57, under the 0.6 "
+        "cutoff, and prefixes are not considered",
+    ),
+    # unknown keys with did-you-mean
+    case(
+        "unknown-key-rtoo",
+        finding(23, 5, "SL004", f"unknown key 'rtoo' in spec.continuity (did you mean 'rto'?){ONLY_X}"),
+    ),
+    case("unknown-key-top-level", finding(8, 1, "SL004", f"unknown key 'x_cost_centre' in (document){ONLY_X}")),
+    case(
+        "unknown-key-capitalised-kind",
+        finding(2, 1, "SL005", "missing required key 'kind' in (document)"),
+        finding(3, 1, "SL004", f"unknown key 'Kind' in (document) (did you mean 'kind'?){ONLY_X}"),
+    ),
+    case(
+        "unknown-key-metadata",
+        finding(7, 3, "SL004", f"unknown key 'ownr' in metadata (did you mean 'owner'?){ONLY_X}"),
+    ),
+    case(
+        "unknown-key-dependency",
+        finding(34, 40, "SL004", f"unknown key 'fallbak' in spec.dependencies[1] (did you mean 'fallback'?){ONLY_X}"),
+    ),
+    # missing required keys
+    case("missing-apiversion", finding(2, 1, "SL005", "missing required key 'apiVersion' in (document)")),
+    case("missing-kind", finding(2, 1, "SL005", "missing required key 'kind' in (document)")),
+    case("missing-metadata-name", finding(4, 1, "SL005", "missing required key 'name' in metadata")),
+    case("missing-spec-tier", finding(8, 1, "SL005", "missing required key 'tier' in spec")),
+    case(
+        "missing-dependency-service",
+        finding(34, 7, "SL005", "missing required key 'service' in spec.dependencies[1]"),
+    ),
+    case("missing-waiver-expiry", finding(33, 7, "SL005", "missing required key 'expires' in spec.waivers[0]")),
+    # format, names, tiers
+    case("wrong-apiversion", finding(2, 13, "SL011", "apiVersion must be shiftleft/v1, not 'shiftleft/v2'")),
+    case("wrong-kind", finding(3, 7, "SL011", "kind must be Service, not 'Deployment'")),
+    case(
+        "invalid-service-name",
+        finding(
+            5,
+            9,
+            "SL006",
+            "metadata.name: 'Checkout_Svc' is not a valid name: lower-case letters, digits and "
+            "'-', starting and ending with a letter or digit, at most 63 characters",
+        ),
+    ),
+    case("unknown-tier", finding(9, 9, "SL010", f"tier 7 is not in the tier policy {TIER_POLICY}")),
+    # paths that leave the repository
+    case(
+        "path-dotdot-outside",
+        finding(29, 14, "SL008", "spec.incident.runbook: '../../outside.md' points outside the repository"),
+    ),
+    case(
+        "path-absolute",
+        finding(
+            29,
+            14,
+            "SL008",
+            "spec.incident.runbook: '/etc/passwd' is absolute; write it relative to the manifest's folder",
+        ),
+    ),
+    case(
+        "path-home",
+        finding(26, 11, "SL008", "spec.continuity.plan: '~/x' is absolute; write it relative to the manifest's folder"),
+    ),
+    case(
+        "path-nul-escape",
+        finding_like(29, 14, None, "spec.incident.runbook"),
+        bug='`runbook: "docs/runbook.md\\0.sh"` (a NUL through a double-quoted escape) is accepted with '
+        "no finding; no file can have that name, and a scanner given it as an argument fails",
+    ),
+]
+
+ACCEPTED = ["accepted-baseline", "accepted-x-keys", "accepted-dotdot-inside"]
+
+
+@pytest.mark.parametrize(("name", "expected"), CASES)
+def test_malformed_fixture(
+    malformed_repo: Path, malformed_cli: RunCli, name: str, expected: tuple[str | re.Pattern[str], ...]
+) -> None:
+    place_fixture(malformed_repo, name)
+    run = malformed_cli()
+    assert run.code == 1, run.out
+    assert len(run.lines) == len(expected), run.out
+    for want, got in zip(expected, run.lines, strict=True):
+        assert matches(want, got), f"\nexpected: {want}\nactual:   {got}"
+
+
+REFUSED_TODAY = [
+    # (fixture, what the finding line starts with, what it ends with) for the xfail rows above:
+    # the position or the message is wrong, but the manifest must still be refused, once, with exit 1.
+    (
+        "syntax-unterminated-quote",
+        f"{MANIFEST}:",
+        " CRITICAL SL001 invalid-yaml invalid YAML: found unexpected end of stream (while scanning a quoted scalar)",
+    ),
+    ("multiple-documents", f"{MANIFEST}:", f" CRITICAL SL001 invalid-yaml {TWO_DOCUMENTS}"),
+    ("multiple-documents-trailing-separator", f"{MANIFEST}:", f" CRITICAL SL001 invalid-yaml {TWO_DOCUMENTS}"),
+    ("duration-no-unit", f"{MANIFEST}:24:10: CRITICAL SL00", ""),
+    ("date-integer", f"{MANIFEST}:27:23: CRITICAL SL00", ""),
+    ("type-tier-float", f"{MANIFEST}:9:9: CRITICAL SL0", ""),
+    ("type-min-tls-number", f"{MANIFEST}:31:60: CRITICAL SL006 invalid-value ", ""),
+    ("enum-lifecycle-short", f"{MANIFEST}:10:14: CRITICAL SL006 invalid-value ", ""),
+]
+
+
+@pytest.mark.parametrize(("name", "start", "end"), REFUSED_TODAY, ids=[r[0] for r in REFUSED_TODAY])
+def test_refused_even_where_the_finding_is_wrong(
+    malformed_repo: Path, malformed_cli: RunCli, name: str, start: str, end: str
+) -> None:
+    place_fixture(malformed_repo, name)
+    run = malformed_cli()
+    assert run.code == 1
+    assert len(run.lines) == 1, run.out
+    assert run.lines[0].startswith(start) and run.lines[0].endswith(end), run.lines[0]
+
+
+@pytest.mark.parametrize("name", ACCEPTED)
+def test_accepted_fixture(malformed_repo: Path, malformed_cli: RunCli, name: str) -> None:
+    """x- keys anywhere and a `..` that stays inside the repository give no finding."""
+    place_fixture(malformed_repo, name)
+    run = malformed_cli()
+    assert (run.code, run.out) == (0, "")
+
+
+def test_every_fixture_is_in_a_table() -> None:
+    on_disk = {p.stem for p in FIXTURES.glob("*.yaml")}
+    listed = {p.values[0] for p in CASES} | set(ACCEPTED)
+    assert on_disk == listed
+    malformed = on_disk - set(ACCEPTED)
+    assert len(malformed) >= 40
+
+
+def test_every_malformed_fixture_names_its_defect() -> None:
+    """Each fixture starts with a comment saying what is wrong with it (except the empty file)."""
+    for path in FIXTURES.glob("*.yaml"):
+        if path.stem in ACCEPTED or path.stem in ("empty", "only-comments"):
+            continue
+        assert path.read_text(encoding="utf-8").startswith("# "), path.name
+
+
+# --------------------------------------------------------------------------- encodings and bytes
+
+
+def test_utf8_bom_is_accepted(malformed_repo: Path, malformed_cli: RunCli) -> None:
+    place(malformed_repo, b"\xef\xbb\xbf" + baseline().encode("utf-8"))
+    run = malformed_cli()
+    assert (run.code, run.out) == (0, "")
+
+
+def test_utf8_bom_does_not_shift_columns(malformed_repo: Path, malformed_cli: RunCli) -> None:
+    text = baseline_with("apiVersion: shiftleft/v1\n", "apiVersion: shiftleft/v2\n")
+    place(malformed_repo, b"\xef\xbb\xbf" + text.encode("utf-8"))
+    run = malformed_cli()
+    assert run.code == 1
+    assert run.lines == [finding(1, 13, "SL011", "apiVersion must be shiftleft/v1, not 'shiftleft/v2'")]
+
+
+def test_crlf_line_endings_are_accepted(malformed_repo: Path, malformed_cli: RunCli) -> None:
+    place(malformed_repo, baseline().replace("\n", "\r\n"))
+    run = malformed_cli()
+    assert (run.code, run.out) == (0, "")
+
+
+def test_non_utf8_bytes(malformed_repo: Path, malformed_cli: RunCli) -> None:
+    """Latin-1 `é` (0xe9) in the description on line 5: the column counts bytes."""
+    text = baseline_with("  description: Takes orders and charges cards\n", "  description: Caf\u00e9 orders\n")
+    place(malformed_repo, text.encode("latin-1"))
+    run = malformed_cli()
+    assert run.code == 1
+    assert run.lines == [finding(5, 19, "SL001", "not valid UTF-8 (byte 0xe9); save the file as UTF-8")]
+
+
+def test_nul_byte(malformed_repo: Path, malformed_cli: RunCli) -> None:
+    text = baseline_with("  owner: team-checkout\n", "  owner: team-check\0out\n")
+    place(malformed_repo, text)
+    run = malformed_cli()
+    assert run.code == 1
+    assert run.lines == [finding(6, 20, "SL001", "binary file (NUL byte); a manifest is UTF-8 text")]
+
+
+def test_binary_file(malformed_repo: Path, malformed_cli: RunCli) -> None:
+    """A PNG committed under the manifest's name."""
+    place(malformed_repo, b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))
+    run = malformed_cli()
+    assert run.code == 1
+    assert run.lines == [finding(3, 1, "SL001", "binary file (NUL byte); a manifest is UTF-8 text")]
+
+
+def test_utf16_file(malformed_repo: Path, malformed_cli: RunCli) -> None:
+    """Windows tools often save UTF-16; it is refused (the message calls it binary, see the report)."""
+    place(malformed_repo, baseline().encode("utf-16"))
+    run = malformed_cli()
+    assert run.code == 1
+    assert run.lines == [finding(1, 4, "SL001", "binary file (NUL byte); a manifest is UTF-8 text")]
+
+
+@pytest.mark.parametrize(
+    ("char", "code"),
+    [("\x07", "0007"), ("\x1b", "001B"), ("\x7f", "007F"), ("\x01", "0001")],
+    ids=["bell", "escape", "delete", "start-of-heading"],
+)
+def test_control_character(malformed_repo: Path, malformed_cli: RunCli, char: str, code: str) -> None:
+    text = baseline_with("  description: Takes orders and charges cards\n", f"  description: Takes orders{char}[31m\n")
+    place(malformed_repo, text)
+    run = malformed_cli()
+    assert run.code == 1
+    assert run.lines == [finding(5, 28, "SL001", f"control character U+{code} is not allowed in YAML; remove it")]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="YAML 1.1 counts U+2028 / U+0085 as line breaks, so the finding says line 6 (`owner:`), "
+    "col 2, 'did not find expected key', while the character is on line 5 of the file as editors show it",
+)
+@pytest.mark.parametrize("char", ["\u2028", "\x85"], ids=["line-separator", "next-line"])
+def test_unicode_line_separator_in_a_value(malformed_repo: Path, malformed_cli: RunCli, char: str) -> None:
+    """A description pasted from a word processor carries a Unicode line separator."""
+    text = baseline_with("  description: Takes orders and charges cards\n", f"  description: Takes orders{char} fast\n")
+    place(malformed_repo, text)
+    run = malformed_cli()
+    assert run.code == 1
+    assert len(run.lines) == 1
+    assert run.lines[0].startswith(f"{MANIFEST}:5:"), run.lines[0]
+
+
+# --------------------------------------------------------------------------- size and expansion bounds
+
+MIB = 1024 * 1024
+
+
+def padded_baseline(size: int) -> bytes:
+    """The baseline manifest padded with a trailing comment to exactly `size` bytes."""
+    head = baseline().encode("utf-8")
+    data = head + b"#" + b"x" * (size - len(head) - 2) + b"\n"
+    assert len(data) == size
+    return data
+
+
+def test_exactly_the_size_limit_is_accepted(malformed_repo: Path, malformed_cli: RunCli) -> None:
+    place(malformed_repo, padded_baseline(MIB))
+    run = malformed_cli()
+    assert (run.code, run.out) == (0, "")
+
+
+def test_one_byte_over_the_size_limit(malformed_repo: Path, malformed_cli: RunCli) -> None:
+    place(malformed_repo, padded_baseline(MIB + 1))
+    run = malformed_cli()
+    assert run.code == 1
+    # A whole-file finding: no line or column.
+    assert len(run.lines) == 1
+    assert matches(finding_like(0, 0, "SL001", "file is ", ", over the 1.0 MiB limit for a manifest"), run.lines[0])
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="1 MiB + 1 byte prints 'file is 1.0 MiB, over the 1.0 MiB limit': both sizes round to the same "
+    "text; near the limit the message should give bytes",
+)
+def test_one_byte_over_the_size_limit_says_by_how_much(malformed_repo: Path, malformed_cli: RunCli) -> None:
+    place(malformed_repo, padded_baseline(MIB + 1))
+    run = malformed_cli()
+    assert run.code == 1 and len(run.lines) == 1
+    assert run.lines[0].startswith(f"{MANIFEST}: CRITICAL SL001 invalid-yaml file is ")
+    assert "1.0 MiB, over the 1.0 MiB limit" not in run.lines[0]
+
+
+def test_configured_size_limit(malformed_repo: Path, malformed_cli: RunCli) -> None:
+    (malformed_repo / ".shiftleft.toml").write_text("max_manifest_bytes = 2048\n", encoding="utf-8")
+    place(malformed_repo, padded_baseline(3000))
+    run = malformed_cli()
+    assert run.code == 1
+    assert run.lines == [finding(0, 0, "SL001", "file is 3 KiB, over the 2 KiB limit for a manifest")]
+
+
+def test_fifty_megabyte_file_fails_fast(malformed_repo: Path, malformed_cli: RunCli) -> None:
+    place(malformed_repo, padded_baseline(50 * MIB))
+    run = malformed_cli()
+    assert run.code == 1
+    assert run.lines == [finding(0, 0, "SL001", "file is 50.0 MiB, over the 1.0 MiB limit for a manifest")]
+    assert run.seconds < SAFETY_NET_SECONDS
+
+
+BILLION_LAUGHS = """\
+apiVersion: shiftleft/v1
+kind: Service
+metadata: {name: checkout}
+spec:
+  tier: 3
+  x-lol:
+    a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]
+    b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]
+    c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]
+    d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]
+    e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d]
+    f: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e]
+    g: &g [*f, *f, *f, *f, *f, *f, *f, *f, *f]
+    h: &h [*g, *g, *g, *g, *g, *g, *g, *g, *g]
+    i: &i [*h, *h, *h, *h, *h, *h, *h, *h, *h]
+"""
+
+
+def test_billion_laughs_fails_fast(malformed_repo: Path, malformed_cli: RunCli) -> None:
+    """9^9 (387 million) strings once expanded; refused after 20,000 values."""
+    place(malformed_repo, BILLION_LAUGHS)
+    run = malformed_cli()
+    assert run.code == 1
+    # The position is the value being built when the bound is hit: inside the anchored list on line 7.
+    assert run.lines == [
+        finding(
+            7,
+            26,
+            "SL001",
+            "document expands to more than 20,000 values (aliases expanded); remove the anchors and aliases",
+        )
+    ]
+    assert run.seconds < SAFETY_NET_SECONDS
+
+
+def test_wide_document_is_bounded(malformed_repo: Path, malformed_cli: RunCli) -> None:
+    """25,000 list items and no alias at all still hit the value bound (the hint about aliases is off)."""
+    place(malformed_repo, baseline() + "x-hosts: [" + "h, " * 25_000 + "h]\n")
+    run = malformed_cli()
+    assert run.code == 1
+    # The hint about anchors and aliases does not fit this document (see the report); the bound does.
+    assert run.lines == [
+        finding(
+            33,
+            59_876,
+            "SL001",
+            "document expands to more than 20,000 values (aliases expanded); remove the anchors and aliases",
+        )
+    ]
+    assert run.seconds < SAFETY_NET_SECONDS
+
+
+def test_thousand_level_flow_nesting_does_not_crash(malformed_repo: Path, malformed_cli: RunCli) -> None:
+    """libyaml stops at 1,000 levels before the loader's own bound of 32; either way one finding."""
+    place(malformed_repo, baseline() + "x-deep: " + "[" * 1000 + "]" * 1000 + "\n")
+    run = malformed_cli()
+    assert run.code == 1
+    assert run.lines == [
+        finding(33, 1008, "SL001", "invalid YAML: exceeded maximum nesting depth (while increasing flow level)")
+    ]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=AssertionError,
+    reason="without libyaml the loader falls back to PyYAML's pure-Python composer, which recurses once "
+    "per level: 5,000 nested brackets raise RecursionError, an internal error (exit 3)",
+)
+def test_deep_nesting_without_libyaml(
+    malformed_repo: Path, malformed_cli: RunCli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    class PureComposer(yaml.SafeLoader):
+        yaml_implicit_resolvers: dict[str, object] = {}  # noqa: RUF012
+
+    monkeypatch.setattr(yamlsafe, "_Composer", PureComposer)
+    place(malformed_repo, baseline() + "x-deep: " + "[" * 5000 + "]" * 5000 + "\n")
+    run = malformed_cli()
+    assert run.code == 1
+    assert len(run.lines) == 1 and run.lines[0].startswith(f"{MANIFEST}:33:")
+
+
+# --------------------------------------------------------------------------- files that are not manifests
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
+def test_fifo_is_refused_without_reading(malformed_repo: Path, malformed_cli: RunCli) -> None:
+    """Reading a FIFO would block forever."""
+    os.mkfifo(malformed_repo / "checkout" / "shiftleft.yaml")
+    run = malformed_cli()
+    assert run.code == 1
+    assert run.lines == [finding(0, 0, "SL001", "not a regular file")]
+    assert run.seconds < SAFETY_NET_SECONDS
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/zero"), reason="needs /dev/zero")
+def test_symlink_to_a_device_is_refused(malformed_repo: Path, malformed_cli: RunCli) -> None:
+    (malformed_repo / "checkout" / "shiftleft.yaml").symlink_to("/dev/zero")
+    run = malformed_cli()
+    assert run.code == 1
+    assert run.lines == [finding(0, 0, "SL001", "not a regular file")]
+    assert run.seconds < SAFETY_NET_SECONDS
+
+
+# --------------------------------------------------------------------------- symlinks and the repository boundary
+
+
+@pytest.fixture
+def malformed_outside(tmp_path: Path) -> Path:
+    """A folder next to the repository, holding something the manifest must not reach."""
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "runbook.md").write_text("not part of the repository\n", encoding="utf-8")
+    return outside
+
+
+def test_symlinked_file_leading_outside(malformed_repo: Path, malformed_outside: Path, malformed_cli: RunCli) -> None:
+    runbook = malformed_repo / "checkout" / "docs" / "runbook.md"
+    runbook.unlink()
+    runbook.symlink_to(malformed_outside / "runbook.md")
+    place(malformed_repo, baseline())
+    run = malformed_cli()
+    assert run.code == 1
+    assert run.lines == [
+        finding(
+            28, 14, "SL008", "spec.incident.runbook: 'docs/runbook.md' is a symlink that leads outside the repository"
+        )
+    ]
+
+
+def test_relative_symlink_leading_outside(malformed_repo: Path, malformed_outside: Path, malformed_cli: RunCli) -> None:
+    plan = malformed_repo / "checkout" / "docs" / "dr-plan.md"
+    plan.unlink()
+    plan.symlink_to("../../../outside/runbook.md")
+    place(malformed_repo, baseline())
+    run = malformed_cli()
+    assert run.code == 1
+    assert run.lines == [
+        finding(
+            25, 11, "SL008", "spec.continuity.plan: 'docs/dr-plan.md' is a symlink that leads outside the repository"
+        )
+    ]
+
+
+def test_symlinked_folder_leading_outside(malformed_repo: Path, malformed_outside: Path, malformed_cli: RunCli) -> None:
+    docs = malformed_repo / "checkout" / "docs"
+    shutil.rmtree(docs)
+    docs.symlink_to(malformed_outside, target_is_directory=True)
+    place(malformed_repo, baseline())
+    run = malformed_cli()
+    assert run.code == 1
+    assert run.lines == [
+        finding(
+            28, 14, "SL008", "spec.incident.runbook: 'docs/runbook.md' is a symlink that leads outside the repository"
+        )
+    ]
+
+
+def test_symlink_that_stays_inside_is_accepted(malformed_repo: Path, malformed_cli: RunCli) -> None:
+    shared = malformed_repo / "shared"
+    shared.mkdir()
+    (shared / "runbook.md").write_text("# shared runbook\n", encoding="utf-8")
+    runbook = malformed_repo / "checkout" / "docs" / "runbook.md"
+    runbook.unlink()
+    runbook.symlink_to("../../shared/runbook.md")
+    place(malformed_repo, baseline())
+    run = malformed_cli()
+    assert (run.code, run.out) == (0, "")
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="a manifest that is itself a symlink to a file outside the repository is read and its "
+    "contents echoed in findings ('kind must be Service, not 'Config'', 'unknown key 'users'')",
+)
+def test_manifest_symlinked_outside_is_not_read(
+    malformed_repo: Path, malformed_outside: Path, malformed_cli: RunCli
+) -> None:
+    kubeconfig = malformed_outside / "config"
+    kubeconfig.write_text(
+        "apiVersion: v1\nkind: Config\nusers:\n- name: ci\n  user: {token: s3cr3t}\n", encoding="utf-8"
+    )
+    (malformed_repo / "checkout" / "shiftleft.yaml").symlink_to(kubeconfig)
+    run = malformed_cli()
+    assert run.code == 1
+    assert "Config" not in run.out and "users" not in run.out
+    assert len(run.lines) == 1
+    assert matches(finding_like(0, 0, None, "outside the repository"), run.lines[0]), run.lines[0]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="checking a repository through a symlinked path (`shiftleft check link`) reports every declared "
+    "path as SL008 'points outside the repository': discover resolves the root but not the manifest path",
+)
+def test_repository_reached_through_a_symlink(
+    malformed_repo: Path, tmp_path: Path, malformed_cli: RunCli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    place(malformed_repo, baseline())
+    (tmp_path / "link").symlink_to(malformed_repo, target_is_directory=True)
+    (tmp_path / ".shiftleft.toml").write_text("# defaults\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    run = malformed_cli("link")
+    assert (run.code, run.out) == (0, "")
+
+
+# --------------------------------------------------------------------------- several services in one run
+
+
+GOOD_BUT_SLOW_RTO = ("    rto: 4h\n", "    rto: 48h\n")
+
+
+def test_other_services_are_still_checked(malformed_repo: Path, malformed_cli: RunCli) -> None:
+    """A broken manifest next to a good one: the good one's policy findings still appear."""
+    place_fixture(malformed_repo, "syntax-unclosed-flow-mapping", service="checkout")
+    place(malformed_repo, baseline_with(*GOOD_BUT_SLOW_RTO).replace("name: checkout", "name: payment"), "payment")
+    place(malformed_repo, baseline().replace("name: checkout", "name: search"), "search")
+    run = malformed_cli()
+    assert run.code == 1
+    assert run.lines == [
+        finding(32, 3, "SL001", "invalid YAML: did not find expected ',' or '}' (while parsing a flow mapping)"),
+        "payment/shiftleft.yaml:22:10: HIGH SL301 rto-within-tier "
+        "RTO 48h exceeds the tier 3 (business-operational) ceiling of 24h",
+    ]
+
+
+def test_every_broken_manifest_is_reported(malformed_repo: Path, malformed_cli: RunCli) -> None:
+    """Several broken manifests in one run: one finding each, in path order, exit 1, no crash."""
+    for name in ("empty", "tag-python-object", "yaml11-no-country-code", "path-absolute"):
+        place_fixture(malformed_repo, name, service=name)
+    place(malformed_repo, b"\x89PNG\r\n\x1a\n\x00", "binary")
+    run = malformed_cli()
+    assert run.code == 1
+    assert [line.split(": CRITICAL ")[1].split()[0] for line in run.lines] == [
+        "SL001",
+        "SL001",
+        "SL008",
+        "SL001",
+        "SL003",
+    ]
+    assert [line.split(":")[0] for line in run.lines] == [
+        "binary/shiftleft.yaml",
+        "empty/shiftleft.yaml",
+        "path-absolute/shiftleft.yaml",
+        "tag-python-object/shiftleft.yaml",
+        "yaml11-no-country-code/shiftleft.yaml",
+    ]
+
+
+def test_duplicate_service_name(malformed_repo: Path, malformed_cli: RunCli) -> None:
+    """SL009 on the second manifest (in path order), naming the first file."""
+    place(malformed_repo, baseline())
+    place(malformed_repo, baseline(), "legacy-checkout")
+    run = malformed_cli()
+    assert run.code == 1
+    assert run.lines == [
+        finding(
+            4,
+            9,
+            "SL009",
+            "service name 'checkout' is already used by checkout/shiftleft.yaml; names are unique across the catalog",
+            file="legacy-checkout/shiftleft.yaml",
+        ),
+    ]
+
+
+def test_malformed_run_exit_code_respects_fail_on(malformed_repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """SL0xx findings are critical: they fail even `--fail-on critical`."""
+    place_fixture(malformed_repo, "syntax-tab-indentation")
+    code = main(["check", "--now", NOW, "--format", "text", "-q", "--fail-on", "critical"])
+    out, err = capsys.readouterr()
+    assert code == 1 and err == ""
+    assert out.splitlines() == [
+        finding(24, 1, "SL001", "invalid YAML: tab character; indent with spaces, YAML does not allow tabs")
+    ]
+
+
+def test_summary_counts_the_broken_manifest(malformed_repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Without -q: the service header says the tier is unknown and the summary fails the run."""
+    place_fixture(malformed_repo, "empty")
+    code = main(["check", "--now", NOW, "--format", "text"])
+    out, err = capsys.readouterr()
+    assert code == 1 and err == ""
+    assert out.splitlines() == [
+        f"checkout (tier unknown, {MANIFEST}): 1 finding",
+        finding(1, 1, "SL001", EMPTY),
+        "",
+        "1 finding in 1 of 1 service (1 critical); 1 at or above --fail-on high: failed",
+    ]
+
+
+def test_no_crash_log_is_written(malformed_repo: Path, tmp_path: Path, malformed_cli: RunCli) -> None:
+    """Every fixture in one run: only findings, never an internal error."""
+    for path in sorted(FIXTURES.glob("*.yaml")):
+        place_fixture(malformed_repo, path.stem, service=path.stem)
+    run = malformed_cli()
+    assert run.code == 1
+    assert not (tmp_path / "cache" / "shiftleft" / "crash.log").exists()
+    # Valid manifests all say `name: checkout`, so they show up too (SL009); every malformed one must.
+    shown = {line.split("/shiftleft.yaml")[0] for line in run.lines}
+    accepted_today = {"path-nul-escape"}  # xfail case above
+    assert shown >= {p.stem for p in FIXTURES.glob("*.yaml")} - set(ACCEPTED) - accepted_today
