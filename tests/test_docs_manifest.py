@@ -178,5 +178,5 @@ def test_complete_example_loads_without_problems(doc: str, tmp_path: Path) -> No
     assert loaded.valid
     assert all(loaded.files.values()), loaded.files
     assert loaded.name == "checkout"
-    assert loaded.typed["spec"]["continuity"]["rto"] == "3600s"
-    assert loaded.typed["spec"]["incident"]["thresholds"]["major"]["error_rate"] == 5.0
+    assert loaded.typed()["spec"]["continuity"]["rto"] == "3600s"
+    assert loaded.typed()["spec"]["incident"]["thresholds"]["major"]["error_rate"] == 5.0

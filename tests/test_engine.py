@@ -166,7 +166,7 @@ def test_tier_org_and_now_variables(tmp_path: Path) -> None:
         rule(
             "vars",
             "assert: >-\n  tier.name == 'mission-critical' && org.max_tier == 1 &&\n"
-            "  now == timestamp('2026-11-25T00:00:00Z') && size(graph) == 0\nmessage: x",
+            "  now == timestamp('2026-11-25T00:00:00Z') && type(graph) == map\nmessage: x",
         ),
     )
     manifest = _load(tmp_path, "svc/shiftleft.yaml", MANIFEST)

@@ -15,7 +15,11 @@ from shiftleft.manifest.schema import Path_, Problem
 
 @dataclass
 class Manifest:
-    """One service manifest after loading. `problems` non-empty means it is not evaluated."""
+    """One service manifest after loading. `problems` non-empty means it is not evaluated.
+
+    Only the values as written are kept: a catalog of 10,000 manifests must fit
+    the memory budget, so the typed view for CEL is computed when asked for.
+    """
 
     file: Path
     """Absolute path of the manifest."""
@@ -25,8 +29,6 @@ class Manifest:
     """Repository root that every referenced path must stay inside."""
     raw: dict[str, Any] = field(default_factory=dict)
     """Values as written (for messages)."""
-    typed: dict[str, Any] = field(default_factory=dict)
-    """Values for CEL: durations in seconds, dates in RFC 3339, percentages as doubles."""
     files: dict[str, bool] = field(default_factory=dict)
     """Every path the manifest declares, relative as written, and whether it exists."""
     problems: list[ManifestError] = field(default_factory=list)
@@ -46,6 +48,17 @@ class Manifest:
             return str(meta["name"])
         return self.file.parent.name or self.display
 
+    def typed(self) -> dict[str, Any]:
+        """Values for CEL: durations as "Ns", dates in RFC 3339, percentages as doubles.
+
+        Built on each call (keep the result while you need it); empty for an
+        invalid manifest.
+        """
+        if not self.valid:
+            return {}
+        built = _Typer(self, check=False).walk(self.raw, schema.type_tree(), ())
+        return built if isinstance(built, dict) else {}
+
     def locate(self, paths: list[tuple[Path_, bool]]) -> list[tuple[int, int]]:
         """1-based line and column of each (manifest path, point-at-key) pair.
 
@@ -61,8 +74,16 @@ class Manifest:
 
 
 def load(file: Path, display: str, root: Path, *, max_bytes: int = yamlsafe.MAX_BYTES) -> Manifest:
-    """Read, parse, validate and type one manifest. Never raises for bad content."""
+    """Read, parse, validate and type-check one manifest. Never raises for bad content."""
     manifest = Manifest(file=file, display=display, root=root)
+    if file.is_symlink() and not _inside(os.path.realpath(file), os.path.realpath(root)):
+        manifest.problems.append(
+            ManifestError(
+                "SL008", "the manifest is a symlink that leads outside the repository; it was not read",
+                file=display, line=1, col=1,
+            )
+        )  # fmt: skip
+        return manifest
     try:
         text = yamlsafe.read_text(file, display, max_bytes)
         data = yamlsafe.parse(text, display)
@@ -82,19 +103,14 @@ def load(file: Path, display: str, root: Path, *, max_bytes: int = yamlsafe.MAX_
         return manifest
     manifest.raw = data
     problems = schema.validate(data)
-    typer = _Typer(manifest)
-    typed = typer.typed(data, schema.type_tree(), ())
+    typer = _Typer(manifest, check=True)
+    typer.walk(data, schema.type_tree(), ())
+    # Keep the typer's own problems (paths outside the repository, calendar
+    # dates) where the schema had nothing to say about the same value.
+    seen = {p.path for p in problems}
+    problems += [p for p in typer.problems if p.path not in seen]
     if problems:
-        # Keep the typer's own problems (paths outside the repository, calendar
-        # dates) where the schema had nothing to say about the same value.
-        seen = {p.path for p in problems}
-        problems += [p for p in typer.problems if p.path not in seen]
-    else:
-        manifest.typed = typed
-        problems = typer.problems
-    if problems:
-        for text_problem in _located(manifest, text, problems):
-            manifest.problems.append(text_problem)
+        manifest.problems.extend(_located(manifest, text, problems))
     return manifest
 
 
@@ -109,22 +125,36 @@ def _located(manifest: Manifest, text: str, problems: list[Problem]) -> list[Man
 
 
 class _Typer:
-    """Builds the typed copy, checking what the schema cannot: calendar dates, path confinement."""
+    """Walks the values the schema types (durations, dates, percentages, integers, paths).
 
-    def __init__(self, manifest: Manifest) -> None:
+    With `check=True` it records what the schema cannot see (calendar dates,
+    integers written as 3.0, paths leaving the repository) and builds nothing;
+    with `check=False` it builds the typed copy for CEL.
+    """
+
+    def __init__(self, manifest: Manifest, *, check: bool) -> None:
         self.manifest = manifest
+        self.check = check
         self.problems: list[Problem] = []
-        self._root_real = os.path.realpath(manifest.root)
+        if check:
+            self._root_real = os.path.realpath(manifest.root)
+            self._base = _real_folder(os.path.normpath(os.path.abspath(manifest.directory)))
 
-    def typed(self, value: Any, tree: Any, path: Path_) -> Any:
+    def walk(self, value: Any, tree: Any, path: Path_) -> Any:
         if isinstance(tree, str):
             return self.leaf(value, tree, path)
         if isinstance(value, dict):
             if not tree:
                 return value
-            return {k: self.typed(v, tree.get(k), (*path, k)) if k in tree else v for k, v in value.items()}
+            if self.check:
+                for k, v in value.items():
+                    if k in tree:
+                        self.walk(v, tree[k], (*path, k))
+                return None
+            return {k: self.walk(v, tree[k], (*path, k)) if k in tree else v for k, v in value.items()}
         if isinstance(value, list) and tree and "*" in tree:
-            return [self.typed(v, tree["*"], (*path, i)) for i, v in enumerate(value)]
+            items = [self.walk(v, tree["*"], (*path, i)) for i, v in enumerate(value)]
+            return None if self.check else items
         return value
 
     def leaf(self, value: Any, kind: str, path: Path_) -> Any:
@@ -136,26 +166,35 @@ class _Typer:
             if kind == "percent":
                 return values.parse_percent(value)
         except ValueError as e:
-            rule = "SL006" if kind == "percent" else "SL007"
-            self.problems.append(Problem(rule, f"{schema.dotted(path)}: {e}", path))
+            if self.check:
+                rule = "SL006" if kind == "percent" else "SL007"
+                self.problems.append(Problem(rule, f"{schema.dotted(path)}: {e}", path))
             return value
-        if isinstance(value, str):
-            self.check_path(value, path)
+        if self.check:
+            if kind == "integer" and isinstance(value, float):
+                where = schema.dotted(path)
+                self.problems.append(Problem("SL006", f"{where} must be an integer, not {value}", path))
+            elif kind == "path" and isinstance(value, str):
+                self.check_path(value, path)
         return value
 
     def check_path(self, value: str, path: Path_) -> None:
         where = schema.dotted(path)
-        if os.path.isabs(value) or value.startswith("~") or (len(value) > 1 and value[1] == ":"):
+        if any(ord(c) < 32 or c == "\x7f" for c in value):
+            self.problems.append(Problem("SL006", f"{where}: {value!r} contains a control character", path))
+            return
+        if value.startswith("~"):
+            message = f"{where}: {value!r} starts with ~ (a home folder); write it relative to the manifest's folder"
+            self.problems.append(Problem("SL008", message, path))
+            return
+        if os.path.isabs(value) or (len(value) > 1 and value[1] == ":"):
             self.problems.append(
                 Problem("SL008", f"{where}: {value!r} is absolute; write it relative to the manifest's folder", path)
             )
             return
-        joined = os.path.normpath(os.path.join(self.manifest.directory, value))
-        root = os.path.normpath(self.manifest.root)
-        if not _inside(joined, root):
-            self.problems.append(
-                Problem("SL008", f"{where}: {value!r} points outside the repository", path)
-            )
+        joined = os.path.normpath(os.path.join(self._base, value))
+        if not _inside(joined, self._root_real):
+            self.problems.append(Problem("SL008", f"{where}: {value!r} points outside the repository", path))
             return
         exists = os.path.exists(joined)
         if exists and not _inside(_realpath(joined), self._root_real):

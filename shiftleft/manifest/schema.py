@@ -235,6 +235,8 @@ def type_tree() -> TypeTree:
                 return name
             resolved: dict[str, Any] = _resolve(node["$ref"])
             return walk(resolved)
+        if node.get("type") == "integer":
+            return "integer"
         if node.get("type") == "array" and isinstance(node.get("items"), dict):
             sub = walk(node["items"])
             return {"*": sub} if sub else None

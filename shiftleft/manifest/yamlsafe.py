@@ -18,7 +18,9 @@ catalogs.
 
 from __future__ import annotations
 
+import math
 import re
+import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, ClassVar
@@ -80,25 +82,32 @@ def read_text(path: Path, display: str, max_bytes: int = MAX_BYTES) -> str:
     """Read a manifest as UTF-8 text, refusing what is not a small text file."""
     try:
         if not path.is_file():
-            raise ManifestError("SL001", "not a regular file", file=display)
+            raise ManifestError("SL001", "not a regular file", file=display, line=1, col=1)
         size = path.stat().st_size
         if size > max_bytes:
             raise ManifestError(
                 "SL001",
-                f"file is {_human(size)}, over the {_human(max_bytes)} limit for a manifest",
+                f"file is {_human(size)} ({size:,} bytes), over the {_human(max_bytes)} "
+                f"({max_bytes:,} bytes) limit for a manifest",
                 file=display,
+                line=1,
+                col=1,
             )
         with path.open("rb") as fh:
             # Read one byte past the limit: a file can grow between stat and read.
             data = fh.read(max_bytes + 1)
     except OSError as e:
-        raise ManifestError("SL001", f"cannot read: {e.strerror or e}", file=display) from None
+        raise ManifestError("SL001", f"cannot read: {e.strerror or e}", file=display, line=1, col=1) from None
     if len(data) > max_bytes:
-        raise ManifestError("SL001", f"file is over the {_human(max_bytes)} limit for a manifest", file=display)
+        raise ManifestError(
+            "SL001", f"file is over the {_human(max_bytes)} limit for a manifest", file=display, line=1, col=1
+        )
     return decode(data, display)
 
 
 def decode(data: bytes, display: str) -> str:
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        raise ManifestError("SL001", "file is UTF-16; save it as UTF-8", file=display, line=1, col=1)
     if b"\0" in data:
         line, col = _byte_position(data, data.index(b"\0"))
         raise ManifestError(
@@ -126,9 +135,7 @@ def parse(text: str, display: str) -> Any:
 
 def compose(text: str, display: str) -> yaml.Node:
     try:
-        docs = _documents(text)
-        root = next(docs, None)
-        extra = next(docs, None)
+        root, extra = _single_document(text)
     except yaml.MarkedYAMLError as e:
         raise _syntax_error(e, text, display) from None
     except yaml.reader.ReaderError as e:
@@ -141,25 +148,31 @@ def compose(text: str, display: str) -> yaml.Node:
             line=line,
             col=col,
         ) from None
+    except RecursionError:  # the pure-Python composer recurses; libyaml stops at depth 1000 itself
+        raise ManifestError("SL001", f"nesting deeper than {MAX_DEPTH} levels", file=display, line=1, col=1) from None
     if root is None:
         raise ManifestError("SL001", "empty manifest; expected `apiVersion: shiftleft/v1`", file=display, line=1, col=1)
     if extra is not None:
-        mark = extra.start_mark
         raise ManifestError(
             "SL001",
             "more than one YAML document; a manifest holds exactly one (remove the `---` separator)",
             file=display,
-            line=mark.line + 1,
-            col=mark.column + 1,
+            line=extra.line + 1,
+            col=extra.column + 1,
         )
     return root
 
 
-def _documents(text: str) -> Iterator[yaml.Node]:
+def _single_document(text: str) -> tuple[yaml.Node | None, yaml.Mark | None]:
+    """The document's root node, and where a second document starts (if there is one)."""
     loader = _Composer(text)
     try:
-        while loader.check_node():
-            yield loader.get_node()
+        if not loader.check_node():
+            return None, None
+        root = loader.get_node()
+        if loader.check_event(yaml.DocumentStartEvent):
+            return root, loader.peek_event().start_mark
+        return root, None
     finally:
         loader.dispose()
 
@@ -216,22 +229,22 @@ class _Builder:
         if self.nodes > MAX_NODES:
             raise self.fail(
                 "SL001",
-                f"document expands to more than {MAX_NODES:,} values (aliases expanded); "
-                "remove the anchors and aliases",
+                f"document has more than {MAX_NODES:,} values, counting each alias as a copy; "
+                "a manifest has a few hundred (remove anchors and aliases, or split the file)",
                 node,
             )
         if depth > MAX_DEPTH:
             raise self.fail("SL001", f"nesting deeper than {MAX_DEPTH} levels", node)
         if isinstance(node, yaml.ScalarNode):
             if node.tag != _STR:
-                raise self.fail("SL001", f"explicit YAML tag {node.tag!r} is not allowed; remove it", node)
+                raise self.fail("SL001", f"explicit YAML tag {_tag(node.tag)} is not allowed; remove it", node)
             return self.scalar(node)
         if isinstance(node, yaml.SequenceNode):
             if node.tag != _SEQ:
-                raise self.fail("SL001", f"explicit YAML tag {node.tag!r} is not allowed; remove it", node)
+                raise self.fail("SL001", f"explicit YAML tag {_tag(node.tag)} is not allowed; remove it", node)
             return [self.build(item, depth + 1) for item in node.value]
         if node.tag != _MAP or not isinstance(node, yaml.MappingNode):
-            raise self.fail("SL001", f"explicit YAML tag {node.tag!r} is not allowed; remove it", node)
+            raise self.fail("SL001", f"explicit YAML tag {_tag(node.tag)} is not allowed; remove it", node)
         return self.mapping(node, depth)
 
     def mapping(self, node: yaml.MappingNode, depth: int) -> dict[str, Any]:
@@ -247,12 +260,13 @@ class _Builder:
             if first is not None:
                 raise self.fail(
                     "SL002",
-                    f"duplicate key {key!r} (first defined on line {first.start_mark.line + 1}); "
+                    f"duplicate key {key!r} (first defined on line {first.start_mark.line + 1}, "
+                    f"column {first.start_mark.column + 1}); "
                     "keep one of them",
                     key_node,
                 )
             seen[key] = key_node
-            out[key] = self.build(value_node, depth + 1)
+            out[_intern(key)] = self.build(value_node, depth + 1)
         return out
 
     def scalar(self, node: yaml.ScalarNode) -> Any:
@@ -265,7 +279,7 @@ class _Builder:
             if value in _NULLS:
                 return None
             if value not in _YAML11_BOOLS:
-                return value
+                return _intern(value) if len(value) <= 32 else value
         if value in _NULLS:
             return None
         if _INT.match(value):
@@ -278,7 +292,10 @@ class _Builder:
                 node,
             )
         if _FLOAT.match(value):
-            return float(value)
+            number = float(value)
+            if math.isinf(number):
+                raise self.fail("SL003", f"`{value}` is too large for a number; write a realistic value", node)
+            return number
         if value in _BOOLS:
             return _BOOLS[value]
         if value in _YAML11_BOOLS:
@@ -310,6 +327,8 @@ class _Builder:
 
 def _syntax_error(e: yaml.MarkedYAMLError, text: str, display: str) -> ManifestError:
     mark = e.problem_mark or e.context_mark
+    if e.context_mark is not None and e.problem and "end of stream" in e.problem:
+        mark = e.context_mark  # an unterminated quote or bracket: point where it opened
     problem = e.problem or "invalid YAML"
     if e.context and e.context not in problem:
         problem = f"{problem} ({e.context})"
@@ -320,6 +339,15 @@ def _syntax_error(e: yaml.MarkedYAMLError, text: str, display: str) -> ManifestE
     line = mark.line + 1 if mark else 0
     col = mark.column + 1 if mark else 0
     return ManifestError("SL001", f"invalid YAML: {_one_line(problem)}", file=display, line=line, col=col)
+
+
+_intern = sys.intern
+"""Keys and short words repeat across thousands of manifests; one copy each keeps big catalogs small."""
+
+
+def _tag(tag: str) -> str:
+    """`tag:yaml.org,2002:binary` as written: `!!binary`."""
+    return "!!" + tag.removeprefix("tag:yaml.org,2002:") if tag.startswith("tag:yaml.org,2002:") else tag
 
 
 def _one_line(text: str) -> str:
