@@ -52,7 +52,7 @@ def dotted(path: Path_) -> str:
             out += f"[{step}]"
         else:
             out += f".{step}" if out else step
-    return out or "(document)"
+    return out or "the top level"
 
 
 def validate(data: Any) -> list[Problem]:
@@ -80,14 +80,14 @@ def _translate(error: Any, data: Any) -> list[Problem]:
             out.append(
                 Problem(
                     "SL004",
-                    f"unknown key {key!r} in {where}{hint}; only x- keys are free for your own use",
+                    f"unknown key {key!r} {_in(where)}{hint}; only x- keys are free for your own use",
                     (*path, key),
                     key=True,
                 )
             )
         return out
     if name == "required":
-        return [Problem("SL005", f"missing required key {kind.property!r} in {where}", path, key=True)]
+        return [Problem("SL005", f"missing required key {kind.property!r} {_in(where)}", path, key=True)]
     if name == "const":
         return [Problem("SL011", f"{where} must be {kind.expected_value}, not {_show(value)}", path)]
     ref = _definition(error.schema_path)
@@ -96,13 +96,18 @@ def _translate(error: Any, data: Any) -> list[Problem]:
             return [Problem("SL007", f"{where}: {_FORMAT_HINT[ref](value)}", path)]
         return [Problem("SL006", f"{where}: {_show(value)} is not {_PATTERN_WORDS.get(ref or '', 'valid')}", path)]
     if name == "oneOf" and ref == "percent":
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return [Problem("SL006", f"{where}: {_show(value)} is not between 0 and 100", path)]
         return [Problem("SL006", f"{where}: {_show(value)} is not a percentage; write a number like 99.9 or 5%", path)]
+    if name == "type" and ref in ("duration", "date"):
+        return [Problem("SL007", f"{where}: {_FORMAT_HINT[ref](value)}", path)]
     if name == "type":
         expected = " or ".join(_TYPE_WORDS.get(t, t) for t in kind.types)
         hint = ""
         if "string" in kind.types and isinstance(value, bool | int | float):
             hint = f'; write "{_yaml_spelling(value)}" in quotes'
-        return [Problem("SL006", f"{where} must be {expected}, not {_type_word(value)} {_show(value)}{hint}", path)]
+        shown = "empty" if value is None else f"{_type_word(value)} {_show(value)}"
+        return [Problem("SL006", f"{where} must be {expected}, not {shown}{hint}", path)]
     if name == "enum":
         options = [str(o) for o in kind.options]
         hint = _did_you_mean(str(value), options)
@@ -112,7 +117,7 @@ def _translate(error: Any, data: Any) -> list[Problem]:
         return [
             Problem(
                 "SL006",
-                f"{where} must be one of {', '.join(options)}, not {_show(value)}{hint or quote}",
+                f"{where} must be one of {', '.join(options)}, not {_show(value)}{quote or hint}",
                 path,
             )
         ]
@@ -216,7 +221,13 @@ def _resolve(ref: str) -> Any:
 
 def _did_you_mean(word: str, options: list[str]) -> str:
     close = difflib.get_close_matches(word, options, n=1, cutoff=0.6)
+    if not close and len(word) >= 3:  # abbreviations: `prod` for production
+        close = [o for o in options if o.startswith(word)][:1]
     return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def _in(where: str) -> str:
+    return "at the top level" if where == "the top level" else f"in {where}"
 
 
 # Which values need typing for CEL: a tree mirroring the schema whose leaves
