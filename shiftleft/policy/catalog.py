@@ -8,6 +8,7 @@ a RuleError naming the file, line and column.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -81,6 +82,11 @@ class Rule:
     each: tuple[str | int, ...] | None = None
     references: tuple[Reference, ...] = ()
     examples: dict[str, str] = field(default_factory=dict)
+    """`pass` and `fail` manifest snippets."""
+    examples_now: str = ""
+    """Date (YYYY-MM-DD) the examples are evaluated as of; empty means the run's date."""
+    examples_org: dict[str, Any] = field(default_factory=dict)
+    """Organisation settings (`org`) the examples are evaluated with."""
     builtin: bool = False
     """Emitted by the loader (SL0xx) or the engine, not by a CEL expression."""
 
@@ -112,20 +118,33 @@ def rule_files(folder: Path) -> list[Path]:
 
 
 def load(folders: Sequence[tuple[Path, str]]) -> Catalog:
-    """Load every rule of the given (folder, display name) pairs; ids must be unique."""
-    rules: list[Rule] = []
-    seen: dict[str, str] = {}
+    """Load every rule of the given (folder, display name) pairs; ids must be unique.
+
+    Compiled catalogs are cached (see `shiftleft.policy.cache`): an unchanged
+    set of rule files costs a stat per file instead of a parse and a compile.
+    """
+    from shiftleft.policy import cache
+
+    files: list[tuple[Path, str]] = []
     for folder, display in folders:
         if not folder.is_dir():
             raise RuleError(f"rule folder {display} does not exist")
         for path in rule_files(folder):
-            shown = f"{display.rstrip('/')}/{path.relative_to(folder).as_posix()}"
-            rule = load_rule(path, shown)
-            if rule.id in seen:
-                raise RuleError(f"rule id {rule.id} is already defined in {seen[rule.id]}", file=shown, line=1, col=1)
-            seen[rule.id] = shown
-            rules.append(rule)
+            files.append((path, f"{display.rstrip('/')}/{path.relative_to(folder).as_posix()}"))
+    cache_key = cache.key(files)
+    cached = cache.read(cache_key, Rule)
+    if cached is not None:
+        return Catalog(cached)
+    rules: list[Rule] = []
+    seen: dict[str, str] = {}
+    for path, shown in files:
+        rule = load_rule(path, shown)
+        if rule.id in seen:
+            raise RuleError(f"rule id {rule.id} is already defined in {seen[rule.id]}", file=shown, line=1, col=1)
+        seen[rule.id] = shown
+        rules.append(rule)
     rules.sort(key=lambda r: r.id)
+    cache.write(cache_key, rules)
     return Catalog(rules)
 
 
@@ -245,6 +264,8 @@ class _Reader:
             each=each,
             references=self.references(data.get("references", [])),
             examples=self.examples(data.get("examples", {})),
+            examples_now=self.examples_now(data.get("examples", {})),
+            examples_org=self.examples_org(data.get("examples", {})),
             builtin=builtin,
         )
 
@@ -266,14 +287,31 @@ class _Reader:
         return tuple(out)
 
     def examples(self, examples: Any) -> dict[str, str]:
-        if not isinstance(examples, dict) or not set(examples) <= {"pass", "fail"}:
-            raise self.fail("examples must be a mapping with pass and fail manifest snippets", "examples")
-        for key, value in examples.items():
-            if not isinstance(value, str):
-                raise self.fail(f"examples.{key} must be a YAML snippet (use a | block)", "examples", key)
-        return dict(examples)
+        if not isinstance(examples, dict) or not set(examples) <= {"pass", "fail", "now", "org"}:
+            raise self.fail("examples must be a mapping of pass, fail (manifest snippets), now and org", "examples")
+        out = {}
+        for key in ("pass", "fail"):
+            if key in examples:
+                if not isinstance(examples[key], str):
+                    raise self.fail(f"examples.{key} must be a YAML snippet (use a | block)", "examples", key)
+                out[key] = examples[key]
+        return out
+
+    def examples_now(self, examples: dict[str, Any]) -> str:
+        value = examples.get("now", "")
+        text = value.isoformat() if hasattr(value, "isoformat") else value
+        if not isinstance(text, str) or (text and not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text)):
+            raise self.fail("examples.now must be a date, YYYY-MM-DD", "examples", "now")
+        return text
+
+    def examples_org(self, examples: dict[str, Any]) -> dict[str, Any]:
+        value = examples.get("org", {})
+        if not isinstance(value, dict):
+            raise self.fail("examples.org must be a mapping of organisation settings", "examples", "org")
+        return value
 
 
+@functools.lru_cache(maxsize=8192)
 def parse_path(text: str, index: int | None = None) -> tuple[str | int, ...]:
     """`spec.dependencies[2].service` -> ("spec", "dependencies", 2, "service")."""
     if index is not None:

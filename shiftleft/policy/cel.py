@@ -69,6 +69,11 @@ class Program:
         self._expr = expr
         self.source = source
 
+    def serialize(self) -> bytes:
+        """The checked expression, for the catalog cache."""
+        data: bytes = self._expr.serialize()
+        return data
+
     def run(self, activation: Any) -> tuple[Any, str | None]:
         """(value, None) on success, (None, error text) when evaluation fails."""
         try:
@@ -89,6 +94,11 @@ def compile_expression(source: str) -> Program:
         if m:
             raise CelError(_clean(m.group(3).strip()), int(m.group(2))) from None
         raise CelError(_clean(text), 1) from None
+
+
+def deserialize(data: bytes, source: str) -> Program:
+    """A Program from `Program.serialize()` output (raises on anything else)."""
+    return Program(_env().deserialize(data), source)
 
 
 def activation(data: Mapping[str, Any]) -> Any:

@@ -1,0 +1,13 @@
+"""Suite-wide settings: the catalog cache lives in a temporary folder, never the user's."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+
+import pytest
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    del config
+    os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="shiftleft-test-cache-")

@@ -1,0 +1,98 @@
+"""The compiled-catalog cache: hits are identical to a fresh load, and any change misses."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from pathlib import Path
+
+import pytest
+
+from shiftleft.policy import cache, catalog
+from tests.helpers import write
+
+RULE = """\
+id: ACME101
+name: owner-set
+severity: medium
+category: people
+summary: An owner is named
+assert: has(metadata.owner)
+message: no owner for {{ metadata.name }}
+rationale: r
+remediation: f
+references: [{framework: iso-27001, control: "5.2"}]
+"""
+
+
+def _comparable(rules: list[catalog.Rule]) -> list[dict[str, object]]:
+    out = []
+    for rule in rules:
+        fields = {}
+        for f in dataclasses.fields(rule):
+            value = getattr(rule, f.name)
+            fields[f.name] = value.source if hasattr(value, "source") else value
+        out.append(fields)
+    return out
+
+
+@pytest.fixture
+def cache_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.delenv("SHIFTLEFT_NO_CACHE", raising=False)
+    return tmp_path / "cache" / "shiftleft"
+
+
+def test_hit_is_identical_to_a_fresh_load(cache_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    folders = [catalog.shipped_folder()]
+    first = catalog.load(folders)
+    assert len(list(cache_home.glob("catalog-*.json"))) == 1
+    second = catalog.load(folders)
+    monkeypatch.setenv("SHIFTLEFT_NO_CACHE", "1")
+    fresh = catalog.load(folders)
+    assert _comparable(second.rules) == _comparable(first.rules) == _comparable(fresh.rules)
+    # The cached programs evaluate, not just carry their source.
+    assert second.get("SL301") is not None and second.get("SL301").check is not None
+
+
+def test_editing_a_rule_file_misses(cache_home: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "rules"
+    path = write(folder, "ACME101-owner-set.yaml", RULE)
+    assert catalog.load([(folder, "rules")]).get("ACME101").severity.value == "medium"
+    path.write_text(RULE.replace("severity: medium", "severity: high"), encoding="utf-8")
+    os.utime(path, ns=(1, 1))  # a different mtime even on coarse clocks
+    assert catalog.load([(folder, "rules")]).get("ACME101").severity.value == "high"
+
+
+def test_removing_a_rule_file_misses(cache_home: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "rules"
+    write(folder, "ACME101-owner-set.yaml", RULE)
+    second = write(folder, "ACME102-owner-set-too.yaml", RULE.replace("ACME101", "ACME102").replace("owner-set", "owner-set-too"))
+    assert len(catalog.load([(folder, "rules")]).rules) == 2
+    second.unlink()
+    assert [r.id for r in catalog.load([(folder, "rules")]).rules] == ["ACME101"]
+
+
+def test_corrupt_or_tampered_cache_is_a_miss(cache_home: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "rules"
+    write(folder, "ACME101-owner-set.yaml", RULE)
+    catalog.load([(folder, "rules")])
+    (cached,) = cache_home.glob("catalog-*.json")
+    for junk in ("{not json", '{"format": 1, "version": "0.0.0", "rules": []}', '{"format": 1}', "[]"):
+        cached.write_text(junk, encoding="utf-8")
+        assert [r.id for r in catalog.load([(folder, "rules")]).rules] == ["ACME101"]
+
+
+def test_disabled_by_environment(cache_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SHIFTLEFT_NO_CACHE", "1")
+    catalog.load([catalog.shipped_folder()])
+    assert not cache_home.exists()
+
+
+def test_unwritable_cache_folder_only_costs_speed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    blocker = tmp_path / "cache"
+    blocker.write_text("a file where the cache folder would go", encoding="utf-8")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))
+    monkeypatch.delenv("SHIFTLEFT_NO_CACHE", raising=False)
+    assert catalog.load([catalog.shipped_folder()]).get("SL301") is not None
+    assert cache.read("0" * 32, catalog.Rule) is None
