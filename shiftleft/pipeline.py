@@ -13,10 +13,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from shiftleft.config import Config
-from shiftleft.discover import discover
+from shiftleft.discover import discover, display_path
 from shiftleft.engine import Settings, evaluate
 from shiftleft.errors import UsageError
 from shiftleft.findings import Severity
+from shiftleft.graph import catalogfile
 from shiftleft.manifest import model
 from shiftleft.results import RunResult
 from shiftleft.setup import load_config, load_policy
@@ -61,6 +62,7 @@ def run(
         org=config.org,
         severity=config.severity,
         disable=frozenset(config.disable),
+        imported=tuple(n for c in config.catalogs for n in catalogfile.load(c, display_path(c, cwd))),
     )
     result = evaluator(manifests, policy.catalog, policy.tiers, settings)
     return Outcome(result, config, len(targets))

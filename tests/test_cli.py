@@ -100,7 +100,7 @@ def test_skips_vendored_and_virtualenv_folders(repo: Path, capsys, monkeypatch) 
     [
         (["check", "--fail-on", "severe"], "shiftleft: error: --fail-on: unknown severity 'severe' (choose from critical, high, medium, low, info)"),
         (["check", "--now", "yesterday"], "shiftleft: error: --now: 'yesterday' is not a date (YYYY-MM-DD) or an RFC 3339 timestamp"),
-        (["check", "--format", "pdf"], "shiftleft: error: --format: unknown format 'pdf' (available: text)"),
+        (["check", "--format", "pdf"], "shiftleft: error: --format: unknown format 'pdf' (available: text, github, json, sarif, junit, markdown, html)"),
         (["check", "--format", "text", "--format", "text"], "shiftleft: error: --format: only one format can go to standard output; give the others a file (FORMAT=FILE)"),
         (["check", "nowhere"], "shiftleft: error: path not found: nowhere"),
         (["check", "--bogus"], "shiftleft: error: unrecognized arguments: --bogus (see `shiftleft check --help`)"),

@@ -41,6 +41,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--color", choices=("auto", "always", "never"), default="auto",
                         help="colour the text output (default: auto, only on a terminal)")  # fmt: skip
+    parser.add_argument(
+        "--changed",
+        action="store_true",
+        help="PATHS are changed files (the pre-commit hook): check the services owning them and their "
+        "dependents, or every service when configuration, rules or tiers changed; no files: exit 0",
+    )
     noise = parser.add_mutually_exclusive_group()
     noise.add_argument("-q", "--quiet", action="store_true", help="print only the findings")
     noise.add_argument("-v", "--verbose", action="store_true", help="also print fixes and clean services")
@@ -56,10 +62,20 @@ def run(args: argparse.Namespace) -> int:
     else:
         outputs = [("text", None)]
     now = pipeline.parse_now(args.now)
+    paths, selection = args.paths, None
+    if args.changed:
+        from shiftleft import changes
+
+        selection = changes.selection(args.paths, config_file=args.config, cwd=cwd)
+        if selection is None:
+            return 0  # nothing shiftleft reads was changed: a clean run, and a quiet one
+        paths = ["."]  # the whole catalog, so graph rules see every neighbour; only the selection is reported
     outcome = pipeline.run(
-        args.paths, config_file=args.config, fail_on=args.fail_on, now=now, cwd=cwd, evaluator=evaluate
+        paths, config_file=args.config, fail_on=args.fail_on, now=now, cwd=cwd, evaluator=evaluate
     )
     result, config = outcome.result, outcome.config
+    if selection is not None:
+        result = selection.restrict(result)
     verbosity = -1 if args.quiet else (1 if args.verbose else 0)
     for name, target in outputs:
         color = target is None and _use_color(args.color)

@@ -1,0 +1,79 @@
+"""Machine-readable report, schema `shiftleft/report-v1` (docs/report-json.md).
+
+The shape is a contract: fields are only ever added within v1, never renamed
+or removed; `shiftleft/schema/report.schema.json` describes it.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from shiftleft import __version__
+from shiftleft.findings import Finding, Severity
+from shiftleft.formatters import Options
+from shiftleft.results import RunResult, ServiceResult
+
+SCHEMA = "shiftleft/report-v1"
+
+
+def render(result: RunResult, options: Options) -> str:
+    return json.dumps(document(result), indent=2, ensure_ascii=False) + "\n"
+
+
+def document(result: RunResult) -> dict[str, Any]:
+    """The report as plain data (also used by tests and other formatters)."""
+    threshold = result.fail_on.rank
+    return {
+        "schema": SCHEMA,
+        "tool": {"name": "shiftleft", "version": __version__},
+        "run": {
+            "now": result.now.isoformat(),
+            "fail_on": result.fail_on.value,
+            "rules_evaluated": result.rules,
+            "passed": result.passed,
+            "services": len(result.services),
+            "findings": len(result.findings),
+            "failing": len(result.failing),
+            "counts": _counts(result.findings),
+        },
+        "services": [_service(s, threshold) for s in result.services],
+        "findings": [_finding(f, threshold) for f in result.findings],
+        "errors": [],
+    }
+
+
+def _counts(findings: tuple[Finding, ...]) -> dict[str, int]:
+    out = {s.value: 0 for s in Severity}
+    for f in findings:
+        out[f.severity.value] += 1
+    return out
+
+
+def _service(service: ServiceResult, threshold: int) -> dict[str, Any]:
+    return {
+        "name": service.name,
+        "file": service.file,
+        "tier": service.tier,
+        "valid": service.valid,
+        "passed": not any(f.severity.rank >= threshold for f in service.findings),
+        "counts": _counts(service.findings),
+    }
+
+
+def _finding(finding: Finding, threshold: int) -> dict[str, Any]:
+    loc = finding.location
+    return {
+        "rule": finding.rule,
+        "name": finding.name,
+        "severity": finding.severity.value,
+        "category": finding.category,
+        "service": finding.service,
+        "location": {"file": loc.file, "line": loc.line, "col": loc.col, "path": loc.path},
+        "message": finding.message,
+        "remediation": finding.remediation,
+        "fingerprint": finding.fingerprint,
+        "failing": finding.severity.rank >= threshold,
+        "evidence": dict(finding.extra),
+        "waiver": None,
+    }
