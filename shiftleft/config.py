@@ -36,6 +36,8 @@ class Config:
     disable: tuple[str, ...] = ()
     max_manifest_bytes: int = 1024 * 1024
     org: dict[str, Any] = field(default_factory=dict)
+    catalogs: tuple[Path, ...] = ()
+    """Exported service catalogs of other repositories (absolute): their services resolve as dependencies."""
     file: Path | None = None
     """The configuration file read, if any."""
     origin: dict[str, str] = field(default_factory=dict)
@@ -44,7 +46,9 @@ class Config:
         return self.origin.get(key, "default")
 
 
-_KEYS = ("manifests", "exclude", "rules", "tiers", "fail_on", "severity", "disable", "max_manifest_bytes", "org")
+_KEYS = (
+    "manifests", "exclude", "rules", "tiers", "fail_on", "severity", "disable", "max_manifest_bytes", "org", "catalogs",
+)  # fmt: skip
 
 
 def find(start: Path) -> Path | None:
@@ -160,6 +164,16 @@ def _apply(config: Config, section: dict[str, Any], base: Path, label: str, text
             if not isinstance(value, dict):
                 raise fail(key, "must be a table of organisation settings")
             config.org = _plain(value)
+        elif key == "catalogs":
+            if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+                raise fail(key, "must be a list of catalog files (written by `shiftleft catalog export`)")
+            files = []
+            for v in value:
+                catalog = (base / v).resolve()
+                if not catalog.is_file():
+                    raise fail(key, f"catalog file {v!r} does not exist")
+                files.append(catalog)
+            config.catalogs = tuple(files)
         config.origin[key] = label
 
 

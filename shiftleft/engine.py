@@ -16,6 +16,7 @@ from typing import Any
 
 from shiftleft.errors import ManifestError
 from shiftleft.findings import Finding, Location, Severity
+from shiftleft.graph import Graph, Node, build, from_manifest
 from shiftleft.manifest.model import Manifest
 from shiftleft.manifest.schema import Path_, dotted
 from shiftleft.policy import cel, messages
@@ -31,6 +32,8 @@ class Settings:
     org: Mapping[str, Any]
     severity: Mapping[str, Severity]
     disable: frozenset[str]
+    imported: tuple[Node, ...] = ()
+    """Services of other repositories' exported catalogs: dependencies resolve to them."""
 
 
 @dataclass(frozen=True)
@@ -48,7 +51,8 @@ def evaluate(manifests: list[Manifest], catalog: Catalog, tiers: TierPolicy, set
     now = cel.timestamp(settings.now)
     first_file: dict[str, str] = {}
     services = []
-    for manifest in manifests:
+    graph = build([from_manifest(m.raw, m.name, m.valid) for m in manifests] + list(settings.imported))
+    for position, manifest in enumerate(manifests):
         findings: list[Finding] = []
         name = manifest.name
         tier_number = _tier_number(manifest)
@@ -76,11 +80,14 @@ def evaluate(manifests: list[Manifest], catalog: Catalog, tiers: TierPolicy, set
                     )
                 )
             else:
-                pending.extend(_run_rules(manifest, rules, tier, settings, now))
+                pending.extend(_run_rules(manifest, rules, tier, settings, now, graph, position))
             findings.extend(_place(manifest, pending))
         first_file.setdefault(name, manifest.display)
         findings = [_adjust(f, settings) for f in findings if f.rule not in settings.disable]
         findings.sort(key=Finding.sort_key)
+        # Reports need only a few sections; keeping whole manifests of a large
+        # catalog alive until the end would break the memory budget.
+        manifest.raw = _report_view(manifest.raw)
         services.append(
             ServiceResult(name, manifest.display, tier_number, manifest.valid, tuple(findings), manifest.raw)
         )
@@ -96,6 +103,22 @@ def evaluate(manifests: list[Manifest], catalog: Catalog, tiers: TierPolicy, set
     )
 
 
+_REPORTED = {
+    "metadata": ("name", "owner", "description"),
+    "spec": ("tier", "lifecycle", "continuity", "availability", "dependencies"),
+}
+
+
+def _report_view(raw: dict[str, Any]) -> dict[str, Any]:
+    """The parts of a manifest that reports show (targets, owner, dependencies)."""
+    out: dict[str, Any] = {}
+    for section, keys in _REPORTED.items():
+        values = raw.get(section)
+        if isinstance(values, dict):
+            out[section] = {k: values[k] for k in keys if k in values}
+    return out
+
+
 def _tier_number(manifest: Manifest) -> int | None:
     spec = manifest.raw.get("spec")
     tier = spec.get("tier") if isinstance(spec, dict) else None
@@ -103,15 +126,16 @@ def _tier_number(manifest: Manifest) -> int | None:
 
 
 def _run_rules(
-    manifest: Manifest, rules: list[Rule], tier: Tier, settings: Settings, now: dt.datetime
+    manifest: Manifest, rules: list[Rule], tier: Tier, settings: Settings, now: dt.datetime, graph: Graph, position: int
 ) -> Iterator[_Pending]:
-    typed, raw = manifest.typed, manifest.raw
+    typed, raw = manifest.typed(), manifest.raw
+    graph_typed, graph_shown = graph.facts(position)
     data = {
         "spec": typed.get("spec", {}),
         "metadata": typed.get("metadata", {}),
         "tier": tier.typed,
         "org": dict(settings.org),
-        "graph": {},
+        "graph": graph_typed,
         "now": now,
         "item": None,
         "index": 0,
@@ -121,7 +145,7 @@ def _run_rules(
         "metadata": raw.get("metadata", {}),
         "tier": tier.raw,
         "org": settings.org,
-        "graph": {},
+        "graph": graph_shown,
         "now": settings.now.isoformat(),
     }
     cel.set_exists(_exists_for(manifest))

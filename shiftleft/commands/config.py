@@ -34,6 +34,7 @@ def run(args: argparse.Namespace) -> int:
         ("disable", list(config.disable), config.source("disable")),
         ("max_manifest_bytes", config.max_manifest_bytes, config.source("max_manifest_bytes")),
         ("org", config.org, config.source("org")),
+        ("catalogs", [display_path(c, cwd) for c in config.catalogs], config.source("catalogs")),
     ]
     print(f"# configuration file: {source}")
     width = max(len(f"{k} = {_toml(v)}") for k, v, _ in rows)

@@ -98,7 +98,21 @@ def compile_expression(source: str) -> Program:
 
 def deserialize(data: bytes, source: str) -> Program:
     """A Program from `Program.serialize()` output (raises on anything else)."""
+    _warm_timestamps()
     return Program(_env().deserialize(data), source)
+
+
+@functools.cache
+def _warm_timestamps() -> None:
+    """Evaluate one compiled timestamp expression before any deserialized one runs.
+
+    cel-expr-python registers its datetime conversion lazily, on the first
+    evaluation of a *compiled* program; until then every deserialized program
+    that reads `now` fails with "Non-CEL value type for 'now'". Measured with
+    cel-expr-python 0.1.x; costs one compile (well under a millisecond).
+    """
+    moment = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
+    compile_expression("now == now").run(_env().Activation({"now": moment}))
 
 
 def activation(data: Mapping[str, Any]) -> Any:

@@ -1,0 +1,110 @@
+"""Graph nodes: what the graph needs from one service, from a manifest or an imported catalog."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from shiftleft.manifest import values
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """A recovery or availability target: the value for arithmetic and the text as written."""
+
+    value: float | int
+    """Percent (float) for availability, seconds (int) for durations."""
+    text: str
+    """As the author wrote it (`24h`, `99.0`)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """One `spec.dependencies[]` or `spec.suppliers[]` entry."""
+
+    name: str
+    """The service (or supplier) depended on."""
+    hard: bool
+    """As declared; an entry without `hard` is hard."""
+    fallback: bool
+    """A fallback is declared."""
+    availability: Target | None = None
+    """Suppliers only: contracted `sla.availability`."""
+    rto: Target | None = None
+    """Suppliers only: contracted `sla.rto`."""
+    rpo: Target | None = None
+    """Suppliers only: contracted `sla.rpo`."""
+
+    @property
+    def blocking(self) -> bool:
+        """No fallback: when the target is down, so is the dependent (hard or not)."""
+        return not self.fallback
+
+    @property
+    def in_composite(self) -> bool:
+        """Counts in the serial product: everything but a soft entry with a fallback."""
+        return self.hard or not self.fallback
+
+
+@dataclass(frozen=True, slots=True)
+class Node:
+    """One service of the catalog."""
+
+    name: str
+    tier: int | None
+    slo: Target | None
+    rto: Target | None
+    rpo: Target | None
+    owner: str | None
+    dependencies: tuple[Link, ...] = ()
+    suppliers: tuple[Link, ...] = ()
+    local: bool = True
+    """Declared by a manifest in scope (False: imported from another repository's catalog)."""
+    valid: bool = True
+    """False for a manifest with SL0xx problems: its name is known, its targets are not."""
+
+
+def from_manifest(raw: dict[str, Any], name: str, valid: bool) -> Node:
+    """A node from a manifest as written (`raw`); an invalid manifest gives a name-only node."""
+    if not valid:
+        return Node(name, None, None, None, None, None, valid=False)
+    spec = raw.get("spec", {})
+    availability = spec.get("availability", {})
+    continuity = spec.get("continuity", {})
+    return Node(
+        name=name,
+        tier=spec.get("tier"),
+        slo=percent(availability.get("slo")),
+        rto=duration(continuity.get("rto")),
+        rpo=duration(continuity.get("rpo")),
+        owner=raw.get("metadata", {}).get("owner"),
+        dependencies=tuple(
+            Link(d["service"], d.get("hard", True) is not False, bool(d.get("fallback")))
+            for d in spec.get("dependencies", [])
+        ),
+        suppliers=tuple(supplier(s) for s in spec.get("suppliers", [])),
+    )
+
+
+def supplier(entry: dict[str, Any]) -> Link:
+    sla = entry.get("sla") or {}
+    return Link(
+        entry["name"],
+        entry.get("hard", True) is not False,
+        bool(entry.get("fallback")),
+        percent(sla.get("availability")),
+        duration(sla.get("rto")),
+        duration(sla.get("rpo")),
+    )
+
+
+def percent(value: Any) -> Target | None:
+    if value is None:
+        return None
+    return Target(values.parse_percent(value), str(value))
+
+
+def duration(value: Any) -> Target | None:
+    if value is None:
+        return None
+    return Target(values.parse_duration(value), str(value))
