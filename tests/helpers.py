@@ -15,9 +15,9 @@ NOW = "2026-11-25"
 GOOD = """\
 apiVersion: shiftleft/v1
 kind: Service
-metadata:
-  name: {name}
-  owner: team-{name}
+metadata: {{name: {name}, owner: team-{name}, people: {{service_owner: jane.doe, process_owner: incident-lead, oncall: {{rotation: {name}-primary, coverage: 24x7, escalation: duty-manager}}}}}}
+# A manifest that meets the default policy at tiers 1 and 2 as of NOW (these
+# comment lines keep the line numbers the tests assert on: `rto:` is line 13).
 spec:
   tier: {tier}
   availability:
@@ -28,7 +28,23 @@ spec:
     rto: 30m
     rpo: 5m
     strategy: warm-standby
+    plan: docs/dr-plan.md
+    degraded_mode: read-only, writes queued
+    last_test: {{date: 2026-09-14, result: pass, measured_rto: 20m, measured_rpo: 2m}}
+    backups: {{frequency: 5m, retention: 35d, offsite: true, immutable: true, encrypted: true,
+              last_restore_test: 2026-10-01}}
+  incident:
+    runbook: docs/runbook.md
+    thresholds:
+      major: {{error_rate: 5%, duration: 5m}}
+      disaster: {{outage: 10m, region_loss: true}}
+    invocation_authority: head-of-engineering
+  security:
+    threat_model: {{ref: docs/threat-model.md, reviewed: 2026-08-01}}
+    sdlc: {{sast: true, dependency_scan: true, code_review: true, sbom: true}}
 """
+GOOD_DOCS = ("docs/dr-plan.md", "docs/runbook.md", "docs/threat-model.md")
+"""The documents a GOOD manifest declares; `write` creates them beside it."""
 
 
 @dataclass
@@ -46,6 +62,10 @@ def write(root: Path, rel: str, text: str) -> Path:
     path = root / rel
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(textwrap.dedent(text), encoding="utf-8")
+    if path.name == "shiftleft.yaml" and "plan: docs/dr-plan.md" in text:
+        for doc in GOOD_DOCS:  # a good manifest: give it the documents it declares
+            (path.parent / doc).parent.mkdir(parents=True, exist_ok=True)
+            (path.parent / doc).write_text(f"# {doc}\n", encoding="utf-8")
     return path
 
 
