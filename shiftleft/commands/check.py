@@ -8,7 +8,6 @@ import sys
 from pathlib import Path
 
 from shiftleft import formatters, pipeline
-from shiftleft.engine import evaluate
 from shiftleft.errors import UsageError
 
 
@@ -70,9 +69,7 @@ def run(args: argparse.Namespace) -> int:
         if selection is None:
             return 0  # nothing shiftleft reads was changed: a clean run, and a quiet one
         paths = ["."]  # the whole catalog, so graph rules see every neighbour; only the selection is reported
-    outcome = pipeline.run(
-        paths, config_file=args.config, fail_on=args.fail_on, now=now, cwd=cwd, evaluator=evaluate
-    )
+    outcome = pipeline.run(paths, config_file=args.config, fail_on=args.fail_on, now=now, cwd=cwd)
     result, config = outcome.result, outcome.config
     if selection is not None:
         result = selection.restrict(result)

@@ -1,0 +1,99 @@
+"""Which services a set of changed files puts in scope (`shiftleft check --changed FILE...`).
+
+This is the pre-commit hook's selection. The hook passes the staged files;
+reporting only on their owners keeps the answer short, but some files change
+the verdict for every service, and a service's neighbours read it through
+graph rules:
+
+- configuration (`.shiftleft.toml`, a `pyproject.toml` with `[tool.shiftleft]`),
+  a rule file (YAML under the shipped or a configured rule folder) or the tier
+  policy: every service is reported;
+- otherwise the services owning the files (a manifest, or any file under a
+  service's folder: the nearest manifest above it), plus their dependents:
+  services whose `spec.dependencies[].service` names one of them.
+
+Deleted files are ignored, and so is a file no service owns; no files at all
+is a clean run. `check --changed` evaluates the whole catalog, so that graph
+rules see every neighbour (a dependency outside the selection is not
+"unknown", supplier concentration counts every service), and then reports
+only the selection (`Selection.restrict`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from shiftleft import config as config_mod
+from shiftleft.discover import discover
+from shiftleft.policy.catalog import shipped_folder
+from shiftleft.results import RunResult, ServiceResult
+from shiftleft.setup import load_config
+
+CONFIG_FILES = frozenset({".shiftleft.toml"})
+_RULE_SUFFIXES = (".yaml", ".yml")
+
+
+@dataclasses.dataclass(frozen=True)
+class Selection:
+    """What to report after a change."""
+
+    everything: bool
+    """Configuration, a rule or the tier policy changed: every service."""
+    owners: frozenset[str] = frozenset()
+    """Manifests (as `check` displays them) owning the changed files."""
+
+    def restrict(self, result: RunResult) -> RunResult:
+        """`result` narrowed to the owners and their direct dependents (all of it for `everything`)."""
+        if self.everything:
+            return result
+        owners = [s for s in result.services if s.file in self.owners]
+        names = {s.name for s in owners}
+        keep = {s.file for s in owners} | {s.file for s in result.services if names & _needs(s)}
+        services = tuple(s for s in result.services if s.file in keep)
+        kept_names = {s.name for s in services}
+        findings = tuple(f for f in result.findings if f.service in kept_names or f.location.file in keep)
+        return dataclasses.replace(result, services=services, findings=findings)
+
+
+def selection(files: Sequence[str], *, config_file: str | None, cwd: Path) -> Selection | None:
+    """The selection for changed `files` (relative to `cwd` or absolute); None: nothing to check."""
+    present = [f for f in files if (cwd / f).is_file()]
+    if not present:
+        return None
+    config = load_config(config_file, cwd)
+    folders = [shipped_folder()[0], *config.rules]
+    if any(_is_policy(cwd / f, config, folders) for f in present):
+        return Selection(everything=True)
+    owners = discover(present, config.manifests, config.exclude, cwd)
+    if not owners:
+        return None
+    return Selection(everything=False, owners=frozenset(t.display for t in owners))
+
+
+def _is_policy(path: Path, config: config_mod.Config, rule_folders: Iterable[Path]) -> bool:
+    """Configuration, a rule file or the tier policy: a change that concerns every service."""
+    resolved = path.resolve()
+    if resolved.name in CONFIG_FILES:
+        return True
+    if config.file is not None and resolved == config.file.resolve():
+        return True
+    if resolved.name == "pyproject.toml" and config_mod.find(resolved.parent) == resolved:
+        return True
+    if config.tiers is not None and resolved == config.tiers.resolve():
+        return True
+    if resolved.suffix in _RULE_SUFFIXES:
+        for folder in rule_folders:
+            if resolved.is_relative_to(folder.resolve()):
+                return True
+    return False
+
+
+def _needs(service: ServiceResult) -> set[str]:
+    """The service names a manifest depends on, from its data as written (empty when unreadable)."""
+    spec = service.raw.get("spec")
+    deps = spec.get("dependencies") if isinstance(spec, dict) else None
+    if not isinstance(deps, list):
+        return set()
+    return {d["service"] for d in deps if isinstance(d, dict) and isinstance(d.get("service"), str)}
