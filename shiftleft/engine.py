@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from shiftleft.errors import ManifestError
 from shiftleft.findings import Finding, Location, Severity
-from shiftleft.graph import Graph, Node, build, from_manifest
+from shiftleft.graph import Node, build, from_manifest
 from shiftleft.manifest.model import Manifest
 from shiftleft.manifest.schema import Path_, dotted
 from shiftleft.policy import cel, messages
@@ -46,76 +47,184 @@ class _Pending:
     key: bool = False
 
 
-def evaluate(manifests: list[Manifest], catalog: Catalog, tiers: TierPolicy, settings: Settings) -> RunResult:
-    rules = [r for r in catalog.rules if not r.builtin and r.id not in settings.disable]
-    now = cel.timestamp(settings.now)
-    first_file: dict[str, str] = {}
-    services = []
-    graph = build([from_manifest(m.raw, m.name, m.valid) for m in manifests] + list(settings.imported))
-    for position, manifest in enumerate(manifests):
-        findings: list[Finding] = []
+class Evaluation:
+    """Evaluates manifests as they are loaded, then the rules that need the whole catalog.
+
+    `add()` runs every rule that reads only the manifest itself, right after it
+    is loaded, and keeps just what is still needed: the sections the graph
+    rules and the reports read, the service's graph node and its findings.
+    `finish()` builds the service graph and runs the rules that read `graph`.
+    A 10,000-service catalog therefore never holds 10,000 whole manifests.
+    """
+
+    def __init__(self, catalog: Catalog, tiers: TierPolicy, settings: Settings) -> None:
+        self.catalog = catalog
+        self.tiers = tiers
+        self.settings = settings
+        rules = [r for r in catalog.rules if not r.builtin and r.id not in settings.disable]
+        self.rules_count = len(rules)
+        self.graph_rules = [r for r in rules if _reads_graph(r)]
+        self.local_rules = [r for r in rules if not _reads_graph(r)]
+        self.keep = _sections(self.graph_rules)
+        self.now = cel.timestamp(settings.now)
+        self.first_file: dict[str, str] = {}
+        self.states: list[_State] = []
+
+    def add(self, manifest: Manifest) -> None:
         name = manifest.name
-        tier_number = _tier_number(manifest)
+        state = _State(manifest, name, _tier_number(manifest), None, from_manifest(manifest.raw, name, manifest.valid))
         if not manifest.valid:
-            findings.extend(_from_errors(manifest, catalog, manifest.problems))
+            state.findings.extend(_from_errors(manifest, self.catalog, manifest.problems))
         else:
             pending: list[_Pending] = []
-            duplicate = first_file.get(name)
+            duplicate = self.first_file.get(name)
             if duplicate is not None:
                 pending.append(
                     _Pending(
-                        _builtin(catalog, "SL009"),
+                        _builtin(self.catalog, "SL009"),
                         f"service name {name!r} is already used by {duplicate}; names are unique across the catalog",
                         ("metadata", "name"),
                     )
                 )
-            tier = tiers.get(tier_number) if tier_number is not None else None
-            if tier is None:
-                known = ", ".join(str(t) for t in sorted(tiers.tiers))
+            state.tier = self.tiers.get(state.tier_number) if state.tier_number is not None else None
+            if state.tier is None:
+                known = ", ".join(str(t) for t in sorted(self.tiers.tiers))
                 pending.append(
                     _Pending(
-                        _builtin(catalog, "SL010"),
-                        f"tier {tier_number} is not in the tier policy {tiers.source} (known tiers: {known})",
+                        _builtin(self.catalog, "SL010"),
+                        f"tier {state.tier_number} is not in the tier policy {self.tiers.source} (known tiers: {known})",
                         ("spec", "tier"),
                     )
                 )
             else:
-                pending.extend(_run_rules(manifest, rules, tier, settings, now, graph, position))
-            findings.extend(_place(manifest, pending))
-        first_file.setdefault(name, manifest.display)
-        findings = [_adjust(f, settings) for f in findings if f.rule not in settings.disable]
-        findings.sort(key=Finding.sort_key)
-        # Reports need only a few sections; keeping whole manifests of a large
-        # catalog alive until the end would break the memory budget.
-        manifest.raw = _report_view(manifest.raw)
-        services.append(
-            ServiceResult(name, manifest.display, tier_number, manifest.valid, tuple(findings), manifest.raw)
+                pending.extend(_run_rules(manifest, self.local_rules, state.tier, self.settings, self.now, None))
+            state.findings.extend(_place(manifest, pending))
+            if manifest.nodes is not None and self.graph_rules:
+                state.positions = _positions(manifest, self.graph_rules)
+        self.first_file.setdefault(name, manifest.display)
+        manifest.raw = _trim(manifest.raw, self.keep)
+        manifest.release()
+        self.states.append(state)
+
+    def finish(self) -> RunResult:
+        graph = build([s.node for s in self.states] + list(self.settings.imported))
+        services = []
+        for position, state in enumerate(self.states):
+            manifest = state.manifest
+            if state.tier is not None and self.graph_rules:
+                facts = graph.facts(position)
+                pending = list(_run_rules(manifest, self.graph_rules, state.tier, self.settings, self.now, facts))
+                state.findings.extend(_place(manifest, pending, state.positions))
+            findings = [_adjust(f, self.settings) for f in state.findings if f.rule not in self.settings.disable]
+            findings.sort(key=Finding.sort_key)
+            services.append(
+                ServiceResult(
+                    state.name,
+                    manifest.display,
+                    state.tier_number,
+                    manifest.valid,
+                    tuple(findings),
+                    _trim(manifest.raw, _REPORTED),
+                )
+            )
+        every = tuple(sorted((f for s in services for f in s.findings), key=Finding.sort_key))
+        return RunResult(
+            tuple(services),
+            every,
+            self.settings.fail_on,
+            self.settings.now,
+            self.rules_count,
+            tiers={n: t.raw for n, t in self.tiers.tiers.items()},
+            catalog=tuple(r for r in self.catalog.rules if r.id not in self.settings.disable),
         )
-    every = tuple(sorted((f for s in services for f in s.findings), key=Finding.sort_key))
-    return RunResult(
-        tuple(services),
-        every,
-        settings.fail_on,
-        settings.now,
-        len(rules),
-        tiers={n: t.raw for n, t in tiers.tiers.items()},
-        catalog=tuple(r for r in catalog.rules if r.id not in settings.disable),
-    )
 
 
-_REPORTED = {
-    "metadata": ("name", "owner", "description"),
-    "spec": ("tier", "lifecycle", "continuity", "availability", "dependencies"),
+def evaluate(manifests: list[Manifest], catalog: Catalog, tiers: TierPolicy, settings: Settings) -> RunResult:
+    """Evaluate already loaded manifests (see `Evaluation` for the streaming form)."""
+    evaluation = Evaluation(catalog, tiers, settings)
+    for manifest in manifests:
+        evaluation.add(manifest)
+    return evaluation.finish()
+
+
+@dataclass
+class _State:
+    """What is kept of one service between `add()` and `finish()`."""
+
+    manifest: Manifest
+    name: str
+    tier_number: int | None
+    tier: Tier | None
+    node: Node
+    findings: list[Finding] = field(default_factory=list)
+    positions: dict[tuple[Path_, bool], tuple[int, int]] = field(default_factory=dict)
+    """Where the graph rules' findings can point, found while the node tree was at hand."""
+
+
+def _positions(manifest: Manifest, rules: list[Rule]) -> dict[tuple[Path_, bool], tuple[int, int]]:
+    """Positions of every place a graph rule may point at, so `finish()` need not re-read the file.
+
+    A location with `{index}` takes each index of the list it names in the
+    manifest (graph lists are aligned with the manifest's lists by index).
+    """
+    paths: set[Path_] = set()
+    for rule in rules:
+        if "{index}" in rule.location:
+            prefix = parse_path(rule.location.split("[{index}]", 1)[0])
+            items = _get(manifest.raw, prefix)
+            for index in range(len(items) if isinstance(items, list) else 0):
+                paths.add(parse_path(rule.location, index))
+        elif rule.location:
+            paths.add(parse_path(rule.location))
+        elif rule.each is not None:
+            items = _get(manifest.raw, ("spec", *rule.each[1:])) if rule.each[0] == "graph" else None
+            for index in range(len(items) if isinstance(items, list) else 0):
+                paths.add((*rule.each, index))
+        else:
+            paths.add(())
+    keys = [(p, False) for p in sorted(paths, key=str)]
+    return dict(zip(keys, manifest.locate(keys), strict=True))
+
+
+_REPORTED: dict[str, frozenset[str] | None] = {
+    "metadata": frozenset({"name", "owner", "description"}),
+    "spec": frozenset({"tier", "lifecycle", "continuity", "availability", "dependencies"}),
 }
+"""What reports show of a manifest (targets, owner, dependencies)."""
+
+_GRAPH = re.compile(r"\bgraph\b")
+_SECTION = re.compile(r"\b(spec|metadata)\b(?:\s*\.\s*([a-z_][a-z0-9_]*))?")
 
 
-def _report_view(raw: dict[str, Any]) -> dict[str, Any]:
-    """The parts of a manifest that reports show (targets, owner, dependencies)."""
+def _sources(rule: Rule) -> list[str]:
+    out = [rule.message, rule.location, ".".join(str(p) for p in rule.each or ())]
+    out += [p.source for p in (rule.when, rule.check) if p is not None]
+    return out
+
+
+def _reads_graph(rule: Rule) -> bool:
+    return any(_GRAPH.search(text) for text in _sources(rule))
+
+
+def _sections(rules: list[Rule]) -> dict[str, frozenset[str] | None]:
+    """The manifest sections `rules` read, plus what reports show; None means the whole section."""
+    keep: dict[str, set[str] | None] = {k: set(v or ()) for k, v in _REPORTED.items()}
+    for rule in rules:
+        for text in _sources(rule):
+            for section, key in _SECTION.findall(text):
+                if not key:  # the bare section (`size(spec)`): keep all of it
+                    keep[section] = None
+                elif keep[section] is not None:
+                    keep[section].add(key)  # type: ignore[union-attr]
+    return {k: (frozenset(v) if v is not None else None) for k, v in keep.items()}
+
+
+def _trim(raw: dict[str, Any], keep: Mapping[str, frozenset[str] | None]) -> dict[str, Any]:
     out: dict[str, Any] = {}
-    for section, keys in _REPORTED.items():
+    for section, keys in keep.items():
         values = raw.get(section)
         if isinstance(values, dict):
-            out[section] = {k: values[k] for k in keys if k in values}
+            out[section] = dict(values) if keys is None else {k: values[k] for k in keys if k in values}
     return out
 
 
@@ -126,10 +235,18 @@ def _tier_number(manifest: Manifest) -> int | None:
 
 
 def _run_rules(
-    manifest: Manifest, rules: list[Rule], tier: Tier, settings: Settings, now: dt.datetime, graph: Graph, position: int
+    manifest: Manifest,
+    rules: list[Rule],
+    tier: Tier,
+    settings: Settings,
+    now: dt.datetime,
+    facts: tuple[dict[str, Any], dict[str, Any]] | None,
 ) -> Iterator[_Pending]:
+    """Pending findings of `rules` on one manifest; `facts` is its graph view (None: rules do not read it)."""
+    if not rules:
+        return
     typed, raw = manifest.typed(), manifest.raw
-    graph_typed, graph_shown = graph.facts(position)
+    graph_typed, graph_shown = facts if facts is not None else ({}, {})
     data = {
         "spec": typed.get("spec", {}),
         "metadata": typed.get("metadata", {}),
@@ -184,10 +301,16 @@ def _check(rule: Rule, act: Any, shown: dict[str, Any], path: Path_) -> Iterator
         yield _Pending(rule, messages.render(rule.message, shown), path)
 
 
-def _place(manifest: Manifest, pending: list[_Pending]) -> list[Finding]:
+def _place(
+    manifest: Manifest, pending: list[_Pending], known: Mapping[tuple[Path_, bool], tuple[int, int]] | None = None
+) -> list[Finding]:
     if not pending:
         return []
-    positions = manifest.locate([(p.path, p.key) for p in pending])
+    wanted = [(p.path, p.key) for p in pending]
+    if known is not None and all(w in known for w in wanted):
+        positions = [known[w] for w in wanted]
+    else:
+        positions = manifest.locate(wanted)
     return [
         _finding(p.rule, manifest.name, Location(manifest.display, line, col, _dotted(p.path)), p.message)
         for p, (line, col) in zip(pending, positions, strict=True)

@@ -8,13 +8,13 @@ to print and which exit code to return.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from shiftleft.config import Config
 from shiftleft.discover import discover, display_path
-from shiftleft.engine import Settings, evaluate
+from shiftleft.engine import Evaluation, Settings
 from shiftleft.errors import UsageError
 from shiftleft.findings import Severity
 from shiftleft.graph import catalogfile
@@ -39,13 +39,8 @@ def run(
     fail_on: str | None,
     now: dt.datetime,
     cwd: Path,
-    evaluator: Callable[..., RunResult] = evaluate,
 ) -> Outcome:
-    """Load configuration and policy, discover and load manifests, evaluate them.
-
-    `evaluator` is the engine's `evaluate`; a command passes its own reference so
-    tests can replace it in that command's namespace.
-    """
+    """Load configuration and policy, discover manifests, then load and evaluate them one by one."""
     config = load_config(config_file, cwd)
     threshold = config.fail_on
     if fail_on is not None:
@@ -55,7 +50,6 @@ def run(
             raise UsageError(f"--fail-on: {e}") from None
     policy = load_policy(config, cwd)
     targets = discover(list(paths), config.manifests, config.exclude, cwd)
-    manifests = [model.load(t.file, t.display, t.root, max_bytes=config.max_manifest_bytes) for t in targets]
     settings = Settings(
         fail_on=threshold,
         now=now,
@@ -64,8 +58,10 @@ def run(
         disable=frozenset(config.disable),
         imported=tuple(n for c in config.catalogs for n in catalogfile.load(c, display_path(c, cwd))),
     )
-    result = evaluator(manifests, policy.catalog, policy.tiers, settings)
-    return Outcome(result, config, len(targets))
+    evaluation = Evaluation(policy.catalog, policy.tiers, settings)
+    for target in targets:
+        evaluation.add(model.load(target.file, target.display, target.root, max_bytes=config.max_manifest_bytes))
+    return Outcome(evaluation.finish(), config, len(targets))
 
 
 def parse_now(text: str | None) -> dt.datetime:

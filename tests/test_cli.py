@@ -115,12 +115,12 @@ def test_usage_errors_exit_2_with_one_line(repo: Path, capsys, monkeypatch, args
 
 
 def test_internal_error_exit_3_with_crash_log(repo: Path, capsys, monkeypatch, tmp_path: Path) -> None:
-    import shiftleft.commands.check as check
+    from shiftleft.engine import Evaluation
 
     def explode(*_args: object, **_kw: object) -> None:
         raise RuntimeError("simulated bug")
 
-    monkeypatch.setattr(check, "evaluate", explode)
+    monkeypatch.setattr(Evaluation, "finish", explode)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     run = run_cli(["check", "--now", NOW], capsys, monkeypatch, repo)
     log = tmp_path / "cache/shiftleft/crash.log"

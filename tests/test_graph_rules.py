@@ -155,17 +155,17 @@ def test_cross_repo_catalog_resolves_dependencies(tmp_path: Path, capsys, monkey
     platform, shop = _two_repos(tmp_path)
     before = run_cli(["check", "--now", NOW], capsys, monkeypatch, shop)
     assert [line.split(" ", 1)[0] for line in before.lines if " SL70" in line] == [
-        "checkout/shiftleft.yaml:17:17:",
-        "checkout/shiftleft.yaml:18:17:",
+        "checkout/shiftleft.yaml:31:17:",
+        "checkout/shiftleft.yaml:32:17:",
     ]
     assert run_cli(["catalog", "export", "-o", "../catalog.json"], capsys, monkeypatch, platform).code == 0
     (shop / ".shiftleft.toml").write_text('catalogs = ["../catalog.json"]\nseverity = {SL706 = "low"}\n')
     after = run_cli(["check", "--now", NOW], capsys, monkeypatch, shop)
     graph_lines = [line for line in after.lines if " SL70" in line]
     assert [line.split(" ", 3)[:3] for line in graph_lines] == [
-        ["checkout/shiftleft.yaml:17:17:", "HIGH", "SL702"],  # ledger (tier 0, RTO 2h) now resolves
-        ["checkout/shiftleft.yaml:17:17:", "MEDIUM", "SL705"],  # 99.95% is not one more nine than 99.95%
-        ["checkout/shiftleft.yaml:18:17:", "LOW", "SL706"],  # severity lowered for a partial catalog
+        ["checkout/shiftleft.yaml:31:17:", "HIGH", "SL702"],  # ledger (tier 0, RTO 2h) now resolves
+        ["checkout/shiftleft.yaml:31:17:", "MEDIUM", "SL705"],  # 99.95% is not one more nine than 99.95%
+        ["checkout/shiftleft.yaml:32:17:", "LOW", "SL706"],  # severity lowered for a partial catalog
     ]
     assert "ledger recovers in up to 2h (its RTO), longer than the RTO of 30m that checkout promises" in graph_lines[0]
     config = run_cli(["config"], capsys, monkeypatch, shop)

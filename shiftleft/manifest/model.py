@@ -32,6 +32,12 @@ class Manifest:
     files: dict[str, bool] = field(default_factory=dict)
     """Every path the manifest declares, relative as written, and whether it exists."""
     problems: list[ManifestError] = field(default_factory=list)
+    nodes: Any = field(default=None, repr=False, compare=False)
+    """The composed YAML node tree while it is useful for locating; `release()` drops it."""
+
+    def release(self) -> None:
+        """Forget the node tree (it is several times the size of the values)."""
+        self.nodes = None
 
     @property
     def directory(self) -> Path:
@@ -62,14 +68,17 @@ class Manifest:
     def locate(self, paths: list[tuple[Path_, bool]]) -> list[tuple[int, int]]:
         """1-based line and column of each (manifest path, point-at-key) pair.
 
-        Reads and composes the file once for the whole batch; an absent path
-        resolves to its closest existing parent.
+        Uses the node tree kept from loading, or reads and composes the file
+        once for the whole batch; an absent path resolves to its closest
+        existing parent.
         """
-        try:
-            text = self.file.read_text(encoding="utf-8").removeprefix("\ufeff")
-            root = yamlsafe.compose(text, self.display)
-        except (OSError, UnicodeDecodeError, ManifestError):
-            return [(1, 1)] * len(paths)
+        root = self.nodes
+        if root is None:
+            try:
+                text = self.file.read_text(encoding="utf-8").removeprefix("\ufeff")
+                root = yamlsafe.compose(text, self.display)
+            except (OSError, UnicodeDecodeError, ManifestError):
+                return [(1, 1)] * len(paths)
         return [yamlsafe.locate_in(root, path, key=key) for path, key in paths]
 
 
@@ -86,7 +95,7 @@ def load(file: Path, display: str, root: Path, *, max_bytes: int = yamlsafe.MAX_
         return manifest
     try:
         text = yamlsafe.read_text(file, display, max_bytes)
-        data = yamlsafe.parse(text, display)
+        data, manifest.nodes = yamlsafe.parse_with_nodes(text, display)
     except ManifestError as e:
         manifest.problems.append(e)
         return manifest
@@ -110,18 +119,13 @@ def load(file: Path, display: str, root: Path, *, max_bytes: int = yamlsafe.MAX_
     seen = {p.path for p in problems}
     problems += [p for p in typer.problems if p.path not in seen]
     if problems:
-        manifest.problems.extend(_located(manifest, text, problems))
+        positions = manifest.locate([(p.path, p.key) for p in problems])
+        located = [
+            ManifestError(p.rule, p.message, file=display, line=line, col=col)
+            for p, (line, col) in zip(problems, positions, strict=True)
+        ]
+        manifest.problems.extend(sorted(located, key=lambda e: (e.line, e.col)))
     return manifest
-
-
-def _located(manifest: Manifest, text: str, problems: list[Problem]) -> list[ManifestError]:
-    root = yamlsafe.compose(text, manifest.display)
-    out = []
-    for p in problems:
-        line, col = yamlsafe.locate_in(root, p.path, key=p.key)
-        out.append(ManifestError(p.rule, p.message, file=manifest.display, line=line, col=col))
-    out.sort(key=lambda e: (e.line, e.col))
-    return out
 
 
 class _Typer:

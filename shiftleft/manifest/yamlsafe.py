@@ -129,8 +129,13 @@ def decode(data: bytes, display: str) -> str:
 
 def parse(text: str, display: str) -> Any:
     """Parse one YAML document into plain values (dict, list, str, int, float, bool, None)."""
+    return parse_with_nodes(text, display)[0]
+
+
+def parse_with_nodes(text: str, display: str) -> tuple[Any, yaml.Node]:
+    """Like `parse`, also returning the node tree, to locate paths without composing again."""
     root = compose(text, display)
-    return _Builder(display).build(root)
+    return _Builder(display).build(root), root
 
 
 def compose(text: str, display: str) -> yaml.Node:
