@@ -63,9 +63,9 @@ class Evaluation:
         self.settings = settings
         rules = [r for r in catalog.rules if not r.builtin and r.id not in settings.disable]
         self.rules_count = len(rules)
-        self.graph_rules = [r for r in rules if _reads_graph(r)]
-        self.local_rules = [r for r in rules if not _reads_graph(r)]
-        self.keep = _sections(self.graph_rules)
+        self.graph_rules = _groups([r for r in rules if _reads_graph(r)])
+        self.local_rules = _groups([r for r in rules if not _reads_graph(r)])
+        self.keep = _sections([r for g in self.graph_rules for r in g.rules])
         self.now = cel.timestamp(settings.now)
         self.first_file: dict[str, str] = {}
         self.states: list[_State] = []
@@ -100,7 +100,7 @@ class Evaluation:
                 pending.extend(_run_rules(manifest, self.local_rules, state.tier, self.settings, self.now, None))
             state.findings.extend(_place(manifest, pending))
             if manifest.nodes is not None and self.graph_rules:
-                state.positions = _positions(manifest, self.graph_rules)
+                state.positions = _positions(manifest, [r for g in self.graph_rules for r in g.rules])
         self.first_file.setdefault(name, manifest.display)
         manifest.raw = _trim(manifest.raw, self.keep)
         manifest.release()
@@ -234,16 +234,49 @@ def _tier_number(manifest: Manifest) -> int | None:
     return tier if isinstance(tier, int) and not isinstance(tier, bool) else None
 
 
+@dataclass(frozen=True)
+class _Group:
+    """Rules evaluated together: the same `each` (or none), one CEL program for all of them."""
+
+    each: Path_ | None
+    rules: tuple[Rule, ...]
+    batch: cel.Program | None
+    """`[rule1, rule2, ...]` as one list-of-booleans expression (`when ? assert : true` each);
+    one evaluation instead of one or two per rule. None: evaluate rule by rule."""
+
+
+def _groups(rules: list[Rule]) -> list[_Group]:
+    by_each: dict[Path_ | None, list[Rule]] = {}
+    for rule in rules:
+        by_each.setdefault(rule.each, []).append(rule)
+    return [_Group(each, tuple(members), _batch(members)) for each, members in by_each.items()]
+
+
+def _batch(rules: list[Rule]) -> cel.Program | None:
+    from shiftleft.policy import cache
+
+    parts = []
+    for rule in rules:
+        if rule.check is None:
+            return None
+        check = f"({rule.check.source})"
+        parts.append(f"(({rule.when.source}) ? {check} : true)" if rule.when is not None else check)
+    try:
+        return cache.program("[\n" + ",\n".join(parts) + "\n]")
+    except cel.CelError:  # cannot happen for rules that compiled one by one; stay correct if it does
+        return None
+
+
 def _run_rules(
     manifest: Manifest,
-    rules: list[Rule],
+    groups: list[_Group],
     tier: Tier,
     settings: Settings,
     now: dt.datetime,
     facts: tuple[dict[str, Any], dict[str, Any]] | None,
 ) -> Iterator[_Pending]:
-    """Pending findings of `rules` on one manifest; `facts` is its graph view (None: rules do not read it)."""
-    if not rules:
+    """Pending findings of the rule groups on one manifest; `facts` is its graph view (None: not needed)."""
+    if not groups:
         return
     typed, raw = manifest.typed(), manifest.raw
     graph_typed, graph_shown = facts if facts is not None else ({}, {})
@@ -267,19 +300,38 @@ def _run_rules(
     }
     cel.set_exists(_exists_for(manifest))
     base = cel.activation(data)
-    for rule in rules:
-        if rule.each is None:
-            yield from _check(rule, base, shown, parse_path(rule.location))
+    for group in groups:
+        if group.each is None:
+            yield from _check_group(group, base, shown, None)
             continue
-        items = _get(data, rule.each)
+        items = _get(data, group.each)
         if not isinstance(items, list):
             continue
-        raw_items = _get(shown, rule.each)
+        raw_items = _get(shown, group.each)
         for index, item in enumerate(items):
             act = cel.activation({**data, "item": item, "index": index})
             raw_item = raw_items[index] if isinstance(raw_items, list) and index < len(raw_items) else item
+            yield from _check_group(group, act, {**shown, "item": raw_item, "index": index}, index)
+
+
+def _check_group(group: _Group, act: Any, shown: dict[str, Any], index: int | None) -> Iterator[_Pending]:
+    results, error = group.batch.run(act) if group.batch is not None else (None, "no batch")
+    for position, rule in enumerate(group.rules):
+        if rule.each is None:
+            path = parse_path(rule.location)
+        else:
             path = parse_path(rule.location, index) if rule.location else (*rule.each, index)
-            yield from _check(rule, act, {**shown, "item": raw_item, "index": index}, path)
+        if error is not None or not isinstance(results, list):
+            # One rule failed to evaluate (or there is no batch): find out which, one by one.
+            yield from _check(rule, act, shown, path)
+            continue
+        ok = results[position]
+        if ok is True:
+            continue
+        if ok is False:
+            yield _Pending(rule, messages.render(rule.message, shown), path)
+        else:
+            yield _Pending(rule, f"{rule.id} assert must be true or false, not {ok!r}", path)
 
 
 def _check(rule: Rule, act: Any, shown: dict[str, Any], path: Path_) -> Iterator[_Pending]:

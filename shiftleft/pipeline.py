@@ -7,8 +7,10 @@ to print and which exit code to return.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-from collections.abc import Sequence
+import gc
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -59,9 +61,28 @@ def run(
         imported=tuple(n for c in config.catalogs for n in catalogfile.load(c, display_path(c, cwd))),
     )
     evaluation = Evaluation(policy.catalog, policy.tiers, settings)
-    for target in targets:
-        evaluation.add(model.load(target.file, target.display, target.root, max_bytes=config.max_manifest_bytes))
-    return Outcome(evaluation.finish(), config, len(targets))
+    with _few_collections():
+        for target in targets:
+            evaluation.add(model.load(target.file, target.display, target.root, max_bytes=config.max_manifest_bytes))
+        result = evaluation.finish()
+    return Outcome(result, config, len(targets))
+
+
+@contextlib.contextmanager
+def _few_collections() -> Iterator[None]:
+    """Let the cyclic garbage collector run rarely while manifests load.
+
+    Loading allocates hundreds of thousands of small acyclic objects (YAML
+    nodes, dicts, strings), which reference counting frees; with the default
+    thresholds the collector re-scans every live object again and again,
+    which measured as two thirds of the time on 1,000 manifests.
+    """
+    before = gc.get_threshold()
+    gc.set_threshold(100_000, 50, 100)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
 
 
 def parse_now(text: str | None) -> dt.datetime:

@@ -67,14 +67,39 @@ def write(cache_key: str, rules: Sequence[Any]) -> None:
         records = [_encode(rule) for rule in rules]
     except TypeError:  # a field this cache does not know how to store: do without
         return
-    text = json.dumps({"format": FORMAT, "version": __version__, "rules": records})
+    _store(f"catalog-{cache_key}.json", json.dumps({"format": FORMAT, "version": __version__, "rules": records}))
+
+
+def program(source: str) -> cel.Program:
+    """`cel.compile_expression(source)`, remembered across runs by the source's hash.
+
+    For the engine's batched rule programs (one expression for many rules),
+    which take milliseconds to compile and a fraction of that to load.
+    """
+    name = f"program-{hashlib.sha256(source.encode()).hexdigest()[:32]}.json"
+    if enabled():
+        try:
+            data = json.loads((directory() / name).read_text(encoding="utf-8"))
+            if data.get("version") == __version__ and data.get("source") == source:
+                return cel.deserialize(base64.b64decode(data["cel"]), source)
+        except Exception:  # missing or damaged: compile below
+            pass
+    compiled = cel.compile_expression(source)
+    record = {"version": __version__, "source": source, "cel": base64.b64encode(compiled.serialize()).decode("ascii")}
+    _store(name, json.dumps(record))
+    return compiled
+
+
+def _store(name: str, text: str) -> None:
+    if not enabled():
+        return
     folder = directory()
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".catalog-", suffix=".tmp")
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=".json")
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(text)
-        os.replace(tmp, folder / f"catalog-{cache_key}.json")
+        os.replace(tmp, folder / name)
     except OSError:
         pass  # a read-only home or cache folder only costs speed
 
