@@ -63,8 +63,7 @@ def test_estate_exact_findings_of_every_graph_and_supplier_rule() -> None:
          "supplier kyc needs assurance evidence (SOC 2 type II, ISO 27001, PCI AOC) dated within 12 months "
          "(assurance.type: (not set), assurance.date: (not set))"),
         ("SL714", "pay", f"{e}/pay/shiftleft.yaml:19",
-         "supplier kyc keeps data in us; approved residency: eu (spec.compliance.data_residency), "
-         "and eu (org.approved_residency)"),
+         "supplier kyc keeps data in us; approved residency: eu for this service, eu for the organisation"),
         ("SL711", "pay", f"{e}/pay/shiftleft.yaml:22",
          "supplier sms of tier 0 service pay needs an exit plan that exists and was tested in the last 12 months "
          "(exit_plan.ref: docs/sms-exit.md, exit_plan.tested: 2026-06-01)"),
