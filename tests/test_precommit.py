@@ -274,13 +274,17 @@ def test_changed_files_select_services(tmp_path: Path, files: list[str], selecte
 
 
 def test_shipped_rule_and_pyproject_configuration_select_everything(tmp_path: Path) -> None:
-    from shiftleft.policy.catalog import shipped_folder
-
     _estate(tmp_path)
     (tmp_path / ".shiftleft.toml").unlink()
     write(tmp_path, "pyproject.toml", "[tool.shiftleft]\nfail_on = 'high'\n")
     assert reported(tmp_path, "pyproject.toml")[1] == EVERYTHING
-    shipped_rule = next(shipped_folder()[0].rglob("SL301-*.yaml"))
+    # The catalog the CLI runs with: with a non-editable install that is the installed
+    # package's copy, not this checkout's rules/ folder.
+    installed = subprocess.run(
+        [sys.executable, "-c", "from shiftleft.policy.catalog import shipped_folder; print(shipped_folder()[0])"],
+        cwd=tmp_path, capture_output=True, text=True, timeout=60, check=True,
+    ).stdout.strip()  # fmt: skip
+    shipped_rule = next(Path(installed).rglob("SL301-*.yaml"))
     assert reported(tmp_path, str(shipped_rule))[1] == EVERYTHING
 
 
