@@ -23,9 +23,7 @@ TEXT = {"type": "string", "minLength": 1}
 BOOL = {"type": "boolean"}
 
 
-def obj(
-    properties: dict[str, Any], *, required: tuple[str, ...] = (), doc: str = ""
-) -> dict[str, Any]:
+def obj(properties: dict[str, Any], *, required: tuple[str, ...] = (), doc: str = "") -> dict[str, Any]:
     """A closed object: unknown keys are errors, `x-` keys are free."""
     out: dict[str, Any] = {
         "type": "object",
@@ -54,7 +52,9 @@ def strings(text: str, example: list[str]) -> dict[str, Any]:
 PEOPLE = obj(
     {
         "service_owner": doc(TEXT, "Accountable person or role for the service (ITIL service owner).", "jane.doe"),
-        "process_owner": doc(TEXT, "Accountable owner of the incident and continuity process for this service.", "incident-lead"),
+        "process_owner": doc(
+            TEXT, "Accountable owner of the incident and continuity process for this service.", "incident-lead"
+        ),
         "oncall": obj(
             {
                 "rotation": doc(TEXT, "Paging rotation that answers for the service.", "checkout-primary"),
@@ -96,7 +96,9 @@ SPEC = obj(
         ),
         "paths": obj(
             {
-                "code": doc({"type": "array", "items": PATH}, "Source folders (Python code is scanned by bandit).", ["src"]),
+                "code": doc(
+                    {"type": "array", "items": PATH}, "Source folders (Python code is scanned by bandit).", ["src"]
+                ),
                 "infrastructure": doc(
                     {"type": "array", "items": PATH},
                     "Terraform, CloudFormation, Kubernetes or Helm folders (scanned by checkov).",
@@ -155,7 +157,11 @@ SPEC = obj(
                     "warm-standby",
                 ),
                 "plan": doc(PATH, "Disaster-recovery plan, a file in the repository.", "docs/dr-plan.md"),
-                "degraded_mode": doc(TEXT, "What the service still does when degraded (minimum business continuity objective).", "read-only catalogue, orders queued"),
+                "degraded_mode": doc(
+                    TEXT,
+                    "What the service still does when degraded (minimum business continuity objective).",
+                    "read-only catalogue, orders queued",
+                ),
                 "last_test": obj(
                     {
                         "date": doc(DATE, "Date of the last DR test.", "2026-09-14"),
@@ -189,7 +195,9 @@ SPEC = obj(
                                 "error_rate": doc(PERCENT, "Error rate that makes an incident major.", "5%"),
                                 "latency_p99": doc(DURATION, "p99 latency that makes an incident major.", "2s"),
                                 "duration": doc(DURATION, "How long a breach lasts before it is major.", "10m"),
-                                "users_affected": doc(PERCENT, "Share of users affected that makes an incident major.", "10%"),
+                                "users_affected": doc(
+                                    PERCENT, "Share of users affected that makes an incident major.", "10%"
+                                ),
                             },
                             doc="Major-incident triggers; any one triggers the level.",
                         ),
@@ -215,7 +223,11 @@ SPEC = obj(
                     {
                         "at_rest": doc(BOOL, "Data encrypted at rest.", True),
                         "in_transit": doc(BOOL, "Data encrypted in transit.", True),
-                        "min_tls": doc({"enum": ["1.0", "1.1", "1.2", "1.3"]}, "Lowest TLS version accepted (a quoted string).", "1.2"),
+                        "min_tls": doc(
+                            {"enum": ["1.0", "1.1", "1.2", "1.3"]},
+                            "Lowest TLS version accepted (a quoted string).",
+                            "1.2",
+                        ),
                     },
                     doc="Encryption.",
                 ),
@@ -255,7 +267,9 @@ SPEC = obj(
                     {
                         "service": doc(NAME, "Name of the service depended on.", "payment"),
                         "hard": doc(BOOL, "A hard dependency: this service fails when it fails.", True),
-                        "fallback": doc(TEXT, "What happens when it is down (makes a soft dependency safe).", "cached rates, 24h"),
+                        "fallback": doc(
+                            TEXT, "What happens when it is down (makes a soft dependency safe).", "cached rates, 24h"
+                        ),
                     },
                     required=("service",),
                 ),
@@ -285,11 +299,17 @@ SPEC = obj(
                             },
                             doc="Exit strategy.",
                         ),
-                        "fallback": doc(TEXT, "Alternative when the supplier fails, with the switch time.", "adyen, manual switch in 30m"),
+                        "fallback": doc(
+                            TEXT,
+                            "Alternative when the supplier fails, with the switch time.",
+                            "adyen, manual switch in 30m",
+                        ),
                         "switch_time": doc(DURATION, "Time to switch to the fallback.", "30m"),
                         "assurance": obj(
                             {
-                                "type": doc(TEXT, "Assurance evidence (soc2-type2, iso27001, pci-aoc, ...).", "pci-aoc"),
+                                "type": doc(
+                                    TEXT, "Assurance evidence (soc2-type2, iso27001, pci-aoc, ...).", "pci-aoc"
+                                ),
                                 "date": doc(DATE, "Date of the evidence.", "2026-02-01"),
                             },
                             doc="Assurance evidence.",
@@ -311,7 +331,9 @@ SPEC = obj(
                 "items": obj(
                     {
                         "rule": doc({"type": "string", "pattern": "^[A-Z]{2,8}[0-9]{3}$"}, "Rule id waived.", "SL306"),
-                        "path": doc(TEXT, "Manifest path the waiver is limited to (optional).", "spec.continuity.last_test"),
+                        "path": doc(
+                            TEXT, "Manifest path the waiver is limited to (optional).", "spec.continuity.last_test"
+                        ),
                         "reason": doc(TEXT, "Why the risk is accepted.", "DR test moved after the DC migration"),
                         "approved_by": doc(TEXT, "Who accepted the risk.", "architecture-board"),
                         "ticket": doc(TEXT, "Risk or change ticket.", "RISK-142"),

@@ -21,9 +21,9 @@ only the selection (`Selection.restrict`).
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import NamedTuple
 
 from shiftleft import config as config_mod
 from shiftleft.discover import discover
@@ -35,8 +35,7 @@ CONFIG_FILES = frozenset({".shiftleft.toml"})
 _RULE_SUFFIXES = (".yaml", ".yml")
 
 
-@dataclasses.dataclass(frozen=True)
-class Selection:
+class Selection(NamedTuple):
     """What to report after a change."""
 
     everything: bool
@@ -54,7 +53,7 @@ class Selection:
         services = tuple(s for s in result.services if s.file in keep)
         kept_names = {s.name for s in services}
         findings = tuple(f for f in result.findings if f.service in kept_names or f.location.file in keep)
-        return dataclasses.replace(result, services=services, findings=findings)
+        return result._replace(services=services, findings=findings)
 
 
 def selection(files: Sequence[str], *, config_file: str | None, cwd: Path) -> Selection | None:

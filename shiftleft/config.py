@@ -9,38 +9,88 @@ pyproject.toml when both exist. Every value remembers where it came from, for
 from __future__ import annotations
 
 import re
-import tomllib
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from shiftleft.errors import ConfigError
 from shiftleft.findings import Severity
+
+if TYPE_CHECKING:
+    import tomllib
 
 DEFAULT_MANIFESTS = ("**/shiftleft.yaml",)
 _ID = re.compile(r"[A-Z]{2,8}[0-9]{3}\Z")
 
 
-@dataclass
 class Config:
-    """Effective configuration. `origin` maps each key to where its value came from."""
+    """Effective configuration. `origin` maps each key to where its value came from.
 
-    manifests: tuple[str, ...] = DEFAULT_MANIFESTS
-    exclude: tuple[str, ...] = ()
-    rules: tuple[Path, ...] = ()
-    """Extra rule folders, absolute."""
-    tiers: Path | None = None
-    """Tier policy override, absolute; None means the shipped table."""
-    fail_on: Severity = Severity.HIGH
-    severity: dict[str, Severity] = field(default_factory=dict)
-    disable: tuple[str, ...] = ()
-    max_manifest_bytes: int = 1024 * 1024
-    org: dict[str, Any] = field(default_factory=dict)
-    catalogs: tuple[Path, ...] = ()
-    """Exported service catalogs of other repositories (absolute): their services resolve as dependencies."""
-    file: Path | None = None
-    """The configuration file read, if any."""
-    origin: dict[str, str] = field(default_factory=dict)
+    - `rules`: extra rule folders, absolute.
+    - `tiers`: tier policy override, absolute; None means the shipped table.
+    - `catalogs`: exported service catalogs of other repositories (absolute):
+      their services resolve as dependencies.
+    - `file`: the configuration file read, if any.
+    """
+
+    __slots__ = (
+        "catalogs",
+        "disable",
+        "exclude",
+        "fail_on",
+        "file",
+        "manifests",
+        "max_manifest_bytes",
+        "org",
+        "origin",
+        "rules",
+        "severity",
+        "tiers",
+    )  # fmt: skip
+
+    def __init__(
+        self,
+        manifests: tuple[str, ...] = DEFAULT_MANIFESTS,
+        exclude: tuple[str, ...] = (),
+        rules: tuple[Path, ...] = (),
+        tiers: Path | None = None,
+        fail_on: Severity = Severity.HIGH,
+        severity: dict[str, Severity] | None = None,
+        disable: tuple[str, ...] = (),
+        max_manifest_bytes: int = 1024 * 1024,
+        org: dict[str, Any] | None = None,
+        catalogs: tuple[Path, ...] = (),
+        file: Path | None = None,
+        origin: dict[str, str] | None = None,
+    ) -> None:
+        self.manifests = manifests
+        self.exclude = exclude
+        self.rules = rules
+        self.tiers = tiers
+        self.fail_on = fail_on
+        self.severity: dict[str, Severity] = {} if severity is None else severity
+        self.disable = disable
+        self.max_manifest_bytes = max_manifest_bytes
+        self.org: dict[str, Any] = {} if org is None else org
+        self.catalogs = catalogs
+        self.file = file
+        self.origin: dict[str, str] = {} if origin is None else origin
+
+    _FIELDS = (
+        "manifests", "exclude", "rules", "tiers", "fail_on", "severity", "disable", "max_manifest_bytes", "org",
+        "catalogs", "file", "origin",
+    )  # fmt: skip
+    """Constructor order, for the repr and equality."""
+
+    def __repr__(self) -> str:
+        fields = ", ".join(f"{name}={getattr(self, name)!r}" for name in self._FIELDS)
+        return f"Config({fields})"
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return all(getattr(self, n) == getattr(other, n) for n in self._FIELDS)
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, like the dataclass it replaced
 
     def source(self, key: str) -> str:
         return self.origin.get(key, "default")
@@ -83,6 +133,8 @@ def load(path: Path | None, display: str | None = None) -> Config:
         raw = path.read_bytes()
     except OSError as e:
         raise ConfigError(f"cannot read configuration: {e.strerror or e}", file=shown) from None
+    import tomllib  # only when a configuration file is read: it costs milliseconds to import
+
     try:
         text = raw.decode("utf-8")
         data = tomllib.loads(text)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from shiftleft.errors import UsageError
 
@@ -17,8 +17,7 @@ SKIP_DIRS = frozenset(
 )  # fmt: skip
 
 
-@dataclass(frozen=True)
-class Target:
+class Target(NamedTuple):
     """A manifest to check."""
 
     file: Path
@@ -66,9 +65,7 @@ def display_path(path: Path, cwd: Path) -> str:
         return path.as_posix()
 
 
-def discover(
-    paths: list[str], manifests: tuple[str, ...], exclude: tuple[str, ...], cwd: Path
-) -> list[Target]:
+def discover(paths: list[str], manifests: tuple[str, ...], exclude: tuple[str, ...], cwd: Path) -> list[Target]:
     """Manifests under directories, and the manifests owning given files.
 
     A file that is itself a manifest is checked; any other file is mapped to
@@ -90,9 +87,7 @@ def discover(
         else:
             owner = _owner(path, include, names)
             if owner is not None:
-                root = repo_root(owner.parent.resolve()) or (
-                    cwd if _is_inside(owner, cwd) else owner.parent
-                )
+                root = repo_root(owner.parent.resolve()) or (cwd if _is_inside(owner, cwd) else owner.parent)
                 found.setdefault(owner, Target(owner, display_path(owner, cwd), root))
     return sorted(found.values(), key=lambda t: t.display)
 

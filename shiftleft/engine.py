@@ -12,8 +12,7 @@ import datetime as dt
 import os
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, NamedTuple
 
 from shiftleft.errors import ManifestError
 from shiftleft.findings import Finding, Location, Severity
@@ -26,8 +25,7 @@ from shiftleft.policy.tiers import Tier, TierPolicy
 from shiftleft.results import RunResult, ServiceResult
 
 
-@dataclass(frozen=True)
-class Settings:
+class Settings(NamedTuple):
     fail_on: Severity
     now: dt.datetime
     org: Mapping[str, Any]
@@ -37,8 +35,7 @@ class Settings:
     """Services of other repositories' exported catalogs: dependencies resolve to them."""
 
 
-@dataclass(frozen=True)
-class _Pending:
+class _Pending(NamedTuple):
     """A finding waiting for its line and column."""
 
     rule: Rule
@@ -89,10 +86,11 @@ class Evaluation:
             state.tier = self.tiers.get(state.tier_number) if state.tier_number is not None else None
             if state.tier is None:
                 known = ", ".join(str(t) for t in sorted(self.tiers.tiers))
+                where = f"the tier policy {self.tiers.source}"
                 pending.append(
                     _Pending(
                         _builtin(self.catalog, "SL010"),
-                        f"tier {state.tier_number} is not in the tier policy {self.tiers.source} (known tiers: {known})",
+                        f"tier {state.tier_number} is not in {where} (known tiers: {known})",
                         ("spec", "tier"),
                     )
                 )
@@ -147,18 +145,32 @@ def evaluate(manifests: list[Manifest], catalog: Catalog, tiers: TierPolicy, set
     return evaluation.finish()
 
 
-@dataclass
 class _State:
-    """What is kept of one service between `add()` and `finish()`."""
+    """What is kept of one service between `add()` and `finish()`.
 
-    manifest: Manifest
-    name: str
-    tier_number: int | None
-    tier: Tier | None
-    node: Node
-    findings: list[Finding] = field(default_factory=list)
-    positions: dict[tuple[Path_, bool], tuple[int, int]] = field(default_factory=dict)
-    """Where the graph rules' findings can point, found while the node tree was at hand."""
+    `positions`: where the graph rules' findings can point, found while the
+    node tree was at hand.
+    """
+
+    __slots__ = ("findings", "manifest", "name", "node", "positions", "tier", "tier_number")
+
+    def __init__(
+        self,
+        manifest: Manifest,
+        name: str,
+        tier_number: int | None,
+        tier: Tier | None,
+        node: Node,
+        findings: list[Finding] | None = None,
+        positions: dict[tuple[Path_, bool], tuple[int, int]] | None = None,
+    ) -> None:
+        self.manifest = manifest
+        self.name = name
+        self.tier_number = tier_number
+        self.tier = tier
+        self.node = node
+        self.findings: list[Finding] = [] if findings is None else findings
+        self.positions: dict[tuple[Path_, bool], tuple[int, int]] = {} if positions is None else positions
 
 
 def _positions(manifest: Manifest, rules: list[Rule]) -> dict[tuple[Path_, bool], tuple[int, int]]:
@@ -234,8 +246,7 @@ def _tier_number(manifest: Manifest) -> int | None:
     return tier if isinstance(tier, int) and not isinstance(tier, bool) else None
 
 
-@dataclass(frozen=True)
-class _Group:
+class _Group(NamedTuple):
     """Rules evaluated together: the same `each` (or none), one CEL program for all of them."""
 
     each: Path_ | None
@@ -317,7 +328,7 @@ def _run_rules(
 def _check_group(group: _Group, act: Any, shown: dict[str, Any], index: int | None) -> Iterator[_Pending]:
     results, error = group.batch.run(act) if group.batch is not None else (None, "no batch")
     for position, rule in enumerate(group.rules):
-        if rule.each is None:
+        if rule.each is None or index is None:
             path = parse_path(rule.location)
         else:
             path = parse_path(rule.location, index) if rule.location else (*rule.each, index)
@@ -398,7 +409,7 @@ def _builtin(catalog: Catalog, rule_id: str) -> Rule:
 
 def _adjust(finding: Finding, settings: Settings) -> Finding:
     override = settings.severity.get(finding.rule)
-    return replace(finding, severity=override) if override is not None else finding
+    return finding._replace(severity=override) if override is not None else finding
 
 
 def _exists_for(manifest: Manifest) -> Any:

@@ -51,8 +51,7 @@ def _write_crash_log(error: BaseException, argv: list[str]) -> str:
     text = (
         f"### shiftleft crash {dt.datetime.now(dt.UTC).isoformat()}\n"
         f"version: {__version__}\npython: {sys.version.split()[0]} ({platform.platform()})\n"
-        f"argv: {argv!r}\ncwd: {os.getcwd()}\n\n"
-        + "".join(traceback.format_exception(error))
+        f"argv: {argv!r}\ncwd: {os.getcwd()}\n\n" + "".join(traceback.format_exception(error))
     )
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -47,8 +47,6 @@ class RuleError(ShiftleftError):
 class ManifestError(ShiftleftError):
     """A manifest that cannot be read. Recorded as an SL0xx finding, never raised to main."""
 
-    def __init__(
-        self, rule: str, message: str, *, file: Path | str | None = None, line: int = 0, col: int = 0
-    ) -> None:
+    def __init__(self, rule: str, message: str, *, file: Path | str | None = None, line: int = 0, col: int = 0) -> None:
         super().__init__(message, file=file, line=line, col=col)
         self.rule = rule

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 
 class Severity(enum.Enum):
@@ -38,9 +38,8 @@ _RANK = {
 }
 
 
-@dataclass(frozen=True, order=True, slots=True)
-class Location:
-    """Where a finding points."""
+class Location(NamedTuple):
+    """Where a finding points. Orders (and compares) as the tuple (file, line, col, path)."""
 
     file: str
     """Path as shown to the user (relative to the working directory where possible)."""
@@ -60,8 +59,7 @@ class Location:
         return out
 
 
-@dataclass(frozen=True, slots=True)
-class Finding:
+class Finding(NamedTuple):
     """One rule violated by one service at one place."""
 
     rule: str
@@ -76,7 +74,7 @@ class Finding:
     message: str
     remediation: str = ""
     """Short fix advice, the rule's remediation text."""
-    extra: tuple[tuple[str, str], ...] = field(default=())
+    extra: tuple[tuple[str, str], ...] = ()
     """Additional key/value context (evidence, values) for reports."""
 
     @property

@@ -11,8 +11,8 @@ import contextlib
 import datetime as dt
 import gc
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from shiftleft.config import Config
 from shiftleft.discover import discover, display_path
@@ -25,8 +25,7 @@ from shiftleft.results import RunResult
 from shiftleft.setup import load_config, load_policy
 
 
-@dataclass(frozen=True)
-class Outcome:
+class Outcome(NamedTuple):
     result: RunResult
     config: Config
     """The effective configuration (for messages such as "no manifests found")."""

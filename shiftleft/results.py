@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from shiftleft.findings import Finding, Severity
 
@@ -14,8 +14,7 @@ if TYPE_CHECKING:
     from shiftleft.policy.catalog import Rule
 
 
-@dataclass(frozen=True)
-class ServiceResult:
+class ServiceResult(NamedTuple):
     name: str
     file: str
     """Manifest path as displayed."""
@@ -24,12 +23,11 @@ class ServiceResult:
     valid: bool
     """False when the manifest had SL0xx problems and its rules were not evaluated."""
     findings: tuple[Finding, ...]
-    raw: Mapping[str, Any] = field(default_factory=dict)
+    raw: Mapping[str, Any] = MappingProxyType({})
     """The manifest as written (empty when it could not be read), for reports."""
 
 
-@dataclass(frozen=True)
-class RunResult:
+class RunResult(NamedTuple):
     services: tuple[ServiceResult, ...]
     findings: tuple[Finding, ...]
     """All findings, sorted by file, line, column and rule."""
@@ -37,7 +35,7 @@ class RunResult:
     now: dt.datetime
     rules: int
     """Number of rules evaluated."""
-    tiers: Mapping[int, Mapping[str, Any]] = field(default_factory=dict)
+    tiers: Mapping[int, Mapping[str, Any]] = MappingProxyType({})
     """The tier policy's rows as written (`max_rto: 1h`, ...), by tier number, for reports."""
     catalog: tuple[Rule, ...] = ()
     """The catalog's rules minus disabled ones (builtins included), for their docs in reports."""

@@ -6,7 +6,6 @@ same effective policy.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 from shiftleft import config as config_mod
@@ -16,12 +15,33 @@ from shiftleft.policy import catalog as catalog_mod
 from shiftleft.policy import tiers as tiers_mod
 
 
-@dataclass
 class Policy:
-    config: config_mod.Config
-    tiers: tiers_mod.TierPolicy
-    catalog: catalog_mod.Catalog
-    rule_folders: list[tuple[Path, str]]
+    __slots__ = ("catalog", "config", "rule_folders", "tiers")
+
+    def __init__(
+        self,
+        config: config_mod.Config,
+        tiers: tiers_mod.TierPolicy,
+        catalog: catalog_mod.Catalog,
+        rule_folders: list[tuple[Path, str]],
+    ) -> None:
+        self.config = config
+        self.tiers = tiers
+        self.catalog = catalog
+        self.rule_folders = rule_folders
+
+    def __repr__(self) -> str:
+        return (
+            f"Policy(config={self.config!r}, tiers={self.tiers!r}, catalog={self.catalog!r}, "
+            f"rule_folders={self.rule_folders!r})"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return all(getattr(self, n) == getattr(other, n) for n in self.__slots__)
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, like the dataclass it replaces
 
 
 def load_config(explicit: str | None, cwd: Path) -> config_mod.Config:

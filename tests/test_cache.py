@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import os
 from pathlib import Path
 
@@ -29,9 +28,9 @@ def _comparable(rules: list[catalog.Rule]) -> list[dict[str, object]]:
     out = []
     for rule in rules:
         fields = {}
-        for f in dataclasses.fields(rule):
-            value = getattr(rule, f.name)
-            fields[f.name] = value.source if hasattr(value, "source") else value
+        for name in rule._fields:
+            value = getattr(rule, name)
+            fields[name] = value.source if hasattr(value, "source") else value
         out.append(fields)
     return out
 
@@ -67,7 +66,9 @@ def test_editing_a_rule_file_misses(cache_home: Path, tmp_path: Path) -> None:
 def test_removing_a_rule_file_misses(cache_home: Path, tmp_path: Path) -> None:
     folder = tmp_path / "rules"
     write(folder, "ACME101-owner-set.yaml", RULE)
-    second = write(folder, "ACME102-owner-set-too.yaml", RULE.replace("ACME101", "ACME102").replace("owner-set", "owner-set-too"))
+    second = write(
+        folder, "ACME102-owner-set-too.yaml", RULE.replace("ACME101", "ACME102").replace("owner-set", "owner-set-too")
+    )
     assert len(catalog.load([(folder, "rules")]).rules) == 2
     second.unlink()
     assert [r.id for r in catalog.load([(folder, "rules")]).rules] == ["ACME101"]

@@ -61,7 +61,9 @@ def test_verbose_prints_fix_and_clean_services(repo: Path, capsys, monkeypatch) 
 def test_non_manifest_file_checks_its_owning_service(repo: Path, capsys, monkeypatch) -> None:
     write(repo, "services/checkout/infra/main.tf", 'resource "aws_s3_bucket" "b" {}\n')
     write(repo, "README.md", "not owned by any service\n")
-    run = run_cli(["check", "services/checkout/infra/main.tf", "README.md", "--now", NOW, "-q"], capsys, monkeypatch, repo)
+    run = run_cli(
+        ["check", "services/checkout/infra/main.tf", "README.md", "--now", NOW, "-q"], capsys, monkeypatch, repo
+    )
     assert run.code == 1
     assert [line.split(":")[0] for line in run.lines] == ["services/checkout/shiftleft.yaml"]
 
@@ -98,13 +100,28 @@ def test_skips_vendored_and_virtualenv_folders(repo: Path, capsys, monkeypatch) 
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["check", "--fail-on", "severe"], "shiftleft: error: --fail-on: unknown severity 'severe' (choose from critical, high, medium, low, info)"),
-        (["check", "--now", "yesterday"], "shiftleft: error: --now: 'yesterday' is not a date (YYYY-MM-DD) or an RFC 3339 timestamp"),
-        (["check", "--format", "pdf"], "shiftleft: error: --format: unknown format 'pdf' (available: text, github, json, sarif, junit, markdown, html)"),
-        (["check", "--format", "text", "--format", "text"], "shiftleft: error: --format: only one format can go to standard output; give the others a file (FORMAT=FILE)"),
+        (
+            ["check", "--fail-on", "severe"],
+            "shiftleft: error: --fail-on: unknown severity 'severe' (choose from critical, high, medium, low, info)",
+        ),
+        (
+            ["check", "--now", "yesterday"],
+            "shiftleft: error: --now: 'yesterday' is not a date (YYYY-MM-DD) or an RFC 3339 timestamp",
+        ),
+        (
+            ["check", "--format", "pdf"],
+            "shiftleft: error: --format: unknown format 'pdf' (available: text, github, json, sarif, junit, markdown, html)",
+        ),
+        (
+            ["check", "--format", "text", "--format", "text"],
+            "shiftleft: error: --format: only one format can go to standard output; give the others a file (FORMAT=FILE)",
+        ),
         (["check", "nowhere"], "shiftleft: error: path not found: nowhere"),
         (["check", "--bogus"], "shiftleft: error: unrecognized arguments: --bogus (see `shiftleft check --help`)"),
-        (["check", "--color", "pink"], "shiftleft: error: argument --color: invalid choice: 'pink' (choose from 'auto', 'always', 'never') (see `shiftleft check --help`)"),
+        (
+            ["check", "--color", "pink"],
+            "shiftleft: error: argument --color: invalid choice: 'pink' (choose from 'auto', 'always', 'never') (see `shiftleft check --help`)",
+        ),
         (["check", "--config", "missing.toml"], "shiftleft: error: configuration file not found: missing.toml"),
     ],
 )

@@ -32,7 +32,7 @@ def test_dotfile_wins_over_pyproject(repo: Path, capsys, monkeypatch) -> None:
 
 
 def test_found_from_a_subfolder(repo: Path, capsys, monkeypatch) -> None:
-    write(repo, ".shiftleft.toml", "disable = [\"SL301\"]\n")
+    write(repo, ".shiftleft.toml", 'disable = ["SL301"]\n')
     run = run_cli(["check", ".", "--now", NOW], capsys, monkeypatch, repo / "svc")
     assert run.code == 0
 
@@ -73,16 +73,25 @@ def test_tier_policy_override(repo: Path, capsys, monkeypatch) -> None:
 @pytest.mark.parametrize(
     ("toml", "message"),
     [
-        ('fail_on = "severe"\n', ".shiftleft.toml:1: fail_on: unknown severity 'severe' (choose from critical, high, medium, low, info)"),
+        (
+            'fail_on = "severe"\n',
+            ".shiftleft.toml:1: fail_on: unknown severity 'severe' (choose from critical, high, medium, low, info)",
+        ),
         ("fail_on = \n", ".shiftleft.toml:1:11: invalid TOML: Invalid value"),
-        ('failon = "high"\n', ".shiftleft.toml:1: unknown setting 'failon' (did you mean 'fail_on'?); known: manifests, exclude, rules, tiers, fail_on, severity, disable, max_manifest_bytes, org, catalogs"),
+        (
+            'failon = "high"\n',
+            ".shiftleft.toml:1: unknown setting 'failon' (did you mean 'fail_on'?); known: manifests, exclude, rules, tiers, fail_on, severity, disable, max_manifest_bytes, org, catalogs",
+        ),
         ('manifests = "shiftleft.yaml"\n', ".shiftleft.toml:1: manifests: must be a list of strings"),
         ('rules = ["nope"]\n', ".shiftleft.toml:1: rules: rule folder 'nope' does not exist"),
         ('tiers = "nope.yaml"\n', ".shiftleft.toml:1: tiers: tier policy 'nope.yaml' does not exist"),
         ('disable = ["rto"]\n', ".shiftleft.toml:1: disable: 'rto' is not a rule id like SL301"),
         ('disable = ["SL999"]\n', ".shiftleft.toml: disable: no rule SL999 in the catalog"),
         ("[severity]\nSL301 = 3\n", ".shiftleft.toml:1: severity: must be a severity name"),
-        ("max_manifest_bytes = 10\n", ".shiftleft.toml:1: max_manifest_bytes: must be a whole number of bytes between 1024 and 67108864"),
+        (
+            "max_manifest_bytes = 10\n",
+            ".shiftleft.toml:1: max_manifest_bytes: must be a whole number of bytes between 1024 and 67108864",
+        ),
     ],
 )
 def test_bad_configuration_exit_2(repo: Path, capsys, monkeypatch, toml: str, message: str) -> None:
@@ -98,7 +107,10 @@ def test_bad_configuration_exit_2(repo: Path, capsys, monkeypatch, toml: str, me
         ("tiers: {}\n", "policy/tiers.yaml:1:1: tier policy: expected a mapping `tiers:` of tier number to targets"),
         ("tiers:\n  one: {}\n", "policy/tiers.yaml:2:3: tier policy: tier 'one' is not a number"),
         ("tiers:\n  1: {name: x}\n", "policy/tiers.yaml:2:3: tier policy: tier 1: missing slo_floor"),
-        ("tiers: [\n", "policy/tiers.yaml:2:1: invalid YAML: did not find expected node content (while parsing a flow node)"),
+        (
+            "tiers: [\n",
+            "policy/tiers.yaml:2:1: invalid YAML: did not find expected node content (while parsing a flow node)",
+        ),
     ],
 )
 def test_bad_tier_policy_exit_2(repo: Path, capsys, monkeypatch, tiers: str, message: str) -> None:

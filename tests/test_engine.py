@@ -30,7 +30,7 @@ def _settings(**kw: object) -> Settings:
 
 
 def _catalog(tmp_path: Path, *rules: tuple[str, str]) -> catalog_mod.Catalog:
-    shipped, display = catalog_mod.shipped_folder()
+    shipped, _display = catalog_mod.shipped_folder()
     folder = tmp_path / "org-rules"
     folder.mkdir(exist_ok=True)
     for name, text in rules:
@@ -39,7 +39,7 @@ def _catalog(tmp_path: Path, *rules: tuple[str, str]) -> catalog_mod.Catalog:
 
 
 def _tiers() -> tiers_mod.TierPolicy:
-    shipped, display = catalog_mod.shipped_folder()
+    shipped, _display = catalog_mod.shipped_folder()
     return tiers_mod.load(shipped / "tiers.yaml", "tiers.yaml")
 
 
@@ -192,7 +192,10 @@ def test_percentages_are_doubles(tmp_path: Path) -> None:
     text = MANIFEST + "  availability: {slo: 99}\n  incident:\n    thresholds:\n      major: {error_rate: 5%}\n"
     cat = _catalog(
         tmp_path,
-        rule("pct", "assert: spec.availability.slo + 0.5 == 99.5 && spec.incident.thresholds.major.error_rate == 5.0\nmessage: x"),
+        rule(
+            "pct",
+            "assert: spec.availability.slo + 0.5 == 99.5 && spec.incident.thresholds.major.error_rate == 5.0\nmessage: x",
+        ),
     )
     assert evaluate([_load(tmp_path, "svc/shiftleft.yaml", text)], cat, _tiers(), _settings()).findings == ()
 
@@ -280,9 +283,15 @@ def test_broken_manifest_does_not_stop_others(tmp_path: Path) -> None:
     ("body", "message"),
     [
         ("assert: spec.x >\nmessage: x", "org-rules/ACME101-bad.yaml:8:17: assert: CEL does not compile: Syntax error"),
-        ("assert: foo.bar\nmessage: x", "org-rules/ACME101-bad.yaml:8:12: assert: CEL does not compile: undeclared reference to 'foo.bar'"),
+        (
+            "assert: foo.bar\nmessage: x",
+            "org-rules/ACME101-bad.yaml:8:12: assert: CEL does not compile: undeclared reference to 'foo.bar'",
+        ),
         ("assert: 'true'\nmessage: '{% if %}'", "org-rules/ACME101-bad.yaml:9:10: message: template does not compile"),
-        ("assert: 'true'\nmessage: x\nlocation: spec..x", "org-rules/ACME101-bad.yaml:10:11: location must be a manifest path"),
+        (
+            "assert: 'true'\nmessage: x\nlocation: spec..x",
+            "org-rules/ACME101-bad.yaml:10:11: location must be a manifest path",
+        ),
         ("assert: 'true'\nmessage: x\nfoo: 1", "org-rules/ACME101-bad.yaml:10:1: unknown key 'foo' in rule file"),
         ("message: x", "org-rules/ACME101-bad.yaml:1:1: missing required key 'assert'"),
         (

@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from shiftleft.results import RunResult
 
 
-@dataclass(frozen=True)
-class Options:
+class Options(NamedTuple):
     color: bool = False
     verbosity: int = 0
     """-1 quiet, 0 normal, 1 verbose."""

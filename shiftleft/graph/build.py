@@ -19,8 +19,7 @@ from __future__ import annotations
 import math
 from collections import deque
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from shiftleft.graph.nodes import Link, Node, Target
 from shiftleft.graph.scc import components
@@ -32,8 +31,7 @@ _MAX_NAMES = 10
 """Paths and member lists longer than this are shortened with '…' in facts."""
 
 
-@dataclass(frozen=True, slots=True)
-class _Best:
+class _Best(NamedTuple):
     """The worst (largest) RTO or RPO reachable from a component."""
 
     value: int

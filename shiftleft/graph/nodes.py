@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from shiftleft.manifest import values
 
 
-@dataclass(frozen=True, slots=True)
-class Target:
+class Target(NamedTuple):
     """A recovery or availability target: the value for arithmetic and the text as written."""
 
     value: float | int
@@ -18,8 +16,7 @@ class Target:
     """As the author wrote it (`24h`, `99.0`)."""
 
 
-@dataclass(frozen=True, slots=True)
-class Link:
+class Link(NamedTuple):
     """One `spec.dependencies[]` or `spec.suppliers[]` entry."""
 
     name: str
@@ -46,8 +43,7 @@ class Link:
         return self.hard or not self.fallback
 
 
-@dataclass(frozen=True, slots=True)
-class Node:
+class Node(NamedTuple):
     """One service of the catalog."""
 
     name: str

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import os
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -13,27 +12,52 @@ from shiftleft.manifest import schema, values, yamlsafe
 from shiftleft.manifest.schema import Path_, Problem
 
 
-@dataclass
 class Manifest:
     """One service manifest after loading. `problems` non-empty means it is not evaluated.
 
     Only the values as written are kept: a catalog of 10,000 manifests must fit
     the memory budget, so the typed view for CEL is computed when asked for.
+
+    - `file`: absolute path of the manifest; `display`: the path as shown to the user;
+    - `root`: repository root that every referenced path must stay inside;
+    - `raw`: values as written (for messages);
+    - `files`: every path the manifest declares, relative as written, and whether it exists;
+    - `nodes`: the composed YAML node tree while it is useful for locating; `release()` drops it
+      (not part of the repr nor of equality).
     """
 
-    file: Path
-    """Absolute path of the manifest."""
-    display: str
-    """Path as shown to the user."""
-    root: Path
-    """Repository root that every referenced path must stay inside."""
-    raw: dict[str, Any] = field(default_factory=dict)
-    """Values as written (for messages)."""
-    files: dict[str, bool] = field(default_factory=dict)
-    """Every path the manifest declares, relative as written, and whether it exists."""
-    problems: list[ManifestError] = field(default_factory=list)
-    nodes: Any = field(default=None, repr=False, compare=False)
-    """The composed YAML node tree while it is useful for locating; `release()` drops it."""
+    __slots__ = ("display", "file", "files", "nodes", "problems", "raw", "root")
+
+    def __init__(
+        self,
+        file: Path,
+        display: str,
+        root: Path,
+        raw: dict[str, Any] | None = None,
+        files: dict[str, bool] | None = None,
+        problems: list[ManifestError] | None = None,
+        nodes: Any = None,
+    ) -> None:
+        self.file = file
+        self.display = display
+        self.root = root
+        self.raw: dict[str, Any] = {} if raw is None else raw
+        self.files: dict[str, bool] = {} if files is None else files
+        self.problems: list[ManifestError] = [] if problems is None else problems
+        self.nodes = nodes
+
+    _COMPARED = ("file", "display", "root", "raw", "files", "problems")
+
+    def __repr__(self) -> str:
+        fields = ", ".join(f"{name}={getattr(self, name)!r}" for name in self._COMPARED)
+        return f"Manifest({fields})"
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return all(getattr(self, n) == getattr(other, n) for n in self._COMPARED)
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, like the dataclass it replaced
 
     def release(self) -> None:
         """Forget the node tree (it is several times the size of the values)."""

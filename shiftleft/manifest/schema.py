@@ -7,18 +7,15 @@ turns the path into file:line:col.
 
 from __future__ import annotations
 
-import difflib
 import functools
 import json
-from dataclasses import dataclass
-from importlib import resources
-from typing import Any
+import os
+from typing import Any, NamedTuple
 
 Path_ = tuple[str | int, ...]
 
 
-@dataclass(frozen=True)
-class Problem:
+class Problem(NamedTuple):
     """One thing wrong with a manifest, before it has a file position."""
 
     rule: str
@@ -29,7 +26,16 @@ class Problem:
 
 
 def schema_text() -> str:
-    return resources.files("shiftleft.schema").joinpath("manifest.schema.json").read_text(encoding="utf-8")
+    # The file next to this package, read directly: importlib.resources costs milliseconds to
+    # import on every check. It stays the fallback for installs that are not plain folders.
+    here = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "schema", "manifest.schema.json")
+    try:
+        with open(here, encoding="utf-8") as fh:
+            return fh.read()
+    except OSError:
+        from importlib import resources
+
+        return resources.files("shiftleft.schema").joinpath("manifest.schema.json").read_text(encoding="utf-8")
 
 
 @functools.cache
@@ -149,8 +155,9 @@ _PATTERN_WORDS = {
 }
 
 _FORMAT_HINT = {
-    "duration": lambda v: f"{_show(v)} is not a duration; write a number and a unit s, m, h, d or w "
-    "(30s, 15m, 4h, 1h30m, 30d, 2w)",
+    "duration": lambda v: (
+        f"{_show(v)} is not a duration; write a number and a unit s, m, h, d or w (30s, 15m, 4h, 1h30m, 30d, 2w)"
+    ),
     "date": lambda v: f"{_show(v)} is not a date; write YYYY-MM-DD",
 }
 
@@ -220,6 +227,8 @@ def _resolve(ref: str) -> Any:
 
 
 def _did_you_mean(word: str, options: list[str]) -> str:
+    import difflib  # only for an unknown key or value: keep it off the import path
+
     close = difflib.get_close_matches(word, options, n=1, cutoff=0.6)
     if not close and len(word) >= 3:  # abbreviations: `prod` for production
         close = [o for o in options if o.startswith(word)][:1]

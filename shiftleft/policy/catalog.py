@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from types import MappingProxyType
+from typing import Any, NamedTuple
 
 from shiftleft.errors import ManifestError, RuleError
 from shiftleft.findings import Severity
@@ -55,14 +55,12 @@ _REQUIRED = ("id", "name", "severity", "category", "summary", "rationale", "reme
 _OPTIONAL = ("when", "assert", "each", "location", "message", "references", "examples", "builtin")
 
 
-@dataclass(frozen=True)
-class Reference:
+class Reference(NamedTuple):
     framework: str
     control: str
 
 
-@dataclass(frozen=True)
-class Rule:
+class Rule(NamedTuple):
     """One rule, compiled."""
 
     id: str
@@ -81,11 +79,11 @@ class Rule:
     """The `assert:` expression."""
     each: tuple[str | int, ...] | None = None
     references: tuple[Reference, ...] = ()
-    examples: dict[str, str] = field(default_factory=dict)
+    examples: Mapping[str, str] = MappingProxyType({})
     """`pass` and `fail` manifest snippets."""
     examples_now: str = ""
     """Date (YYYY-MM-DD) the examples are evaluated as of; empty means the run's date."""
-    examples_org: dict[str, Any] = field(default_factory=dict)
+    examples_org: Mapping[str, Any] = MappingProxyType({})
     """Organisation settings (`org`) the examples are evaluated with."""
     builtin: bool = False
     """Emitted by the loader (SL0xx) or the engine, not by a CEL expression."""
@@ -95,12 +93,22 @@ class Rule:
         return tuple(dict.fromkeys(r.framework for r in self.references))
 
 
-@dataclass
 class Catalog:
-    rules: list[Rule]
+    __slots__ = ("by_id", "rules")
 
-    def __post_init__(self) -> None:
+    def __init__(self, rules: list[Rule]) -> None:
+        self.rules = rules
         self.by_id = {r.id: r for r in self.rules}
+
+    def __repr__(self) -> str:
+        return f"Catalog(rules={self.rules!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Catalog) or other.__class__ is not self.__class__:
+            return NotImplemented
+        return self.rules == other.rules
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, like the dataclass it replaced
 
     def get(self, rule_id: str) -> Rule | None:
         return self.by_id.get(rule_id)
@@ -282,7 +290,7 @@ class _Reader:
                     f"unknown framework {framework!r}; known: {', '.join(FRAMEWORKS)}", "references", i, "framework"
                 )
             if not isinstance(control, str | int | float) or isinstance(control, bool) or str(control) == "":
-                raise self.fail("control must be a string such as CP-2 or \"8.4\"", "references", i, "control")
+                raise self.fail('control must be a string such as CP-2 or "8.4"', "references", i, "control")
             out.append(Reference(framework, str(control)))
         return tuple(out)
 

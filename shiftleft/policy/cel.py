@@ -42,9 +42,7 @@ def _env() -> Any:
         "item": cel.Type.DYN,
         "index": cel.Type.INT,
     }
-    exists = cel.FunctionDecl(
-        "exists", [cel.Overload("exists_string", cel.Type.BOOL, [cel.Type.STRING], impl=_exists)]
-    )
+    exists = cel.FunctionDecl("exists", [cel.Overload("exists_string", cel.Type.BOOL, [cel.Type.STRING], impl=_exists)])
     return cel.NewEnv(variables=variables, functions=[exists])
 
 

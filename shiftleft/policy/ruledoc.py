@@ -143,7 +143,7 @@ def index(rules: Iterable[Rule]) -> str:
         "those examples, so the pages below cannot drift from what the rules do. "
         "See [the rule format](../rule-format.md) to write your own.",
         "",
-        "Severities: **critical** and **high** fail a check by default (`fail_on = \"high\"`); "
+        'Severities: **critical** and **high** fail a check by default (`fail_on = "high"`); '
         "**medium**, **low** and **info** are reported. Configuration can override any rule's severity "
         "or disable it (`shiftleft rules list` shows the effective values).",
         "",

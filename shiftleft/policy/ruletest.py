@@ -28,7 +28,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -81,7 +81,7 @@ class _Case:
     first_line: int
     """Line in `shown` of the snippet's line 1."""
     now: str
-    org: dict[str, Any]
+    org: Mapping[str, Any]
     others: tuple[Any, ...] = ()
     """Graph nodes of the other services (`x-catalog`)."""
     file: Path | None = None
@@ -188,9 +188,7 @@ def _fixtures(
                 continue
             shown = f"{shown_dir}/{file.name}"
             if not _FIXTURE.match(file.name):
-                report.broken.append(
-                    Broken(shown, rule_id, "fixture names start with pass- or fail- and end in .yaml")
-                )
+                report.broken.append(Broken(shown, rule_id, "fixture names start with pass- or fail- and end in .yaml"))
                 continue
             text = file.read_text(encoding="utf-8")
             m = _NOW.search(text)

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from shiftleft.errors import ConfigError, ManifestError
 from shiftleft.manifest import values, yamlsafe
@@ -27,8 +26,7 @@ _FIELDS: dict[str, type | tuple[type, ...]] = {
 }
 
 
-@dataclass(frozen=True)
-class Tier:
+class Tier(NamedTuple):
     number: int
     raw: dict[str, Any]
     """The row as written (for messages)."""
@@ -36,8 +34,7 @@ class Tier:
     """The row for CEL: durations as "Ns" strings, plus `allowed_strategies`."""
 
 
-@dataclass(frozen=True)
-class TierPolicy:
+class TierPolicy(NamedTuple):
     source: str
     tiers: dict[int, Tier]
 
