@@ -54,7 +54,12 @@ class Evaluation:
     A 10,000-service catalog therefore never holds 10,000 whole manifests.
     """
 
-    def __init__(self, catalog: Catalog, tiers: TierPolicy, settings: Settings) -> None:
+    def __init__(
+        self, catalog: Catalog, tiers: TierPolicy, settings: Settings, focus: frozenset[str] | None = None
+    ) -> None:
+        """`focus`: manifests (as displayed) to evaluate, with the services that depend on them;
+        None evaluates every service. Every manifest still joins the graph."""
+        self.focus = focus
         self.catalog = catalog
         self.tiers = tiers
         self.settings = settings
@@ -70,7 +75,13 @@ class Evaluation:
     def add(self, manifest: Manifest) -> None:
         name = manifest.name
         state = _State(manifest, name, _tier_number(manifest), None, from_manifest(manifest.raw, name, manifest.valid))
-        if not manifest.valid:
+        if self.focus is not None and manifest.display not in self.focus:
+            # Outside the focus: only a graph node, plus what its graph rules need
+            # should it turn out to depend on a service in focus.
+            if manifest.valid and state.tier_number is not None:
+                state.tier = self.tiers.get(state.tier_number)
+            state.skipped = True
+        elif not manifest.valid:
             state.findings.extend(_from_errors(manifest, self.catalog, manifest.problems))
         else:
             pending: list[_Pending] = []
@@ -106,9 +117,12 @@ class Evaluation:
 
     def finish(self) -> RunResult:
         graph = build([s.node for s in self.states] + list(self.settings.imported))
+        focused = {s.name for s in self.states if not s.skipped}
         services = []
         for position, state in enumerate(self.states):
             manifest = state.manifest
+            if state.skipped and not any(link.name in focused for link in state.node.dependencies):
+                continue  # neither in focus nor depending on it: not evaluated, not reported
             if state.tier is not None and self.graph_rules:
                 facts = graph.facts(position)
                 pending = list(_run_rules(manifest, self.graph_rules, state.tier, self.settings, self.now, facts))
@@ -152,7 +166,7 @@ class _State:
     node tree was at hand.
     """
 
-    __slots__ = ("findings", "manifest", "name", "node", "positions", "tier", "tier_number")
+    __slots__ = ("findings", "manifest", "name", "node", "positions", "skipped", "tier", "tier_number")
 
     def __init__(
         self,
@@ -171,6 +185,8 @@ class _State:
         self.node = node
         self.findings: list[Finding] = [] if findings is None else findings
         self.positions: dict[tuple[Path_, bool], tuple[int, int]] = {} if positions is None else positions
+        self.skipped = False
+        """Outside the focus of a `--changed` run: its local rules were not evaluated."""
 
 
 def _positions(manifest: Manifest, rules: list[Rule]) -> dict[tuple[Path_, bool], tuple[int, int]]:

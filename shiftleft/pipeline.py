@@ -40,8 +40,13 @@ def run(
     fail_on: str | None,
     now: dt.datetime,
     cwd: Path,
+    focus: frozenset[str] | None = None,
 ) -> Outcome:
-    """Load configuration and policy, discover manifests, then load and evaluate them one by one."""
+    """Load configuration and policy, discover manifests, then load and evaluate them one by one.
+
+    `focus` (manifests as displayed) limits evaluation to those services and the
+    services depending on them; the others still join the service graph.
+    """
     config = load_config(config_file, cwd)
     threshold = config.fail_on
     if fail_on is not None:
@@ -59,7 +64,7 @@ def run(
         disable=frozenset(config.disable),
         imported=tuple(n for c in config.catalogs for n in catalogfile.load(c, display_path(c, cwd))),
     )
-    evaluation = Evaluation(policy.catalog, policy.tiers, settings)
+    evaluation = Evaluation(policy.catalog, policy.tiers, settings, focus)
     with _few_collections():
         for target in targets:
             evaluation.add(model.load(target.file, target.display, target.root, max_bytes=config.max_manifest_bytes))

@@ -306,3 +306,38 @@ def test_bad_rule_files_are_configuration_errors(tmp_path: Path, body: str, mess
     with pytest.raises(RuleError) as info:
         _catalog(tmp_path, rule("bad", body))
     assert str(info.value).startswith(message)
+
+
+def test_focus_evaluates_the_focus_and_only_graph_rules_of_its_dependents(tmp_path: Path) -> None:
+    """The pre-commit path: a's files changed; b depends on a; c is unrelated."""
+    from shiftleft.engine import Evaluation
+
+    cat = _catalog(
+        tmp_path,
+        rule("local-always", "assert: 'false'\nmessage: local"),
+        (
+            "ACME102-graph-always.yaml",
+            RULE.replace("ACME101", "ACME102").format(
+                name="graph-always", body="assert: type(graph) != map\nmessage: graph"
+            ),
+        ),
+    )
+    a = _load(tmp_path, "a/shiftleft.yaml", MANIFEST.replace("name: checkout", "name: a"))
+    b = _load(
+        tmp_path,
+        "b/shiftleft.yaml",
+        MANIFEST.replace("name: checkout", "name: b").replace(
+            "{service: payments, hard: true}", "{service: a, hard: true}"
+        ),
+    )
+    c = _load(tmp_path, "c/shiftleft.yaml", MANIFEST.replace("name: checkout", "name: c"))
+    evaluation = Evaluation(cat, _tiers(), _settings(), frozenset({"a/shiftleft.yaml"}))
+    for manifest in (a, b, c):
+        evaluation.add(manifest)
+    result = evaluation.finish()
+    assert [s.name for s in result.services] == ["a", "b"]
+    assert sorted((f.service, f.rule) for f in result.findings) == [
+        ("a", "ACME101"),
+        ("a", "ACME102"),
+        ("b", "ACME102"),
+    ]

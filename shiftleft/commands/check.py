@@ -69,7 +69,8 @@ def run(args: argparse.Namespace) -> int:
         if selection is None:
             return 0  # nothing shiftleft reads was changed: a clean run, and a quiet one
         paths = ["."]  # the whole catalog, so graph rules see every neighbour; only the selection is reported
-    outcome = pipeline.run(paths, config_file=args.config, fail_on=args.fail_on, now=now, cwd=cwd)
+    focus = selection.owners if selection is not None and not selection.everything else None
+    outcome = pipeline.run(paths, config_file=args.config, fail_on=args.fail_on, now=now, cwd=cwd, focus=focus)
     result, config = outcome.result, outcome.config
     if selection is not None:
         result = selection.restrict(result)
