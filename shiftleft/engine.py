@@ -9,7 +9,6 @@ finding of its rule ("fails closed"), so nothing is silently skipped.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 from collections.abc import Iterator, Mapping
 from typing import Any, NamedTuple
@@ -18,7 +17,7 @@ from shiftleft.errors import ManifestError
 from shiftleft.findings import Finding, Location, Severity
 from shiftleft.graph import Node, build, from_manifest
 from shiftleft.manifest.model import Manifest
-from shiftleft.manifest.schema import Path_, dotted
+from shiftleft.manifest.schema import Path_, dotted, get_path
 from shiftleft.policy import cel, messages
 from shiftleft.policy.catalog import Catalog, Rule, parse_path
 from shiftleft.policy.tiers import Tier, TierPolicy
@@ -199,13 +198,13 @@ def _positions(manifest: Manifest, rules: list[Rule]) -> dict[tuple[Path_, bool]
     for rule in rules:
         if "{index}" in rule.location:
             prefix = parse_path(rule.location.split("[{index}]", 1)[0])
-            items = _get(manifest.raw, prefix)
+            items = get_path(manifest.raw, prefix)
             for index in range(len(items) if isinstance(items, list) else 0):
                 paths.add(parse_path(rule.location, index))
         elif rule.location:
             paths.add(parse_path(rule.location))
         elif rule.each is not None:
-            items = _get(manifest.raw, ("spec", *rule.each[1:])) if rule.each[0] == "graph" else None
+            items = get_path(manifest.raw, ("spec", *rule.each[1:])) if rule.each[0] == "graph" else None
             for index in range(len(items) if isinstance(items, list) else 0):
                 paths.add((*rule.each, index))
         else:
@@ -325,16 +324,16 @@ def _run_rules(
         "graph": graph_shown,
         "now": settings.now.isoformat(),
     }
-    cel.set_exists(_exists_for(manifest))
+    cel.set_exists(manifest.exists)
     base = cel.activation(data)
     for group in groups:
         if group.each is None:
             yield from _check_group(group, base, shown, None)
             continue
-        items = _get(data, group.each)
+        items = get_path(data, group.each)
         if not isinstance(items, list):
             continue
-        raw_items = _get(shown, group.each)
+        raw_items = get_path(shown, group.each)
         for index, item in enumerate(items):
             act = cel.activation({**data, "item": item, "index": index})
             raw_item = raw_items[index] if isinstance(raw_items, list) and index < len(raw_items) else item
@@ -426,34 +425,6 @@ def _builtin(catalog: Catalog, rule_id: str) -> Rule:
 def _adjust(finding: Finding, settings: Settings) -> Finding:
     override = settings.severity.get(finding.rule)
     return finding._replace(severity=override) if override is not None else finding
-
-
-def _exists_for(manifest: Manifest) -> Any:
-    directory = os.path.normpath(manifest.directory)
-    root = os.path.normpath(manifest.root)
-    root_real = os.path.realpath(root)
-
-    def exists(path: str) -> bool:
-        known = manifest.files.get(path)
-        if known is not None:
-            return known
-        if not path or os.path.isabs(path):
-            return False
-        joined = os.path.normpath(os.path.join(directory, path))
-        if not (joined + os.sep).startswith(root + os.sep):
-            return False
-        return os.path.exists(joined) and (os.path.realpath(joined) + os.sep).startswith(root_real + os.sep)
-
-    return exists
-
-
-def _get(data: Any, path: Path_) -> Any:
-    for step in path:
-        try:
-            data = data[step]
-        except (KeyError, IndexError, TypeError):
-            return None
-    return data
 
 
 def _dotted(path: Path_) -> str:

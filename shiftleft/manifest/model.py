@@ -78,6 +78,15 @@ class Manifest:
             return str(meta["name"])
         return self.file.parent.name or self.display
 
+    def exists(self, path: str) -> bool:
+        """Whether a file or folder exists at `path` (relative to the manifest) inside the repository."""
+        known = self.files.get(path)
+        if known is not None:
+            return known
+        base = _real_folder(os.path.normpath(os.path.abspath(self.directory)))
+        problem, exists = confine(base, os.path.realpath(self.root), path)
+        return problem is None and exists
+
     def typed(self) -> dict[str, Any]:
         """Values for CEL: durations as "Ns", dates in RFC 3339, percentages as doubles.
 
@@ -207,30 +216,41 @@ class _Typer:
         return value
 
     def check_path(self, value: str, path: Path_) -> None:
-        where = schema.dotted(path)
-        if any(ord(c) < 32 or c == "\x7f" for c in value):
-            self.problems.append(Problem("SL006", f"{where}: {value!r} contains a control character", path))
+        problem, exists = confine(self._base, self._root_real, value)
+        if problem is None:
+            self.manifest.files[value] = exists
             return
-        if value.startswith("~"):
-            message = f"{where}: {value!r} starts with ~ (a home folder); write it relative to the manifest's folder"
-            self.problems.append(Problem("SL008", message, path))
-            return
-        if os.path.isabs(value) or (len(value) > 1 and value[1] == ":"):
-            self.problems.append(
-                Problem("SL008", f"{where}: {value!r} is absolute; write it relative to the manifest's folder", path)
-            )
-            return
-        joined = os.path.normpath(os.path.join(self._base, value))
-        if not _inside(joined, self._root_real):
-            self.problems.append(Problem("SL008", f"{where}: {value!r} points outside the repository", path))
-            return
-        exists = os.path.exists(joined)
-        if exists and not _inside(_realpath(joined), self._root_real):
-            self.problems.append(
-                Problem("SL008", f"{where}: {value!r} is a symlink that leads outside the repository", path)
-            )
-            return
-        self.manifest.files[value] = exists
+        rule = "SL006" if problem == "a control character" else "SL008"
+        self.problems.append(Problem(rule, f"{schema.dotted(path)}: {value!r} {_PATH_PROBLEMS[problem]}", path))
+
+
+_PATH_PROBLEMS = {
+    "a control character": "contains a control character",
+    "home": "starts with ~ (a home folder); write it relative to the manifest's folder",
+    "absolute": "is absolute; write it relative to the manifest's folder",
+    "outside": "points outside the repository",
+    "symlink": "is a symlink that leads outside the repository",
+}
+
+
+def confine(base: str, root_real: str, value: str) -> tuple[str | None, bool]:
+    """Whether `value`, relative to the real folder `base`, stays inside `root_real`, and exists.
+
+    Returns (problem, exists): problem is None or a key of `_PATH_PROBLEMS`.
+    """
+    if any(ord(c) < 32 or c == "\x7f" for c in value):
+        return "a control character", False
+    if value.startswith("~"):
+        return "home", False
+    if os.path.isabs(value) or (len(value) > 1 and value[1] == ":"):
+        return "absolute", False
+    joined = os.path.normpath(os.path.join(base, value))
+    if not _inside(joined, root_real):
+        return "outside", False
+    exists = os.path.exists(joined)
+    if exists and not _inside(_realpath(joined), root_real):
+        return "symlink", False
+    return None, exists
 
 
 @functools.lru_cache(maxsize=16384)

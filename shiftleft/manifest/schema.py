@@ -77,7 +77,7 @@ def _translate(error: Any, data: Any) -> list[Problem]:
     kind = error.kind
     name = kind.name
     where = dotted(path)
-    value = _get(data, path)
+    value = get_path(data, path)
     if name == "additionalProperties":
         allowed = _allowed_keys(error.schema_path)
         out = []
@@ -190,7 +190,8 @@ def _yaml_spelling(value: Any) -> str:
     return str(value)
 
 
-def _get(data: Any, path: Path_) -> Any:
+def get_path(data: Any, path: Path_) -> Any:
+    """The value at a manifest path, or None where the path does not exist."""
     for step in path:
         try:
             data = data[step]

@@ -27,7 +27,7 @@ from typing import Any, ClassVar
 
 import yaml
 
-from shiftleft.errors import ManifestError
+from shiftleft.errors import ManifestError, ShiftleftError
 
 MAX_BYTES = 1024 * 1024
 """Default size limit of one manifest."""
@@ -123,6 +123,15 @@ def decode(data: bytes, display: str) -> str:
             col=col,
         ) from None
     return text.removeprefix("\ufeff")
+
+
+def load_policy_file(path: Path, display: str, error: type[ShiftleftError]) -> tuple[str, Any]:
+    """Text and values of a policy file (rule, tier table): read like a manifest, errors raised as `error`."""
+    try:
+        text = read_text(path, display)
+        return text, parse(text, display)
+    except ManifestError as e:
+        raise error(e.message, file=e.file, line=e.line, col=e.col) from None
 
 
 def parse(text: str, display: str) -> Any:

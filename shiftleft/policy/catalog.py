@@ -15,7 +15,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, NamedTuple
 
-from shiftleft.errors import ManifestError, RuleError
+from shiftleft.errors import RuleError
 from shiftleft.findings import Severity
 from shiftleft.manifest import yamlsafe
 from shiftleft.policy.cel import CelError, Program, compile_expression
@@ -157,11 +157,7 @@ def load(folders: Sequence[tuple[Path, str]]) -> Catalog:
 
 
 def load_rule(path: Path, display: str) -> Rule:
-    try:
-        text = yamlsafe.read_text(path, display)
-        data = yamlsafe.parse(text, display)
-    except ManifestError as e:
-        raise RuleError(e.message, file=e.file, line=e.line, col=e.col) from None
+    text, data = yamlsafe.load_policy_file(path, display, RuleError)
     return _Reader(text, display).read(data, path)
 
 

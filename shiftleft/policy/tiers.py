@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from shiftleft.errors import ConfigError, ManifestError
+from shiftleft.errors import ConfigError
 from shiftleft.manifest import values, yamlsafe
 
 STRATEGIES = ("backup-restore", "pilot-light", "warm-standby", "active-active")
@@ -44,11 +44,7 @@ class TierPolicy(NamedTuple):
 
 def load(path: Path, display: str) -> TierPolicy:
     """Read and check a tier table; any problem is a ConfigError naming file, line and column."""
-    try:
-        text = yamlsafe.read_text(path, display)
-        data = yamlsafe.parse(text, display)
-    except ManifestError as e:
-        raise ConfigError(e.message, file=e.file, line=e.line, col=e.col) from None
+    text, data = yamlsafe.load_policy_file(path, display, ConfigError)
 
     def fail(message: str, where: tuple[str | int, ...], key: bool = False) -> ConfigError:
         line, col = yamlsafe.locate(text, where, key=key)
