@@ -322,7 +322,7 @@ def _run_rules(
         "tier": tier.raw,
         "org": settings.org,
         "graph": graph_shown,
-        "now": settings.now.isoformat(),
+        "now": settings.now.date().isoformat(),  # messages read "as of 2026-11-25"
     }
     cel.set_exists(manifest.exists)
     base = cel.activation(data)
