@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import sys
 from collections.abc import Iterator, Mapping
 from typing import Any, NamedTuple
 
@@ -67,6 +68,7 @@ class Evaluation:
         self.graph_rules = _groups([r for r in rules if _reads_graph(r)])
         self.local_rules = _groups([r for r in rules if not _reads_graph(r)])
         self.keep = _sections([r for g in self.graph_rules for r in g.rules])
+        self.graph_exists = any("exists(" in text for g in self.graph_rules for r in g.rules for text in _sources(r))
         self.now = cel.timestamp(settings.now)
         self.first_file: dict[str, str] = {}
         self.states: list[_State] = []
@@ -111,6 +113,8 @@ class Evaluation:
                 state.positions = _positions(manifest, [r for g in self.graph_rules for r in g.rules])
         self.first_file.setdefault(name, manifest.display)
         manifest.raw = _trim(manifest.raw, self.keep)
+        if not self.graph_exists:
+            manifest.files.clear()  # only exists() in graph rules would read it again
         manifest.release()
         self.states.append(state)
 
@@ -428,4 +432,5 @@ def _adjust(finding: Finding, settings: Settings) -> Finding:
 
 
 def _dotted(path: Path_) -> str:
-    return dotted(path) if path else ""
+    # Interned: the same few hundred paths recur across every service's findings.
+    return sys.intern(dotted(path)) if path else ""

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import gc
+import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import NamedTuple
@@ -100,6 +101,12 @@ def parse_now(text: str | None) -> dt.datetime:
     except ValueError:
         raise UsageError(f"--now: {text!r} is not a date (YYYY-MM-DD) or an RFC 3339 timestamp") from None
     return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
+
+def write_stdout(text: str, chunk: int = 1 << 20) -> None:
+    """Write to standard output a megabyte at a time, so a large report is not encoded in one copy."""
+    for start in range(0, len(text), chunk):
+        sys.stdout.write(text[start : start + chunk])
 
 
 def write_file(path: Path, text: str) -> None:

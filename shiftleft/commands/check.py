@@ -79,9 +79,10 @@ def run(args: argparse.Namespace) -> int:
         color = target is None and _use_color(args.color)
         text = formatters.get(name)(result, formatters.Options(color=color, verbosity=verbosity))
         if target is None:
-            sys.stdout.write(text)
+            pipeline.write_stdout(text)
         else:
             pipeline.write_file(target, text)
+        del text  # a large report should not stay alive while the next one is built
     if not outcome.found and verbosity >= 0:
         where = ", ".join(args.paths) if args.paths else "."
         print(f"shiftleft: no manifests found in {where} (looking for {', '.join(config.manifests)})", file=sys.stderr)

@@ -52,7 +52,10 @@ def render(result: RunResult, options: Options) -> str:
             f"{LIMIT} error and {LIMIT} warning annotations per step. All findings are in the log above, "
             "the job summary and the SARIF report."
         )
-    return "\n".join(lines) + "\n" if lines else ""
+    if not lines:
+        return ""
+    lines.append("")  # the final newline, without copying a large output once more
+    return "\n".join(lines)
 
 
 def annotation(finding: Finding) -> str:

@@ -46,7 +46,10 @@ def render(result: RunResult, options: Options) -> str:
         if lines:
             lines.append("")
         lines.append(summary(result, paint))
-    return "\n".join(lines) + "\n" if lines else ""
+    if not lines:
+        return ""
+    lines.append("")  # the final newline, without copying a large output once more
+    return "\n".join(lines)
 
 
 def _line(finding: Finding, paint: Paint) -> str:
