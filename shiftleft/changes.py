@@ -13,10 +13,11 @@ graph rules:
   services whose `spec.dependencies[].service` names one of them.
 
 Deleted files are ignored, and so is a file no service owns; no files at all
-is a clean run. `check --changed` evaluates the whole catalog, so that graph
+is a clean run. `check --changed` loads the whole catalog, so that graph
 rules see every neighbour (a dependency outside the selection is not
-"unknown", supplier concentration counts every service), and then reports
-only the selection (`Selection.restrict`).
+"unknown", supplier concentration counts every service); the engine then
+evaluates and reports only the owners, and the graph rules of their
+dependents (`engine.Evaluation`'s `focus`).
 """
 
 from __future__ import annotations
@@ -28,7 +29,6 @@ from typing import NamedTuple
 from shiftleft import config as config_mod
 from shiftleft.discover import discover
 from shiftleft.policy.catalog import shipped_folder
-from shiftleft.results import RunResult, ServiceResult
 from shiftleft.setup import load_config
 
 CONFIG_FILES = frozenset({".shiftleft.toml"})
@@ -42,18 +42,6 @@ class Selection(NamedTuple):
     """Configuration, a rule or the tier policy changed: every service."""
     owners: frozenset[str] = frozenset()
     """Manifests (as `check` displays them) owning the changed files."""
-
-    def restrict(self, result: RunResult) -> RunResult:
-        """`result` narrowed to the owners and their direct dependents (all of it for `everything`)."""
-        if self.everything:
-            return result
-        owners = [s for s in result.services if s.file in self.owners]
-        names = {s.name for s in owners}
-        keep = {s.file for s in owners} | {s.file for s in result.services if names & _needs(s)}
-        services = tuple(s for s in result.services if s.file in keep)
-        kept_names = {s.name for s in services}
-        findings = tuple(f for f in result.findings if f.service in kept_names or f.location.file in keep)
-        return result._replace(services=services, findings=findings)
 
 
 def selection(files: Sequence[str], *, config_file: str | None, cwd: Path) -> Selection | None:
@@ -87,12 +75,3 @@ def _is_policy(path: Path, config: config_mod.Config, rule_folders: Iterable[Pat
             if resolved.is_relative_to(folder.resolve()):
                 return True
     return False
-
-
-def _needs(service: ServiceResult) -> set[str]:
-    """The service names a manifest depends on, from its data as written (empty when unreadable)."""
-    spec = service.raw.get("spec")
-    deps = spec.get("dependencies") if isinstance(spec, dict) else None
-    if not isinstance(deps, list):
-        return set()
-    return {d["service"] for d in deps if isinstance(d, dict) and isinstance(d.get("service"), str)}

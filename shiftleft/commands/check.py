@@ -72,8 +72,6 @@ def run(args: argparse.Namespace) -> int:
     focus = selection.owners if selection is not None and not selection.everything else None
     outcome = pipeline.run(paths, config_file=args.config, fail_on=args.fail_on, now=now, cwd=cwd, focus=focus)
     result, config = outcome.result, outcome.config
-    if selection is not None:
-        result = selection.restrict(result)
     verbosity = -1 if args.quiet else (1 if args.verbose else 0)
     for name, target in outputs:
         color = target is None and _use_color(args.color)
