@@ -367,8 +367,8 @@ SCHEMA: dict[str, Any] = {
     "definitions": {
         "duration": {
             "type": "string",
-            "pattern": "^([0-9]+[smhdw])+$",
-            "description": "A duration: one or more <number><unit> groups, units s m h d w (30s, 15m, 4h, 1h30m, 30d, 2w).",
+            "pattern": "^([0-9]+(ms|[smhdw]))+$",
+            "description": "A duration: one or more <number><unit> groups, units ms s m h d w (250ms, 30s, 15m, 4h, 1h30m, 30d, 2w).",
         },
         "date": {
             "type": "string",
