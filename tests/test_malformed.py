@@ -52,7 +52,7 @@ RULE_NAMES = {
     "SL011": "unsupported-format",
 }
 
-DURATION_HINT = "write a number and a unit s, m, h, d or w (30s, 15m, 4h, 1h30m, 30d, 2w)"
+DURATION_HINT = "write a number and a unit ms, s, m, h, d or w (250ms, 30s, 15m, 4h, 1h30m, 30d, 2w)"
 ONLY_X = "; only x- keys are free for your own use"
 NOT_A_MAPPING = "a manifest is a mapping with apiVersion, kind, metadata and spec"
 EMPTY = "empty manifest; expected `apiVersion: shiftleft/v1`"
@@ -184,11 +184,13 @@ CASES = [
     # YAML syntax
     case(
         "syntax-unclosed-flow-mapping",
-        finding(32, 3, "SL001", "invalid YAML: did not find expected ',' or '}' (while parsing a flow mapping)"),
+        finding(32, 3, "SL001", "invalid YAML: did not find expected ',' or '}' (while parsing a flow mapping); "
+                "a braced mapping is not closed, or two entries lack a comma between them"),
     ),
     case(
         "syntax-bad-indentation",
-        finding(24, 9, "SL001", "invalid YAML: mapping values are not allowed in this context"),
+        finding(24, 9, "SL001", "invalid YAML: mapping values are not allowed in this context; a `key: value` "
+                "where YAML does not expect one: indent it under a parent key, or quote a value that contains ': '"),
     ),
     case(
         "syntax-tab-indentation",
@@ -197,11 +199,13 @@ CASES = [
     case(
         "syntax-unterminated-quote",
         # The position is where the quote opened, not the end of the file where the scanner gave up.
-        finding(33, 48, "SL001", "invalid YAML: found unexpected end of stream (while scanning a quoted scalar)"),
+        finding(33, 48, "SL001", "invalid YAML: found unexpected end of stream (while scanning a quoted scalar); "
+                "the quote or bracket opened here is never closed"),
     ),
     case(
         "syntax-unterminated-quote-midfile",
-        finding(31, 61, "SL001", "invalid YAML: did not find expected key (while parsing a block mapping)"),
+        finding(31, 61, "SL001", "invalid YAML: did not find expected key (while parsing a block mapping); "
+                "a quote above this line is probably never closed, so this quote ends it: close the earlier quote"),
     ),
     case("syntax-undefined-alias", finding(21, 14, "SL001", "invalid YAML: undefined alias")),
     case("key-not-a-string", finding(15, 7, "SL001", "mapping keys must be plain strings")),
@@ -883,7 +887,8 @@ def test_other_services_are_still_checked(malformed_repo: Path, malformed_cli: R
     run = malformed_cli()
     assert run.code == 1
     assert run.lines == [
-        finding(32, 3, "SL001", "invalid YAML: did not find expected ',' or '}' (while parsing a flow mapping)"),
+        finding(32, 3, "SL001", "invalid YAML: did not find expected ',' or '}' (while parsing a flow mapping); "
+                "a braced mapping is not closed, or two entries lack a comma between them"),
         "payment/shiftleft.yaml:22:10: HIGH SL301 rto-within-tier "
         "RTO 48h exceeds the tier 3 (business-operational) ceiling of 24h",
     ]
