@@ -47,7 +47,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "dependents, or every service when configuration, rules or tiers changed; no files: exit 0",
     )
     noise = parser.add_mutually_exclusive_group()
-    noise.add_argument("-q", "--quiet", action="store_true", help="print only the findings")
+    noise.add_argument("-q", "--quiet", action="store_true", help="print only the findings; with every --format "
+                       "going to a file, print nothing")  # fmt: skip
     noise.add_argument("-v", "--verbose", action="store_true", help="also print fixes and clean services")
 
 
@@ -55,6 +56,8 @@ def run(args: argparse.Namespace) -> int:
     cwd = Path.cwd()
     if args.format:
         outputs = _outputs(args.format, cwd)
+        if not args.quiet and all(target is not None for _name, target in outputs):
+            outputs.append(("text", None))  # reports to files; the person at the terminal still sees the verdict
     elif os.environ.get("GITHUB_ACTIONS") == "true":
         # Under GitHub Actions the annotations come for free, followed by the usual text.
         outputs = [("github", None), ("text", None)]
