@@ -154,3 +154,15 @@ def test_the_summary_counts_one_service_in_the_singular(
     run = run_cli(["check", ".", "--now", NOW, "--format", "markdown"], capsys, monkeypatch, repo)
     assert "in **1 of 1 service**" in run.out
     assert "1 services" not in run.out
+
+
+def test_a_path_outside_names_the_repository_root_it_used(
+    repo: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write(repo, "checkout/shiftleft.yaml", good_manifest().replace("plan: docs/dr-plan.md", "plan: ../../dr.md"))
+    run = run_cli(["check", ".", "--now", NOW], capsys, monkeypatch, repo)
+    assert run.code == 1
+    assert (
+        f"checkout/shiftleft.yaml:16:11: CRITICAL SL008 path-outside-repository spec.continuity.plan: '../../dr.md' "
+        f"points outside the repository ({repo.resolve()}, the folder holding .git)"
+    ) in run.lines
