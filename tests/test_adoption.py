@@ -166,3 +166,24 @@ def test_a_path_outside_names_the_repository_root_it_used(
         f"checkout/shiftleft.yaml:16:11: CRITICAL SL008 path-outside-repository spec.continuity.plan: '../../dr.md' "
         f"points outside the repository ({repo.resolve()}, the folder holding .git)"
     ) in run.lines
+
+
+@pytest.mark.parametrize("store", ["kubernetes", "external-secrets", "aws-secrets-manager", "azure-key-vault", "sops"])
+def test_secret_stores_real_teams_use_are_accepted(
+    store: str, repo: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = good_manifest().replace("  security:\n", f"  security:\n    secrets: {store}\n")
+    write(repo, "checkout/shiftleft.yaml", text)
+    run = run_cli(["check", ".", "--now", NOW], capsys, monkeypatch, repo)
+    assert (run.code, run.lines[-1]) == (0, "ok: 1 service checked, no findings")
+
+
+def test_an_unknown_secret_store_is_still_an_error(
+    repo: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = good_manifest().replace("  security:\n", "  security:\n    secrets: kubernetess\n")
+    write(repo, "checkout/shiftleft.yaml", text)
+    run = run_cli(["check", ".", "--now", NOW], capsys, monkeypatch, repo)
+    assert run.code == 1
+    assert run.lines[1].startswith("checkout/shiftleft.yaml:28:14: CRITICAL SL006 invalid-value spec.security.secrets ")
+    assert run.lines[1].endswith(", kubernetes, environment, none, not 'kubernetess' (did you mean 'kubernetes'?)")
