@@ -187,3 +187,38 @@ def test_an_unknown_secret_store_is_still_an_error(
     assert run.code == 1
     assert run.lines[1].startswith("checkout/shiftleft.yaml:28:14: CRITICAL SL006 invalid-value spec.security.secrets ")
     assert run.lines[1].endswith(", kubernetes, environment, none, not 'kubernetess' (did you mean 'kubernetes'?)")
+
+
+DEPENDS_ON_PAYMENTS = "  dependencies:\n    - {service: payments, hard: true}\n"
+
+
+def test_checking_one_folder_keeps_the_whole_catalog_as_context(
+    repo: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write(repo, "services/checkout/shiftleft.yaml", good_manifest("checkout") + DEPENDS_ON_PAYMENTS)
+    write(repo, "services/payments/shiftleft.yaml", good_manifest("payments").replace("slo: 99.95", "slo: 99.995"))
+    run = run_cli(["check", "services/checkout", "--now", NOW, "-v"], capsys, monkeypatch, repo)
+    assert "SL706" not in run.out  # payments is known, though its folder was not named
+    assert (run.code, run.lines[-1]) == (0, "ok: 1 service checked, no findings")
+
+
+def test_a_folder_check_reports_only_the_services_under_it(
+    repo: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write(repo, "services/checkout/shiftleft.yaml", good_manifest("checkout").replace("rto: 30m", "rto: 2h"))
+    write(repo, "services/payments/shiftleft.yaml", good_manifest("payments").replace("rto: 30m", "rto: 3h"))
+    run = run_cli(["check", "services/payments", "--now", NOW], capsys, monkeypatch, repo)
+    assert run.code == 1
+    assert [line for line in run.lines if " SL" in line] == [
+        "services/payments/shiftleft.yaml:13:10: HIGH SL301 rto-within-tier RTO 3h exceeds the tier 1 "
+        "(mission-critical) ceiling of 1h"
+    ]
+
+
+def test_an_unknown_dependency_is_still_unknown_from_a_folder(
+    repo: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write(repo, "services/checkout/shiftleft.yaml", good_manifest("checkout") + DEPENDS_ON_PAYMENTS)
+    run = run_cli(["check", "services/checkout", "--now", NOW], capsys, monkeypatch, repo)
+    assert run.code == 1
+    assert any(line.startswith("services/checkout/shiftleft.yaml:31:17: HIGH SL706 ") for line in run.lines), run.out

@@ -73,7 +73,10 @@ def run(args: argparse.Namespace) -> int:
             return 0  # nothing shiftleft reads was changed: a clean run, and a quiet one
         paths = ["."]  # the whole catalog, so graph rules see every neighbour; only the selection is reported
     focus = selection.owners if selection is not None and not selection.everything else None
-    outcome = pipeline.run(paths, config_file=args.config, fail_on=args.fail_on, now=now, cwd=cwd, focus=focus)
+    outcome = pipeline.run(
+        paths, config_file=args.config, fail_on=args.fail_on, now=now, cwd=cwd, focus=focus,
+        whole_catalog=not args.changed,
+    )  # fmt: skip
     result, config = outcome.result, outcome.config
     verbosity = -1 if args.quiet else (1 if args.verbose else 0)
     for name, target in outputs:
