@@ -90,7 +90,7 @@ def _with_repository(
     shown = {t.display for t in targets}
     catalog = {t.file: t for t in discover([str(root)], config.manifests, config.exclude, cwd)}
     catalog.update((t.file, t) for t in targets)
-    return sorted(catalog.values(), key=lambda t: t.display), (focus or frozenset()) | shown if focus else frozenset(shown)
+    return sorted(catalog.values(), key=lambda t: t.display), frozenset(shown) | (focus or frozenset())
 
 
 @contextlib.contextmanager
