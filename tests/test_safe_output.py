@@ -99,7 +99,9 @@ def test_markdown_escaping_exact() -> None:
 
 def test_fence_cannot_be_closed_by_the_code() -> None:
     assert fence("a: 1") == "```yaml\na: 1\n```"
-    assert fence("a: |\n  ```\n  ````\n![x](https://evil)") == "`````yaml\na: |\n  ```\n  ````\n![x](https://evil)\n`````"
+    assert (
+        fence("a: |\n  ```\n  ````\n![x](https://evil)") == "`````yaml\na: |\n  ```\n  ````\n![x](https://evil)\n`````"
+    )
 
 
 # -- every formatter on hostile input --------------------------------------------------------------
