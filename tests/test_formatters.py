@@ -449,7 +449,13 @@ def test_github_annotations_are_automatic_under_actions(repo: Path, capsys, monk
     )
     commands, guarded = _guarded(run.lines)
     assert commands == run.lines[:1]
-    assert guarded[0] == "checkout (tier 1, services/checkout/shiftleft.yaml): 1 finding"
+    assert guarded == [  # as docs/reports.md shows it
+        "checkout (tier 1, services/checkout/shiftleft.yaml): 1 finding",
+        "services/checkout/shiftleft.yaml:13:10: HIGH SL301 rto-within-tier RTO 2h exceeds the tier 1 "
+        "(mission-critical) ceiling of 1h",
+        "",
+        "1 finding in 1 of 2 services (1 high); 1 at or above --fail-on high: failed",
+    ]
     # An explicit --format wins over the automatic choice.
     run = run_cli(["check", "--now", NOW, "--format", "json"], capsys, monkeypatch, repo)
     assert json.loads(run.out)["schema"] == "shiftleft/report-v1"
