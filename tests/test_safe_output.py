@@ -198,6 +198,35 @@ def hostile_rule() -> Rule:
     )  # fmt: skip
 
 
+def everything() -> RunResult:
+    """The hostile result plus a passing service named like a command and a hostile rule in the catalog."""
+    base = hostile()
+    passing = ServiceResult("::error::pass", "::error::pass/shiftleft.yaml", 2, True, (), {"metadata": {}})
+    rule = hostile_rule()._replace(remediation="Run `##[error]x` and ##[add-mask]y")
+    findings = tuple(f._replace(remediation=rule.remediation) for f in base.findings)
+    services = tuple(s._replace(findings=tuple(f for f in findings if f.service == s.name)) for s in base.services)
+    return fixture.run_result((*services, passing))._replace(catalog=(*fixture.CATALOG, rule))
+
+
+@pytest.mark.parametrize("name", formatters.NAMES)
+def test_no_format_hands_the_runner_a_command_from_the_input(name: str) -> None:
+    """Any format may go to standard output in a CI log: only `github` issues commands, and only its own."""
+    out = render(name, everything())
+    acted = actions_runner.commands(out)
+    if name == "github":
+        assert [(c.name, c.properties["file"]) for c in acted] == [("error", HOSTILE_FILE), ("error", STOP_FILE)]
+    else:
+        assert acted == []
+    assert ESC not in out
+
+
+def test_markdown_line_cannot_start_a_command() -> None:
+    assert md("::error::x") == "\\::error::x"
+    assert md_code("::warning:: use `a`") == "\\::warning:: use `a`"
+    assert md_code("run `##[error]x`") == "run \\`##\\[error\\]x\\`"
+    assert "\n\\::error::pass\n" in render("markdown", everything())
+
+
 def test_sarif_help_markdown_is_escaped() -> None:
     result = fixture.run_result()._replace(catalog=(hostile_rule(),))
     descriptor = sarif.log(result, automation_id="a/b")["runs"][0]["tool"]["driver"]["rules"][0]

@@ -15,6 +15,9 @@ so every formatter quotes them through this module, never on its own:
   skips).
 - `md`, `md_code`, `inline_html`: Markdown (job summary, SARIF help) where
   HTML, Markdown syntax, `@mentions` and bare URLs stay text.
+- `inert_json`, `inert_xml`: a whole JSON or XML document with `##[` written
+  as a character escape inside its strings: the same data, nothing for the
+  runner to read when the document goes to standard output in a CI log.
 """
 
 from __future__ import annotations
@@ -52,6 +55,16 @@ def lead(text: str, prefix: str) -> str:
     return prefix + text if text.lstrip().startswith("::") else text
 
 
+def inert_json(document: str) -> str:
+    """Serialised JSON with `##[` written `##\\u005b`: `#` only occurs inside JSON strings, so the data is unchanged."""
+    return document.replace("##[", "##\\u005b") if "##[" in document else document
+
+
+def inert_xml(document: str) -> str:
+    """Serialised XML with `##[` written `##&#91;`: `#` only occurs in text and attribute values here."""
+    return document.replace("##[", "##&#91;") if "##[" in document else document
+
+
 # -- Markdown -------------------------------------------------------------------------------------
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]|~])")
@@ -62,16 +75,21 @@ _ZWSP = "\u200b"
 
 
 def md(value: object) -> str:
-    """Untrusted text made inert in Markdown: one line, HTML and Markdown syntax escaped, no @mentions, no links."""
-    return _escape(_one_line(value))
+    """Untrusted text made inert in Markdown: one line, HTML and Markdown syntax escaped, no @mentions, no links.
+
+    Text that would start a line with `::` gets a backslash (`\\:` shows as `:`), in case the Markdown is
+    printed to a CI log.
+    """
+    return lead(_escape(_one_line(value)), "\\")
 
 
 def md_code(value: object) -> str:
     """Like `md`, but paired backticks stay code spans (rule remediation text quotes manifest keys)."""
-    parts = _one_line(value).split("`")
-    if len(parts) % 2 == 0:  # unbalanced: escape everything
+    text = _one_line(value)
+    parts = text.split("`")
+    if len(parts) % 2 == 0 or "##[" in text:  # unbalanced, or a runner command that a code span would keep
         return md(value)
-    return "".join(f"`{p}`" if i % 2 else _escape(p) for i, p in enumerate(parts) if p or i % 2 == 0)
+    return lead("".join(f"`{p}`" if i % 2 else _escape(p) for i, p in enumerate(parts) if p or i % 2 == 0), "\\")
 
 
 def inline_html(value: object) -> str:

@@ -16,7 +16,7 @@ from urllib.parse import quote
 from shiftleft import __version__
 from shiftleft.findings import Finding, Severity
 from shiftleft.formatters import Options
-from shiftleft.formatters.safe import fence, md, md_code
+from shiftleft.formatters.safe import fence, inert_json, md, md_code
 from shiftleft.results import RunResult
 
 if TYPE_CHECKING:
@@ -45,7 +45,7 @@ SECURITY_SEVERITY = {
 
 
 def render(result: RunResult, options: Options) -> str:
-    return json.dumps(log(result), indent=2, ensure_ascii=False) + "\n"
+    return inert_json(json.dumps(log(result), indent=2, ensure_ascii=False)) + "\n"
 
 
 def log(result: RunResult, automation_id: str | None = None, root: Path | None = None) -> dict[str, Any]:

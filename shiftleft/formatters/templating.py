@@ -14,7 +14,7 @@ from pathlib import Path
 
 from jinja2 import FileSystemLoader, StrictUndefined, select_autoescape
 from jinja2.sandbox import SandboxedEnvironment
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from shiftleft.formatters.safe import clean, inline_html, md, md_code
 
@@ -35,10 +35,12 @@ def html_env() -> SandboxedEnvironment:
 
 
 def _printable(value: object) -> object:
-    """Control characters, terminal escapes and bidirectional overrides dropped before escaping."""
-    if isinstance(value, Markup):  # already-rendered template output (a macro call)
+    """Control characters, terminal escapes and bidirectional overrides dropped before escaping; `##[` (a
+    runner command, should the page be printed to a CI log) written with a character reference."""
+    if isinstance(value, Markup) or not isinstance(value, str):  # Markup: already-rendered template output
         return value
-    return clean(value) if isinstance(value, str) else value
+    text = clean(value)
+    return escape(text).replace("##[", Markup("##&#91;")) if "##[" in text else text
 
 
 @cache
