@@ -55,6 +55,12 @@ def lead(text: str, prefix: str) -> str:
     return prefix + text if text.lstrip().startswith("::") else text
 
 
+def block(text: str) -> str:
+    """Several lines of untrusted text for a terminal or CI log (a rule's documentation): each line `log`-ged
+    and kept from starting with `::`; the line breaks stay."""
+    return "\n".join(lead(log(line), "\\") for line in text.split("\n"))
+
+
 def inert_json(document: str) -> str:
     """Serialised JSON with `##[` written `##\\u005b`: `#` only occurs inside JSON strings, so the data is unchanged."""
     return document.replace("##[", "##\\u005b") if "##[" in document else document
