@@ -348,6 +348,9 @@ def test_hostile_checkout_cannot_take_over_the_run(tmp_path: Path, installed: di
         env={"PYTHONPATH": str(hostile.root), "PYTHONSTARTUP": str(hostile.root / "json.py")},
     )  # fmt: skip
     assert sorted(p.name for p in hostile.markers.iterdir()) == []
+    # The compiled-rule cache is the job's own folder under RUNNER_TEMP, not the XDG_CACHE_HOME it was given.
+    assert any((tmp_path / "runner-temp" / "shiftleft-cache" / "shiftleft").iterdir())
+    assert not (tmp_path / "xdg-cache").exists()
     out = runner.action_outputs()
     assert proc.returncode == 1, proc.stdout + proc.stderr
     assert (out["exit-code"], out["passed"], out["findings"]) == ("1", "false", "3")
