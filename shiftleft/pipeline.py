@@ -11,10 +11,11 @@ import contextlib
 import datetime as dt
 import gc
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
+from shiftleft import factcache
 from shiftleft.config import Config
 from shiftleft.discover import Target, discover, display_path, repo_root
 from shiftleft.engine import Evaluation, Settings
@@ -73,10 +74,17 @@ def run(
         imported=tuple(n for c in config.catalogs for n in catalogfile.load(c, display_path(c, cwd))),
     )
     evaluation = Evaluation(policy.catalog, policy.tiers, settings, focus)
+    facts = _facts(targets, focus, evaluation.keep, config.max_manifest_bytes)
     with _few_collections():
         for target in targets:
-            evaluation.add(model.load(target.file, target.display, target.root, max_bytes=config.max_manifest_bytes))
+            if facts is None:
+                manifest = model.load(target.file, target.display, target.root, max_bytes=config.max_manifest_bytes)
+            else:
+                manifest = facts.load(target, focus is None or target.display in focus)
+            evaluation.add(manifest)
         result = evaluation.finish()
+    if facts is not None:
+        facts.save()
     return Outcome(result, config, found)
 
 
@@ -91,6 +99,16 @@ def _with_repository(
     catalog = {t.file: t for t in discover([str(root)], config.manifests, config.exclude, cwd)}
     catalog.update((t.file, t) for t in targets)
     return sorted(catalog.values(), key=lambda t: t.display), frozenset(shown) | (focus or frozenset())
+
+
+def _facts(
+    targets: list[Target], focus: frozenset[str] | None, keep: Mapping[str, frozenset[str] | None], max_bytes: int
+) -> factcache.Facts | None:
+    """The facts cache, for a run with a focus (the hook) in one repository; None: load every manifest."""
+    roots = {t.root for t in targets}
+    if focus is None or len(roots) != 1:
+        return None
+    return factcache.Facts(roots.pop(), keep, max_bytes)
 
 
 @contextlib.contextmanager

@@ -1,0 +1,176 @@
+"""Loaded, validated facts of unchanged manifests, remembered across runs (the pre-commit hook's cache).
+
+`check --changed` evaluates only the changed manifests and their dependents,
+but the graph needs every service of the repository. Parsing, validating and
+typing 1,000 unchanged manifests is most of the hook's time, so a run that
+has a focus keeps, for every valid manifest, what the engine keeps of a
+manifest outside the focus (`engine.Evaluation.add`): its values as written,
+trimmed to the sections the graph rules read (`Evaluation.keep`) plus what
+the graph node is built from, and the answers about the paths it declares.
+
+One entry ("pack") per repository root, in the rule cache's folder and under
+its MAC (`policy.cache`): a pack whose MAC, format or versions do not match
+is a miss. Inside a pack, a manifest's facts are used only when all of these
+are the same as when they were stored, so a stale entry cannot be used:
+
+- the manifest's bytes (BLAKE2b-256 of the content; its path and path as
+  shown are part of the lookup);
+- shiftleft's version and the CEL library's build (the MAC'd identity), and
+  a fingerprint of the loader's own source and the shipped schema, so an
+  edited schema or loader misses even without a version change;
+- the sections the rule set reads (`keep`) and the size limit for manifests;
+- for every path the manifest declares: still inside the repository, and
+  whether it exists (checked on every use, as loading would).
+
+Only valid manifests are stored; invalid ones are always parsed, so their
+findings come from the loader itself. Rules, tiers and every finding are
+evaluated fresh on every run: the cache holds inputs, never results.
+`SHIFTLEFT_NO_CACHE=1` turns it off, like the rule cache.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from shiftleft.discover import Target
+from shiftleft.manifest import model
+from shiftleft.policy import cache
+
+FORMAT = 1
+_NODE: dict[str, frozenset[str] | None] = {
+    "metadata": frozenset({"name", "owner"}),
+    "spec": frozenset({"tier", "availability", "continuity", "dependencies", "suppliers"}),
+}
+"""What `graph.from_manifest` reads (besides the sections the rules keep)."""
+_LOADER = ("manifest/model.py", "manifest/schema.py", "manifest/values.py", "manifest/yamlsafe.py",
+           "schema/manifest.schema.json", "graph/nodes.py", "factcache.py", "engine.py")  # fmt: skip
+
+
+class Facts:
+    """The pack of one run: cached facts to use, and the facts of this run to store."""
+
+    def __init__(self, root: Path, keep: Mapping[str, frozenset[str] | None], max_bytes: int) -> None:
+        self.max_bytes = max_bytes
+        self.keep: dict[str, frozenset[str] | None] = {}
+        for section in sorted({*_NODE, *keep}):
+            a, b = _NODE.get(section, frozenset()), keep.get(section, frozenset())
+            self.keep[section] = None if a is None or b is None else a | b
+        shown = json.dumps({k: sorted(v) if v is not None else None for k, v in sorted(self.keep.items())})
+        self.material = f"facts\0{FORMAT}\0{_fingerprint()}\0{root}\0{max_bytes}\0{shown}"
+        self.name = cache.entry_name("facts", self.material)
+        content = cache.load_entry(self.name) if cache.enabled() else None
+        entries = content.get("entries") if content is not None and content.get("key") == self.material else None
+        self.cached: dict[str, Any] = entries if isinstance(entries, dict) else {}
+        self.now: dict[str, Any] = {}
+        """The entries of this run's manifests (what `save` writes)."""
+        self.hits = 0
+        self.changed = False
+
+    def load(self, target: Target, focused: bool) -> model.Manifest:
+        """The manifest at `target`: from the pack when it is outside the focus and unchanged, else loaded."""
+        data = _read(target.file, self.max_bytes)
+        digest = _digest(data) if data is not None else None
+        key = str(target.file)
+        if digest is not None and not focused:
+            manifest = self._restore(self.cached.get(key), target, digest)
+            if manifest is not None:
+                self.hits += 1
+                self.now[key] = self.cached[key]
+                return manifest
+        manifest = model.load(target.file, target.display, target.root, max_bytes=self.max_bytes)
+        if digest is not None and manifest.valid:
+            entry = self._entry(manifest, target, digest)
+            if entry is not None and _digest(_read(target.file, self.max_bytes)) == digest:  # not edited meanwhile
+                self.now[key] = entry
+                self.changed = self.changed or entry != self.cached.get(key)
+                return manifest
+        self.changed = self.changed or key in self.cached
+        return manifest
+
+    def save(self) -> None:
+        """Store this run's entries when anything was parsed or a manifest went away."""
+        if cache.enabled() and (self.changed or self.now.keys() != self.cached.keys()):
+            cache.store_entry(self.name, {"key": self.material, "entries": self.now})
+
+    def _entry(self, manifest: model.Manifest, target: Target, digest: str) -> dict[str, Any] | None:
+        from shiftleft.engine import _trim
+
+        raw = _trim(manifest.raw, self.keep)
+        try:
+            if not _same(json.loads(json.dumps(raw)), raw):
+                return None  # a value JSON would not give back as it is (a non-string key): never cached
+        except (TypeError, ValueError):
+            return None
+        return {"sha": digest, "display": target.display, "root": str(target.root), "raw": raw,
+                "files": dict(manifest.files)}  # fmt: skip
+
+    def _restore(self, entry: Any, target: Target, digest: str) -> model.Manifest | None:
+        if not isinstance(entry, dict) or entry.get("sha") != digest:
+            return None
+        if entry.get("display") != target.display or entry.get("root") != str(target.root):
+            return None
+        raw, files = entry.get("raw"), entry.get("files")
+        if not isinstance(raw, dict) or not isinstance(files, dict) or not _paths_hold(target, files):
+            return None
+        return model.Manifest(file=target.file, display=target.display, root=target.root, raw=raw, files=dict(files))
+
+
+def _paths_hold(target: Target, files: dict[str, Any]) -> bool:
+    """Every declared path still answers as when the manifest was loaded (inside the repository, exists)."""
+    if not files:
+        return True
+    base = model._real_folder(os.path.normpath(os.path.abspath(target.file.parent)))
+    root_real = os.path.realpath(target.root)
+    return all(model.confine(base, root_real, path) == (None, exists) for path, exists in files.items())
+
+
+def _read(file: Path, max_bytes: int) -> bytes | None:
+    """The manifest's bytes, or None when the loader must judge it (a symlink, too large, unreadable)."""
+    if file.is_symlink():
+        return None
+    try:
+        with file.open("rb") as fh:
+            data = fh.read(max_bytes + 1)
+    except OSError:
+        return None
+    return data if len(data) <= max_bytes else None
+
+
+def _digest(data: bytes | None) -> str | None:
+    if data is None:
+        return None
+    try:
+        from _blake2 import blake2b  # CPython's own module: avoids hashlib's OpenSSL import
+    except ImportError:  # pragma: no cover - another interpreter
+        from hashlib import blake2b
+    return blake2b(data, digest_size=32).hexdigest()
+
+
+@functools.cache
+def _fingerprint() -> str:
+    """A digest of the loader's source files and the shipped schema (an edited install misses too)."""
+    package = Path(sys.modules["shiftleft"].__file__ or ".").parent
+    parts = []
+    for name in _LOADER:
+        try:
+            parts.append((package / name).read_bytes())
+        except OSError:
+            parts.append(b"?")
+    return _digest(b"\0".join(parts)) or ""
+
+
+def _same(a: Any, b: Any) -> bool:
+    """Equal with the same types all the way down (JSON must give back 1 as 1, True as True, "1" as "1")."""
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, dict):
+        return a.keys() == b.keys() and all(_same(v, b[k]) for k, v in a.items())
+    if isinstance(a, list):
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b, strict=True))
+    return bool(a == b) or (a != a and b != b)  # NaN == NaN here
