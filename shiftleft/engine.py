@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import sys
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any, NamedTuple
 
 from shiftleft.errors import ManifestError
@@ -55,11 +55,18 @@ class Evaluation:
     """
 
     def __init__(
-        self, catalog: Catalog, tiers: TierPolicy, settings: Settings, focus: frozenset[str] | None = None
+        self,
+        catalog: Catalog,
+        tiers: TierPolicy,
+        settings: Settings,
+        focus: frozenset[str] | None = None,
+        shard: Callable[[str], bool] | None = None,
     ) -> None:
         """`focus`: manifests (as displayed) to evaluate, with the services that depend on them;
-        None evaluates every service. Every manifest still joins the graph."""
+        None evaluates every service. `shard`: of those, evaluate and report only the services whose
+        name it accepts (`check --shard`), without their dependents. Every manifest still joins the graph."""
         self.focus = focus
+        self.shard = shard
         self.catalog = catalog
         self.tiers = tiers
         self.settings = settings
@@ -78,7 +85,8 @@ class Evaluation:
     def add(self, manifest: Manifest) -> None:
         name = manifest.name
         state = _State(manifest, name, _tier_number(manifest), None, from_manifest(manifest.raw, name, manifest.valid))
-        if self.focus is not None and manifest.display not in self.focus:
+        state.elsewhere = self.shard is not None and not self.shard(name)
+        if state.elsewhere or (self.focus is not None and manifest.display not in self.focus):
             # Outside the focus: only a graph node, plus what its graph rules need
             # should it turn out to depend on a service in focus.
             if manifest.valid and state.tier_number is not None:
@@ -152,7 +160,7 @@ class Evaluation:
         services = []
         for position, state in enumerate(self.states):
             manifest = state.manifest
-            if state.skipped and not any(link.name in focused for link in state.node.dependencies):
+            if state.skipped and (state.elsewhere or not any(link.name in focused for link in state.node.dependencies)):
                 continue  # neither in focus nor depending on it: not evaluated, not reported
             if state.tier is not None and self.graph_rules:
                 facts = graph.facts(position)
@@ -197,7 +205,7 @@ class _State:
     node tree was at hand.
     """
 
-    __slots__ = ("findings", "manifest", "name", "node", "positions", "skipped", "tier", "tier_number")
+    __slots__ = ("elsewhere", "findings", "manifest", "name", "node", "positions", "skipped", "tier", "tier_number")
 
     def __init__(
         self,
@@ -218,6 +226,8 @@ class _State:
         self.positions: dict[tuple[Path_, bool], tuple[int, int]] = {} if positions is None else positions
         self.skipped = False
         """Outside the focus of a `--changed` run: its local rules were not evaluated."""
+        self.elsewhere = False
+        """In another shard (`check --shard`): never evaluated nor reported here."""
 
 
 def _positions(manifest: Manifest, rules: list[Rule]) -> dict[tuple[Path_, bool], tuple[int, int]]:
@@ -283,7 +293,8 @@ def _trim(raw: dict[str, Any], keep: Mapping[str, frozenset[str] | None]) -> dic
     for section, keys in keep.items():
         values = raw.get(section)
         if isinstance(values, dict):
-            out[section] = dict(values) if keys is None else {k: values[k] for k in keys if k in values}
+            # In the manifest's own order (a frozenset's order changes from run to run with hash seeds).
+            out[section] = dict(values) if keys is None else {k: v for k, v in values.items() if k in keys}
     return out
 
 

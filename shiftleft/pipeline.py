@@ -25,6 +25,7 @@ from shiftleft.graph import catalogfile
 from shiftleft.manifest import model
 from shiftleft.results import RunResult
 from shiftleft.setup import load_config, load_policy
+from shiftleft.shard import Shard
 
 
 class Outcome(NamedTuple):
@@ -44,6 +45,7 @@ def run(
     cwd: Path,
     focus: frozenset[str] | None = None,
     whole_catalog: bool = False,
+    shard: Shard | None = None,
 ) -> Outcome:
     """Load configuration and policy, discover manifests, then load and evaluate them one by one.
 
@@ -51,7 +53,7 @@ def run(
     services depending on them; the others still join the service graph.
     `whole_catalog`: the manifests under `paths` are the focus, and every
     manifest of their repository joins the graph, so checking one folder sees
-    the same neighbours as checking the repository.
+    the same neighbours as checking the repository. `shard`: report only that shard's services.
     """
     config = load_config(config_file, cwd)
     threshold = config.fail_on
@@ -73,7 +75,7 @@ def run(
         disable=frozenset(config.disable),
         imported=tuple(n for c in config.catalogs for n in catalogfile.load(c, display_path(c, cwd))),
     )
-    evaluation = Evaluation(policy.catalog, policy.tiers, settings, focus)
+    evaluation = Evaluation(policy.catalog, policy.tiers, settings, focus, shard.contains if shard else None)
     facts = _facts(targets, focus, evaluation.keep, config.max_manifest_bytes)
     with _few_collections():
         for target in targets:
@@ -83,6 +85,8 @@ def run(
                 manifest = facts.load(target, focus is None or target.display in focus)
             evaluation.add(manifest)
         result = evaluation.finish()
+    if shard is not None:
+        result = result._replace(shard=(shard.k, shard.n))
     if facts is not None:
         facts.save()
     return Outcome(result, config, found)

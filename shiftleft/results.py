@@ -39,6 +39,8 @@ class RunResult(NamedTuple):
     """The tier policy's rows as written (`max_rto: 1h`, ...), by tier number, for reports."""
     catalog: tuple[Rule, ...] = ()
     """The catalog's rules minus disabled ones (builtins included), for their docs in reports."""
+    shard: tuple[int, int] | None = None
+    """`check --shard K/N`: (K, N), this run reports only shard K's services; None: every service."""
 
     @property
     def failing(self) -> tuple[Finding, ...]:

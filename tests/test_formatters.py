@@ -89,6 +89,15 @@ def test_json_content(result: RunResult) -> None:
     document = json.loads(render("json", result))
     assert document["schema"] == "shiftleft/report-v1"
     assert document["tool"] == {"name": "shiftleft", "version": __version__}
+    # What `shiftleft merge` rebuilds the result from (decision 0015).
+    assert document["run"].pop("shard") is None
+    assert document["run"].pop("tiers") == {str(n): dict(row) for n, row in result.tiers.items()}
+    assert [r["id"] for r in document.pop("rules")] == [r.id for r in result.catalog]
+    for entry, service in zip(document["services"], result.services, strict=True):
+        assert entry.pop("manifest") == dict(service.raw)
+        assert [document["findings"][i]["message"] for i in entry.pop("findings")] == [
+            f.message for f in service.findings
+        ]
     assert document["run"] == {
         "now": "2026-11-25T00:00:00+00:00",
         "fail_on": "high",

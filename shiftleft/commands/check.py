@@ -6,10 +6,14 @@ import argparse
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from shiftleft import formatters, pipeline
 from shiftleft.errors import UsageError
 from shiftleft.formatters.safe import log
+
+if TYPE_CHECKING:
+    from shiftleft.shard import Shard
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -53,6 +57,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="PATHS are changed files (the pre-commit hook): check the services owning them and their "
         "dependents, or every service when configuration, rules or tiers changed; no files: exit 0",
     )
+    parser.add_argument(
+        "--shard",
+        metavar="K/N",
+        help="report only shard K of N (services split by a hash of their name; the graph still sees "
+        "every service): one job of a CI matrix; `shiftleft merge` combines the shards' JSON reports",
+    )
     noise = parser.add_mutually_exclusive_group()
     noise.add_argument("-q", "--quiet", action="store_true", help="print only the findings; with every --format "
                        "going to a file, print nothing")  # fmt: skip
@@ -71,6 +81,7 @@ def run(args: argparse.Namespace) -> int:
     else:
         outputs = [("text", None)]
     now = pipeline.parse_now(args.now)
+    shard = _shard(args)
     paths, selection = args.paths, None
     if args.changed:
         from shiftleft import changes
@@ -82,7 +93,7 @@ def run(args: argparse.Namespace) -> int:
     focus = selection.owners if selection is not None and not selection.everything else None
     outcome = pipeline.run(
         paths, config_file=args.config, fail_on=args.fail_on, now=now, cwd=cwd, focus=focus,
-        whole_catalog=not args.changed,
+        whole_catalog=not args.changed, shard=shard,
     )  # fmt: skip
     result, config = outcome.result, outcome.config
     verbosity = -1 if args.quiet else (1 if args.verbose else 0)
@@ -104,6 +115,16 @@ def run(args: argparse.Namespace) -> int:
         where, looking = log(where), log(", ".join(config.manifests))
         print(f"shiftleft: no manifests found in {where} (looking for {looking})", file=sys.stderr)
     return 0 if result.passed else 1
+
+
+def _shard(args: argparse.Namespace) -> Shard | None:
+    if args.shard is None:
+        return None
+    if args.changed:
+        raise UsageError("--shard splits a whole catalog between CI jobs; it does not go with --changed")
+    from shiftleft import shard
+
+    return shard.parse(args.shard)
 
 
 def _outputs(specs: list[str], cwd: Path) -> list[tuple[str, Path | None]]:

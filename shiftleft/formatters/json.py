@@ -19,7 +19,9 @@ SCHEMA = "shiftleft/report-v1"
 
 
 def render(result: RunResult, options: Options) -> str:
-    return inert_json(json.dumps(document(result), indent=2, ensure_ascii=False)) + "\n"
+    from shiftleft import resultfile  # the report plus what `shiftleft merge` rebuilds the result from
+
+    return inert_json(json.dumps(resultfile.document(result), indent=2, ensure_ascii=False)) + "\n"
 
 
 def document(result: RunResult) -> dict[str, Any]:

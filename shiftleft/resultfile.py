@@ -1,0 +1,157 @@
+"""The JSON report as a result file: what `check --format json` adds for `shiftleft merge`, and
+the `RunResult` rebuilt from it.
+
+`shiftleft/report-v1` (docs/report-json.md) only ever gains fields. To let
+every formatter render a merged result as it renders one run, the report
+also carries what the formatters read beyond findings: each service's
+reported manifest sections (`services[].manifest`) and its findings in its
+own order (`services[].findings`, indexes into `findings`), the tier policy
+as written (`run.tiers`), the rules' documentation (`rules`) and the shard
+(`run.shard`). Reading is strict: anything that is not such a report is a
+usage error naming the file, never a guess.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Mapping
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from shiftleft.engine import _invalid_first
+from shiftleft.errors import UsageError
+from shiftleft.findings import Finding, Location, Severity
+from shiftleft.formatters import json as json_format
+from shiftleft.policy.catalog import Reference, Rule
+from shiftleft.results import RunResult, ServiceResult
+
+SCHEMA = json_format.SCHEMA
+
+
+def document(result: RunResult) -> dict[str, Any]:
+    """`formatters.json.document` plus what a merge needs to rebuild the result."""
+    doc = json_format.document(result)
+    doc["run"]["shard"] = {"index": result.shard[0], "count": result.shard[1]} if result.shard else None
+    doc["run"]["tiers"] = {str(n): _plain(row) for n, row in sorted(result.tiers.items())}
+    places: dict[Finding, list[int]] = {}
+    for position, finding in enumerate(result.findings):
+        places.setdefault(finding, []).append(position)
+    for entry, service in zip(doc["services"], result.services, strict=True):
+        entry["manifest"] = _plain(service.raw)
+        found = [places[f].pop(0) if places.get(f) else None for f in service.findings]
+        if None not in found:
+            entry["findings"] = found
+    doc["rules"] = [_rule(r) for r in result.catalog]
+    return doc
+
+
+def _rule(rule: Rule) -> dict[str, Any]:
+    return {
+        "id": rule.id, "name": rule.name, "severity": rule.severity.value, "category": rule.category,
+        "summary": rule.summary, "rationale": rule.rationale, "remediation": rule.remediation, "file": rule.file,
+        "references": [{"framework": r.framework, "control": r.control} for r in rule.references],
+        "examples": dict(rule.examples), "builtin": rule.builtin,
+    }  # fmt: skip
+
+
+def _plain(value: Any) -> Any:
+    """JSON values only: mapping keys as strings, anything else JSON cannot hold as its text."""
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    return str(value)
+
+
+def load(path: Path, shown: str) -> RunResult:
+    """The result in the JSON report at `path`; a usage error (exit 2) for anything else."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as e:
+        raise UsageError(f"{shown}: cannot read: {getattr(e, 'strerror', None) or e}") from None
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError as e:
+        raise UsageError(f"{shown}:{e.lineno}:{e.colno}: not JSON: {e.msg}") from None
+    schema = doc.get("schema") if isinstance(doc, dict) else None
+    if schema != SCHEMA:
+        raise UsageError(
+            f"{shown}: schema {schema!r} is not {SCHEMA!r}; merge reads `check --format json` reports of this version"
+        )
+    try:
+        return _result(doc)
+    except (KeyError, TypeError, ValueError, AttributeError, IndexError) as e:
+        raise UsageError(f"{shown}: not a complete {SCHEMA} report ({type(e).__name__}: {e})") from None
+
+
+def _result(doc: dict[str, Any]) -> RunResult:
+    run = doc["run"]
+    findings = tuple(_finding(f) for f in doc["findings"])
+    services = []
+    for entry in doc["services"]:
+        name = _text(entry["name"])
+        if "findings" in entry:
+            own = tuple(findings[_count(i)] for i in entry["findings"])
+        else:  # a report of an earlier v1 writer: the service's findings by name, in their usual order
+            own = tuple(sorted((f for f in findings if f.service == name), key=_invalid_first))
+        tier = entry["tier"]
+        if tier is not None:
+            tier = _count(tier)
+        manifest = entry.get("manifest") or {}
+        if not isinstance(manifest, dict):
+            raise TypeError("services[].manifest is not an object")
+        services.append(ServiceResult(name, _text(entry["file"]), tier, bool(entry["valid"]), own, manifest))
+    shard = run.get("shard")
+    return RunResult(
+        services=tuple(services),
+        findings=findings,
+        fail_on=Severity.parse(run["fail_on"]),
+        now=dt.datetime.fromisoformat(run["now"]),
+        rules=_count(run["rules_evaluated"]),
+        tiers={int(n): row for n, row in (run.get("tiers") or {}).items()},
+        catalog=tuple(_rule_from(r) for r in doc.get("rules") or ()),
+        shard=(_count(shard["index"]), _count(shard["count"])) if shard else None,
+    )
+
+
+def _finding(entry: dict[str, Any]) -> Finding:
+    where = entry["location"]
+    evidence = entry.get("evidence") or {}
+    return Finding(
+        rule=_text(entry["rule"]),
+        name=_text(entry["name"]),
+        severity=Severity.parse(entry["severity"]),
+        category=_text(entry["category"]),
+        service=_text(entry["service"]),
+        location=Location(_text(where["file"]), _count(where["line"]), _count(where["col"]), _text(where["path"])),
+        message=_text(entry["message"]),
+        remediation=_text(entry["remediation"]),
+        extra=tuple((_text(k), _text(v)) for k, v in evidence.items()),
+    )
+
+
+def _rule_from(entry: dict[str, Any]) -> Rule:
+    return Rule(
+        id=_text(entry["id"]), name=_text(entry["name"]), severity=Severity.parse(entry["severity"]),
+        category=_text(entry["category"]), summary=_text(entry["summary"]), rationale=_text(entry["rationale"]),
+        remediation=_text(entry["remediation"]), file=_text(entry["file"]),
+        references=tuple(Reference(_text(r["framework"]), _text(r["control"])) for r in entry["references"]),
+        examples=MappingProxyType({_text(k): _text(v) for k, v in entry["examples"].items()}),
+        builtin=bool(entry["builtin"]),
+    )  # fmt: skip
+
+
+def _text(value: Any) -> str:
+    if not isinstance(value, str):
+        raise TypeError(f"{value!r} is not a string")
+    return value
+
+
+def _count(value: Any) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        raise ValueError(f"{value!r} is not a count")
+    return value
