@@ -31,7 +31,9 @@ class Outcome(NamedTuple):
     config: Config
     """The effective configuration (for messages such as "no manifests found")."""
     found: int
-    """How many manifests discovery found."""
+    """How many manifests discovery found (checked or not)."""
+    checked: int
+    """How many of them were read and evaluated (the rest are SL012/SL013 findings)."""
 
 
 def run(
@@ -42,11 +44,13 @@ def run(
     now: dt.datetime,
     cwd: Path,
     focus: frozenset[str] | None = None,
+    vendored: bool = True,
 ) -> Outcome:
     """Load configuration and policy, discover manifests, then load and evaluate them one by one.
 
     `focus` (manifests as displayed) limits evaluation to those services and the
     services depending on them; the others still join the service graph.
+    `vendored=False` does not look inside vendor folders (see `discover`).
     """
     config = load_config(config_file, cwd)
     threshold = config.fail_on
@@ -56,7 +60,7 @@ def run(
         except ValueError as e:
             raise UsageError(f"--fail-on: {e}") from None
     policy = load_policy(config, cwd)
-    targets = discover(list(paths), config.manifests, config.exclude, cwd)
+    targets = discover(list(paths), config.manifests, config.exclude, cwd, vendored=vendored)
     settings = Settings(
         fail_on=threshold,
         now=now,
@@ -68,9 +72,9 @@ def run(
     evaluation = Evaluation(policy.catalog, policy.tiers, settings, focus)
     with _few_collections():
         for target in targets:
-            evaluation.add(model.load(target.file, target.display, target.root, max_bytes=config.max_manifest_bytes))
+            evaluation.add(model.load_target(target, max_bytes=config.max_manifest_bytes))
         result = evaluation.finish()
-    return Outcome(result, config, len(targets))
+    return Outcome(result, config, len(targets), sum(1 for t in targets if t.skip is None))
 
 
 @contextlib.contextmanager
