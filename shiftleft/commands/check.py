@@ -53,7 +53,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="finding no manifest is a clean run (exit 0) instead of an error (exit 2)",
     )
     noise = parser.add_mutually_exclusive_group()
-    noise.add_argument("-q", "--quiet", action="store_true", help="print only the findings")
+    noise.add_argument("-q", "--quiet", action="store_true", help="print only the findings; with every --format "
+                       "going to a file, print nothing")  # fmt: skip
     noise.add_argument("-v", "--verbose", action="store_true", help="also print fixes and clean services")
 
 
@@ -61,6 +62,8 @@ def run(args: argparse.Namespace) -> int:
     cwd = Path.cwd()
     if args.format:
         outputs = _outputs(args.format, cwd)
+        if not args.quiet and all(target is not None for _name, target in outputs):
+            outputs.append(("text", None))  # reports to files; the person at the terminal still sees the verdict
     elif os.environ.get("GITHUB_ACTIONS") == "true":
         # Under GitHub Actions the annotations come for free, followed by the usual text.
         outputs = [("github", None), ("text", None)]
@@ -80,8 +83,9 @@ def run(args: argparse.Namespace) -> int:
         paths = [".", *(str(f) for f in selection.files)]
     focus = selection.owners if selection is not None and not selection.everything else None
     outcome = pipeline.run(
-        paths, config_file=args.config, fail_on=args.fail_on, now=now, cwd=cwd, focus=focus, vendored=not args.changed
-    )
+        paths, config_file=args.config, fail_on=args.fail_on, now=now, cwd=cwd, focus=focus,
+        whole_catalog=not args.changed, vendored=not args.changed,
+    )  # fmt: skip
     result, config = outcome.result, outcome.config
     verbosity = -1 if args.quiet else (1 if args.verbose else 0)
     if not outcome.checked and result.passed:

@@ -233,6 +233,13 @@ class _Typer:
             return
         rule = "SL006" if problem == "a control character" else "SL008"
         message = f"{schema.dotted(path)}: {explain(value, problem, _ANCHOR)}"
+        if problem in ("outside", "symlink"):  # say which folder was taken as the repository
+            why = (
+                "the folder holding .git"
+                if os.path.lexists(os.path.join(self._root_real, ".git"))
+                else ("the checked folder, as it is not in a git repository")
+            )
+            message += f" ({self._root_real}, {why})"
         self.problems.append(Problem(rule, message, path))
 
 
