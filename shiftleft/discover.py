@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from shiftleft.errors import UsageError
+from shiftleft.paths import printable
 
 VENDOR_DIRS = frozenset(
     {
@@ -80,18 +81,6 @@ def repo_root(path: Path) -> Path | None:
         if (folder / ".git").exists():
             return folder
     return None
-
-
-def printable(text: str) -> str:
-    """A file name as text: bytes that are not UTF-8 (surrogate escapes) become U+FFFD."""
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        try:
-            return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
-        except UnicodeEncodeError:  # a lone surrogate that is not an escaped byte
-            return text.encode("utf-8", "replace").decode("utf-8")
-    return text
 
 
 def display_path(path: Path, cwd: Path) -> str:

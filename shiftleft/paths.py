@@ -5,6 +5,7 @@ Manifests (declared paths, `exists()`), configuration (`rules`, `tiers`,
 (DESIGN.md section 10). A path they name must resolve, symlinks followed,
 inside the repository root; only the command line may name paths elsewhere.
 "Inside" compares whole path components: `/repo-evil` is not inside `/repo`.
+Also how a file name is shown when it is not valid UTF-8 (`printable`).
 """
 
 from __future__ import annotations
@@ -68,3 +69,15 @@ def realpath(path: str) -> str:
 def inside(path: str, root: str) -> bool:
     """Whether `path` is `root` or below it, by whole components (both absolute and normalised)."""
     return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
+
+
+def printable(text: str) -> str:
+    """A file name as text: bytes that are not UTF-8 (surrogate escapes) become U+FFFD."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        try:
+            return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+        except UnicodeEncodeError:  # a lone surrogate that is not an escaped byte
+            return text.encode("utf-8", "replace").decode("utf-8")
+    return text

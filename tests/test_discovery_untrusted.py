@@ -230,3 +230,13 @@ def test_non_utf8_names_still_write_every_report(repo: Path, capsys, monkeypatch
     report = json.loads((repo / "out" / "report.json").read_text(encoding="utf-8"))
     names = sorted(s["name"] for s in report["services"])
     assert names == ["bad-\ufffd", "cafe", "catalog", "checkout"]
+
+
+def test_non_utf8_rule_file_name_is_shown_with_replacement_characters(repo: Path, capsys, monkeypatch) -> None:
+    os.makedirs(os.path.join(os.fsencode(repo), b"org-rules"))
+    with open(os.path.join(os.fsencode(repo), b"org-rules", b"ACME101-owner\xff.yaml"), "wb") as fh:
+        fh.write(b"id: ACME101\nname: owner-set\n")
+    write(repo, ".shiftleft.toml", 'rules = ["org-rules"]\n')
+    run = run_cli(["check", "--now", NOW], capsys, monkeypatch, repo)
+    assert (run.code, run.out) == (2, "")
+    assert run.err == "shiftleft: error: org-rules/ACME101-owner\ufffd.yaml:1:1: missing required key 'severity'\n"

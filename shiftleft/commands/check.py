@@ -8,8 +8,8 @@ import sys
 from pathlib import Path
 
 from shiftleft import formatters, pipeline
-from shiftleft.discover import printable
 from shiftleft.errors import UsageError
+from shiftleft.paths import printable
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -6,11 +6,11 @@ import os
 from pathlib import Path
 from typing import Any
 
-from shiftleft.discover import Target, printable
+from shiftleft.discover import Target
 from shiftleft.errors import ManifestError
 from shiftleft.manifest import schema, values, yamlsafe
 from shiftleft.manifest.schema import Path_, Problem
-from shiftleft.paths import confine, explain, inside, real_folder
+from shiftleft.paths import confine, explain, inside, printable, real_folder
 
 
 class Manifest:

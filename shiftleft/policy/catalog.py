@@ -19,7 +19,7 @@ from typing import Any, NamedTuple
 from shiftleft.errors import RuleError
 from shiftleft.findings import Severity
 from shiftleft.manifest import yamlsafe
-from shiftleft.paths import inside
+from shiftleft.paths import inside, printable
 from shiftleft.policy.cel import CelError, Program, compile_expression
 
 ID = re.compile(r"[A-Z]{2,8}[0-9]{3}\Z")
@@ -146,7 +146,7 @@ def load(folders: Sequence[tuple[Path, str]], *, confine_to: Path | None = None)
             raise RuleError(f"rule folder {display} does not exist")
         shipped = folder == shipped_folder()[0]
         for path in rule_files(folder):
-            shown = f"{display.rstrip('/')}/{path.relative_to(folder).as_posix()}"
+            shown = printable(f"{display.rstrip('/')}/{path.relative_to(folder).as_posix()}")
             if root_real is not None and not shipped and not inside(os.path.realpath(path), root_real):
                 raise RuleError("the rule file is a symlink that leads outside the repository; it was not read",
                                 file=shown)  # fmt: skip
