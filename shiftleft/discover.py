@@ -125,7 +125,7 @@ def discover(
                 root = repo_root(owner.parent.resolve()) or (cwd if _is_inside(owner, cwd) else owner.parent)
                 base = root if _is_inside(owner, root) else cwd
                 rel = os.path.relpath(owner, base).replace(os.sep, "/")
-                why = _vendor_reason(rel.split("/")[:-1]) or _excluded(rel, skip)
+                why = _excluded(rel, skip) or _vendor_reason(rel.split("/")[:-1])
                 found.setdefault(owner, Target(owner, display_path(owner, cwd), root, why))
     return sorted(found.values(), key=lambda t: t.display)
 
@@ -143,7 +143,8 @@ def _walk(
         for name in files:
             rel = name if not parts else f"{rel_folder}/{name}"
             if any(p.match(rel) for p in include):
-                out.append((Path(folder) / name, vendor or _excluded(rel, skip)))
+                # An explicit exclusion wins: it is how a vendored manifest is accepted (SL013, not SL012).
+                out.append((Path(folder) / name, _excluded(rel, skip) or vendor))
     for error in unreadable:
         reason = f"not checked: this folder cannot be read ({error.strerror or error}); fix its permissions"
         out.append((Path(str(error.filename)), (NOT_CHECKED, reason)))

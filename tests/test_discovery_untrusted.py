@@ -91,6 +91,20 @@ def test_excluded_manifest_is_listed_and_does_not_fail(repo: Path, capsys, monke
     assert finding["message"] == "not checked: excluded by the configuration's `exclude` glob 'vendor/**'"
 
 
+def test_excluding_a_vendored_manifest_accepts_it(repo: Path, capsys, monkeypatch) -> None:
+    """SL012's remediation: list it in `exclude`, and it becomes SL013 (info) instead."""
+    _clean(repo)
+    write(repo, "node_modules/pay/shiftleft.yaml", good_manifest("payments", 1))
+    write(repo, ".shiftleft.toml", 'exclude = ["node_modules/**"]\n')
+    for args in ([], ["node_modules/pay/shiftleft.yaml"]):
+        run = run_cli(["check", "--now", NOW, "-q", "--fail-on", "info", *args], capsys, monkeypatch, repo)
+        assert (run.code, run.lines) == (1, [
+            "node_modules/pay/shiftleft.yaml:1:1: INFO SL013 manifest-excluded not checked: excluded by the "
+            "configuration's `exclude` glob 'node_modules/**'"
+        ])  # fmt: skip
+    assert run_cli(["check", "--now", NOW, "-q"], capsys, monkeypatch, repo).code == 0
+
+
 @pytest.mark.parametrize("fmt", ["text", "github", "json", "sarif", "junit", "markdown", "html"])
 def test_not_checked_manifest_appears_in_every_format(repo: Path, capsys, monkeypatch, fmt: str) -> None:
     _clean(repo)
