@@ -43,6 +43,7 @@ metadata:
   name: checkout                # RFC 1123 label, unique across the catalog
   description: Takes orders and charges cards
   owner: team-checkout          # accountable team
+  reviewed: 2026-10-15         # last architecture review of this design
   people:                       # People, the first of the Four Ps (ITIL roles)
     service_owner: jane.doe     # accountable person or role
     process_owner: incident-lead

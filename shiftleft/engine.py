@@ -246,10 +246,10 @@ def _positions(manifest: Manifest, rules: list[Rule]) -> dict[tuple[Path_, bool]
 
 
 _REPORTED: dict[str, frozenset[str] | None] = {
-    "metadata": frozenset({"name", "owner", "description"}),
-    "spec": frozenset({"tier", "lifecycle", "continuity", "availability", "dependencies"}),
+    "metadata": frozenset({"name", "owner", "description", "people", "reviewed"}),
+    "spec": frozenset({"tier", "lifecycle", "continuity", "availability", "dependencies", "data", "compliance"}),
 }
-"""What reports show of a manifest (targets, owner, dependencies)."""
+"""What reports show of a manifest (targets, people, data and scope, dependencies)."""
 
 _GRAPH = re.compile(r"\bgraph\b")
 _SECTION = re.compile(r"\b(spec|metadata)\b(?:\s*\.\s*([a-z_][a-z0-9_]*))?")

@@ -265,3 +265,62 @@ def test_an_unknown_tier_still_stops_at_the_schema(
     write(repo, "checkout/shiftleft.yaml", good_manifest().replace("tier: 1", "tier: one"))
     run = run_cli(["check", ".", "--now", NOW], capsys, monkeypatch, repo)
     assert [line.split(" ")[2] for line in run.lines if line.startswith("checkout/")] == ["SL006"]
+
+
+SHOP = Path(__file__).resolve().parent.parent / "examples" / "shop"
+
+
+@pytest.fixture(scope="module")
+def shop_view() -> object:
+    import datetime as dt
+
+    from shiftleft import pipeline
+    from shiftleft.formatters import portfolio
+
+    now = dt.datetime(2026, 11, 25, tzinfo=dt.UTC)
+    outcome = pipeline.run(["."], config_file=None, fail_on=None, now=now, cwd=SHOP)
+    return portfolio.build(outcome.result)
+
+
+def test_the_report_shows_people_data_scope_and_review(shop_view: object) -> None:
+    services = {s.name: s for s in shop_view.services}  # type: ignore[attr-defined]
+    payments = services["payments"]
+    assert payments.people == (
+        ("Service owner", "maria.santos"),
+        ("Process owner", "payments-incident-lead"),
+        ("On-call", "payments-primary (24x7)"),
+    )
+    assert (payments.data, payments.frameworks, payments.reviewed) == (
+        "restricted, personal data",
+        ("pci-dss", "soc2", "gdpr"),
+        "2026-10-15",
+    )
+    reporting = services["reporting-batch"]
+    assert (reporting.oncall, reporting.data, reporting.reviewed) == ("", "confidential", "")
+
+
+def test_the_summary_names_on_call_and_data_of_failing_services(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    run = run_cli(["check", ".", "--now", NOW, "--format", "markdown"], capsys, monkeypatch, SHOP)
+    assert "| service | tier | owner | on-call | data | findings | most severe |" in run.lines
+    row = next(line for line in run.lines if line.startswith("| ❌ checkout |"))
+    assert row.startswith(
+        "| ❌ checkout | 1 mission-critical | team-checkout | checkout-primary (24x7) | confidential, personal data | 9 |"
+    )
+
+
+def test_graph_edges_leave_high_and_arrive_low(shop_view: object) -> None:
+    """An edge out of a box and one into it never share a segment, so neither reads as the other."""
+    import re
+
+    from shiftleft.formatters import html
+
+    layout = html.graph(shop_view)  # type: ignore[arg-type]
+    mids = {n.y + html.NODE_H // 2 for n in layout["nodes"]}
+    assert layout["edges"]
+    for edge in layout["edges"]:
+        first_y = int(re.match(r"M\d+,(\d+)", edge["d"]).group(1))  # type: ignore[union-attr]
+        last_y = int(re.findall(r"V(\d+)", edge["d"])[-1])
+        assert first_y + html.PORT in mids  # leaves from the upper half
+        assert last_y - html.PORT in mids  # arrives in the lower half

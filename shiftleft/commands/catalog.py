@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 from shiftleft.discover import NOT_CHECKED, discover
+from shiftleft.formatters.safe import log
 from shiftleft.graph import catalogfile
 from shiftleft.manifest import model
 from shiftleft.pipeline import write_file
@@ -38,13 +39,13 @@ def run(args: argparse.Namespace) -> int:
     targets = discover(args.paths or ["."], config.manifests, config.exclude, cwd)
     for t in targets:
         if t.skip is not None:  # nothing is left out silently, but an excluded file is no error
-            print(f"shiftleft: {t.display}: not exported, {t.skip[1]}", file=sys.stderr)
+            print(f"shiftleft: {log(t.display)}: not exported, {log(t.skip[1])}", file=sys.stderr)
     manifests = [
         model.load(t.file, t.display, t.root, max_bytes=config.max_manifest_bytes) for t in targets if t.skip is None
     ]
     invalid = [m for m in manifests if not m.valid]
     for m in invalid:
-        print(f"shiftleft: {m.display}: not exported, the manifest has problems (run shiftleft check)",
+        print(f"shiftleft: {log(m.display)}: not exported, the manifest has problems (run shiftleft check)",
               file=sys.stderr)  # fmt: skip
     seen: set[str] = set()
     raws = []

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from shiftleft import formatters, pipeline
 from shiftleft.errors import UsageError
+from shiftleft.formatters.safe import log
 from shiftleft.paths import printable
 
 
@@ -39,6 +40,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="FORMAT[=FILE]",
         help=f"output format, to stdout or to FILE; repeatable (formats: {', '.join(formatters.NAMES)})",
     )
+    parser.add_argument(
+        "--github-output",
+        metavar="FILE",
+        help="append the step outputs (passed, findings, a count per severity, and NAME-file for each "
+        "--format NAME=FILE) to FILE in GitHub's output format; the Action passes $GITHUB_OUTPUT",
+    )
     parser.add_argument("--color", choices=("auto", "always", "never"), default="auto",
                         help="colour the text output (default: auto, only on a terminal)")  # fmt: skip
     parser.add_argument(
@@ -65,8 +72,8 @@ def run(args: argparse.Namespace) -> int:
         if not args.quiet and all(target is not None for _name, target in outputs):
             outputs.append(("text", None))  # reports to files; the person at the terminal still sees the verdict
     elif os.environ.get("GITHUB_ACTIONS") == "true":
-        # Under GitHub Actions the annotations come for free, followed by the usual text.
-        outputs = [("github", None), ("text", None)]
+        # Under GitHub Actions the annotations come for free; the github format includes the usual text.
+        outputs = [("github", None)]
     else:
         outputs = [("text", None)]
     now = pipeline.parse_now(args.now)
@@ -96,7 +103,7 @@ def run(args: argparse.Namespace) -> int:
         if not (args.allow_empty or args.changed):
             raise UsageError(f"{note}; pass --allow-empty if an empty run is expected")
         if verbosity >= 0:
-            print(f"shiftleft: {note}", file=sys.stderr)
+            print(f"shiftleft: {log(note)}", file=sys.stderr)
     for name, target in outputs:
         color = target is None and _use_color(args.color)
         text = formatters.get(name)(result, formatters.Options(color=color, verbosity=verbosity))
@@ -105,6 +112,11 @@ def run(args: argparse.Namespace) -> int:
         else:
             pipeline.write_file(target, text)
         del text  # a large report should not stay alive while the next one is built
+    if args.github_output:
+        from shiftleft.formatters import github
+
+        files = [(name, target) for name, target in outputs if target is not None]
+        pipeline.write_file(Path(args.github_output), github.outputs(result, files), append=True)
     return 0 if result.passed else 1
 
 
