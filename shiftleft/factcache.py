@@ -40,6 +40,7 @@ from typing import Any
 
 from shiftleft.discover import Target
 from shiftleft.manifest import model
+from shiftleft.paths import confine, real_folder
 from shiftleft.policy import cache
 
 FORMAT = 1
@@ -48,8 +49,10 @@ _NODE: dict[str, frozenset[str] | None] = {
     "spec": frozenset({"tier", "availability", "continuity", "dependencies", "suppliers"}),
 }
 """What `graph.from_manifest` reads (besides the sections the rules keep)."""
-_LOADER = ("manifest/model.py", "manifest/schema.py", "manifest/values.py", "manifest/yamlsafe.py",
-           "schema/manifest.schema.json", "graph/nodes.py", "factcache.py", "engine.py")  # fmt: skip
+_LOADER = (
+    "paths.py", "discover.py", "manifest/model.py", "manifest/schema.py", "manifest/values.py",
+    "manifest/yamlsafe.py", "schema/manifest.schema.json", "graph/nodes.py", "factcache.py", "engine.py",
+)  # fmt: skip
 
 
 class Facts:
@@ -74,6 +77,8 @@ class Facts:
 
     def load(self, target: Target, focused: bool) -> model.Manifest:
         """The manifest at `target`: from the pack when it is outside the focus and unchanged, else loaded."""
+        if target.skip is not None:  # not read at all (a vendored or excluded manifest): the loader says why
+            return model.load_target(target, max_bytes=self.max_bytes)
         data = _read(target.file, self.max_bytes)
         digest = _digest(data) if data is not None else None
         key = str(target.file)
@@ -125,9 +130,9 @@ def _paths_hold(target: Target, files: dict[str, Any]) -> bool:
     """Every declared path still answers as when the manifest was loaded (inside the repository, exists)."""
     if not files:
         return True
-    base = model._real_folder(os.path.normpath(os.path.abspath(target.file.parent)))
+    base = real_folder(os.path.normpath(os.path.abspath(target.file.parent)))
     root_real = os.path.realpath(target.root)
-    return all(model.confine(base, root_real, path) == (None, exists) for path, exists in files.items())
+    return all(confine(base, root_real, path) == (None, exists) for path, exists in files.items())
 
 
 def _read(file: Path, max_bytes: int) -> bytes | None:

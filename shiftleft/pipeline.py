@@ -33,7 +33,9 @@ class Outcome(NamedTuple):
     config: Config
     """The effective configuration (for messages such as "no manifests found")."""
     found: int
-    """How many manifests discovery found."""
+    """How many manifests discovery found (checked or not)."""
+    checked: int
+    """How many of them were read and evaluated (the rest are SL012/SL013 findings)."""
 
 
 def run(
@@ -46,6 +48,7 @@ def run(
     focus: frozenset[str] | None = None,
     whole_catalog: bool = False,
     shard: Shard | None = None,
+    vendored: bool = True,
 ) -> Outcome:
     """Load configuration and policy, discover manifests, then load and evaluate them one by one.
 
@@ -54,6 +57,7 @@ def run(
     `whole_catalog`: the manifests under `paths` are the focus, and every
     manifest of their repository joins the graph, so checking one folder sees
     the same neighbours as checking the repository. `shard`: report only that shard's services.
+    `vendored=False` does not look inside vendor folders (see `discover`).
     """
     config = load_config(config_file, cwd)
     threshold = config.fail_on
@@ -63,8 +67,8 @@ def run(
         except ValueError as e:
             raise UsageError(f"--fail-on: {e}") from None
     policy = load_policy(config, cwd)
-    targets = discover(list(paths), config.manifests, config.exclude, cwd)
-    found = len(targets)
+    targets = discover(list(paths), config.manifests, config.exclude, cwd, vendored=vendored)
+    found, checked = len(targets), sum(1 for t in targets if t.skip is None)
     if whole_catalog and paths:
         targets, focus = _with_repository(targets, paths, config, cwd, focus)
     settings = Settings(
@@ -80,7 +84,7 @@ def run(
     with _few_collections():
         for target in targets:
             if facts is None:
-                manifest = model.load(target.file, target.display, target.root, max_bytes=config.max_manifest_bytes)
+                manifest = model.load_target(target, max_bytes=config.max_manifest_bytes)
             else:
                 manifest = facts.load(target, focus is None or target.display in focus)
             evaluation.add(manifest)
@@ -89,7 +93,7 @@ def run(
         result = result._replace(shard=(shard.k, shard.n))
     if facts is not None:
         facts.save()
-    return Outcome(result, config, found)
+    return Outcome(result, config, found, checked)
 
 
 def _with_repository(
@@ -100,7 +104,9 @@ def _with_repository(
     if root is None or not targets:
         return targets, focus  # outside git there is no repository to take the neighbours from
     shown = {t.display for t in targets}
-    catalog = {t.file: t for t in discover([str(root)], config.manifests, config.exclude, cwd)}
+    # Only context for the graph: manifests in vendor folders are neither neighbours nor in focus.
+    context = discover([str(root)], config.manifests, config.exclude, cwd, vendored=False)
+    catalog = {t.file: t for t in context if t.skip is None}
     catalog.update((t.file, t) for t in targets)
     return sorted(catalog.values(), key=lambda t: t.display), frozenset(shown) | (focus or frozenset())
 
