@@ -15,6 +15,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
+from shiftleft import deadline
 from shiftleft.config import Config
 from shiftleft.discover import discover, display_path
 from shiftleft.engine import Evaluation, Settings
@@ -68,7 +69,9 @@ def run(
     evaluation = Evaluation(policy.catalog, policy.tiers, settings, focus)
     with _few_collections():
         for target in targets:
+            deadline.stage(f"checking {target.display}")
             evaluation.add(model.load(target.file, target.display, target.root, max_bytes=config.max_manifest_bytes))
+        deadline.stage(f"evaluating the service graph of {len(targets):,} manifests")
         result = evaluation.finish()
     return Outcome(result, config, len(targets))
 

@@ -7,7 +7,7 @@ import os
 import sys
 from pathlib import Path
 
-from shiftleft import formatters, pipeline
+from shiftleft import deadline, formatters, pipeline
 from shiftleft.errors import UsageError
 
 
@@ -46,12 +46,34 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="PATHS are changed files (the pre-commit hook): check the services owning them and their "
         "dependents, or every service when configuration, rules or tiers changed; no files: exit 0",
     )
+    parser.add_argument(
+        "--timeout",
+        type=_seconds,
+        default=deadline.DEFAULT,
+        metavar="SECONDS",
+        help=f"stop a run that takes longer, with exit 2 (default: {deadline.DEFAULT:g}; 0: no limit)",
+    )
     noise = parser.add_mutually_exclusive_group()
     noise.add_argument("-q", "--quiet", action="store_true", help="print only the findings")
     noise.add_argument("-v", "--verbose", action="store_true", help="also print fixes and clean services")
 
 
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 <= value < 10**7:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds")
+    return value
+
+
 def run(args: argparse.Namespace) -> int:
+    with deadline.limit(args.timeout):
+        return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
     cwd = Path.cwd()
     if args.format:
         outputs = _outputs(args.format, cwd)
@@ -74,6 +96,7 @@ def run(args: argparse.Namespace) -> int:
     result, config = outcome.result, outcome.config
     verbosity = -1 if args.quiet else (1 if args.verbose else 0)
     for name, target in outputs:
+        deadline.stage(f"writing the {name} output")
         color = target is None and _use_color(args.color)
         text = formatters.get(name)(result, formatters.Options(color=color, verbosity=verbosity))
         if target is None:

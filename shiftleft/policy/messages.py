@@ -4,6 +4,14 @@ Most messages only substitute values (`{{ spec.continuity.rto }}`); those are
 rendered without importing jinja2 at all, which keeps the pre-commit hook
 fast. Anything else goes through jinja2's SandboxedEnvironment. Messages are
 plain text; HTML escaping belongs to the HTML formatter.
+
+Rule files come from pull requests, so a message may be hostile. Besides
+the sandbox (no Python internals), rendering is bounded (`policy/sandbox.py`):
+loops run at most `MAX_ITERATIONS` times in all, `range()` is at most
+`MAX_RANGE` long, no value or output grows past `MAX_OUTPUT` characters, and
+macros, recursive loops and printf-style formatting are refused when the
+rule loads. Going over a cap raises `TooCostly`: the engine reports the rule
+as not evaluable, which fails the gate like any finding of the rule.
 """
 
 from __future__ import annotations
@@ -12,6 +20,10 @@ import functools
 import re
 from collections.abc import Mapping
 from typing import Any
+
+from shiftleft.policy.sandbox import TooCostly
+
+__all__ = ["TooCostly", "check_template", "render"]
 
 _SIMPLE = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*|\[[0-9]+\])*)\s*\}\}")
 _PART = re.compile(r"[A-Za-z_][A-Za-z0-9_]*|\[[0-9]+\]")
@@ -27,8 +39,12 @@ def check_template(template: str) -> str | None:
     """None if the template compiles, else the problem."""
     if _is_simple(template):
         return None
+    from shiftleft.policy import sandbox
+
     try:
-        _jinja().from_string(template)
+        sandbox.compile_message(_jinja(), template)
+    except sandbox.Refused as e:
+        return str(e)
     except Exception as e:  # jinja2.TemplateSyntaxError, kept lazy to avoid the import
         return f"template does not compile: {e}"
     return None
@@ -38,8 +54,12 @@ def render(template: str, context: Mapping[str, Any]) -> str:
     if _is_simple(template):
         text = _SIMPLE.sub(lambda m: _show(_lookup(context, m.group(1))), template)
     else:
+        from shiftleft.policy import sandbox
+
         try:
-            text = _compiled(template).render(**context)
+            text = sandbox.render(_compiled(template), context)
+        except TooCostly:
+            raise
         except Exception as e:  # a template error must not lose the finding
             text = f"{template} (message could not be rendered: {e})"
     text = " ".join(text.split())
@@ -70,7 +90,8 @@ def _show(value: Any) -> str:
 @functools.cache
 def _jinja() -> Any:
     from jinja2 import Undefined
-    from jinja2.sandbox import SandboxedEnvironment
+
+    from shiftleft.policy import sandbox
 
     class Unset(Undefined):
         """A missing value reads as in the simple path: (not set)."""
@@ -78,9 +99,11 @@ def _jinja() -> Any:
         def __str__(self) -> str:
             return "(not set)"
 
-    return SandboxedEnvironment(autoescape=False, finalize=_show, undefined=Unset)
+    return sandbox.environment(finalize=_show, undefined=Unset)
 
 
 @functools.lru_cache(maxsize=256)
 def _compiled(template: str) -> Any:
-    return _jinja().from_string(template)
+    from shiftleft.policy import sandbox
+
+    return sandbox.compile_message(_jinja(), template)
