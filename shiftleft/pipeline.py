@@ -49,6 +49,7 @@ def run(
     `focus` (manifests as displayed) limits evaluation to those services and the
     services depending on them; the others still join the service graph.
     """
+    deadline.stage("reading the configuration and the rules")
     config = load_config(config_file, cwd)
     threshold = config.fail_on
     if fail_on is not None:
@@ -57,6 +58,7 @@ def run(
         except ValueError as e:
             raise UsageError(f"--fail-on: {e}") from None
     policy = load_policy(config, cwd)
+    deadline.stage("looking for manifests")
     targets = discover(list(paths), config.manifests, config.exclude, cwd)
     settings = Settings(
         fail_on=threshold,

@@ -28,6 +28,7 @@ from shiftleft.policy import cel, celcost, messages
 from shiftleft.policy.catalog import Rule, parse_path
 from shiftleft.policy.tiers import Tier
 
+_INDEX = re.compile(r"\bindex\b")
 _READ = re.compile(r"\b(spec|metadata|graph)\b(?:\s*\.\s*([A-Za-z_][A-Za-z0-9_]*))?")
 
 
@@ -62,16 +63,26 @@ class Group(NamedTuple):
     """Per section (spec, metadata, graph): the keys the rules read, None for all of it."""
     costly: tuple[Rule, ...]
     """Rules with a program that can grow values: their cost is estimated before each evaluation."""
+    whole: cel.Program | None
+    """An `each:` group as one program over all items (`item.map(item, [...])`, the list passed as
+    `item`): one evaluation per manifest instead of one per item. None when a rule reads `index`
+    or has its cost estimated per item."""
 
 
 def groups(rules: list[Rule]) -> list[Group]:
     by_each: dict[Path_ | None, list[Rule]] = {}
     for rule in rules:
         by_each.setdefault(rule.each, []).append(rule)
-    return [
-        Group(each, tuple(members), _batch(members), _reads(members), tuple(r for r in members if _grows(r)))
-        for each, members in by_each.items()
-    ]
+    out = []
+    for each, members in by_each.items():
+        parts = _parts(members)
+        costly = tuple(r for r in members if _grows(r))
+        whole = None
+        if each is not None and parts is not None and not costly and not any(_INDEX.search(p) for p in parts):
+            whole = _program("item.map(item, [\n" + ",\n".join(parts) + "\n])")
+        batch = _program("[\n" + ",\n".join(parts) + "\n]") if parts is not None else None
+        out.append(Group(each, tuple(members), batch, _reads(members), costly, whole))
+    return out
 
 
 def _grows(rule: Rule) -> bool:
@@ -93,17 +104,22 @@ def _reads(rules: list[Rule]) -> dict[str, frozenset[str] | None]:
     return {k: (frozenset(v) if v is not None else None) for k, v in keys.items()}
 
 
-def _batch(rules: list[Rule]) -> cel.Program | None:
-    from shiftleft.policy import cache
-
+def _parts(rules: list[Rule]) -> list[str] | None:
+    """`when ? assert : true` per rule, or None when a rule has no assert."""
     parts = []
     for rule in rules:
         if rule.check is None:
             return None
         check = f"({rule.check.source})"
         parts.append(f"(({rule.when.source}) ? {check} : true)" if rule.when is not None else check)
+    return parts
+
+
+def _program(source: str) -> cel.Program | None:
+    from shiftleft.policy import cache
+
     try:
-        return cache.program("[\n" + ",\n".join(parts) + "\n]")
+        return cache.program(source)
     except cel.CelError:  # cannot happen for rules that compiled one by one; stay correct if it does
         return None
 
@@ -150,15 +166,36 @@ def run(
             continue
         raw_items = get_path(shown, group.each)
         base = {k: _trim(v, group.reads.get(k, None)) if k in group.reads else v for k, v in data.items()}
-        refused = _too_many(group, base, len(items), sizes)
+        rows = _whole(group.whole, base, items) if group.whole is not None else None
+        refused = _too_many(group, base, len(items), sizes) if rows is None else None
         if refused is not None:
             for rule in group.rules:
                 yield Pending(rule, f"{rule.id} could not be evaluated: {refused}", group.each)
             continue
         for index, item in enumerate(items):
+            row = rows[index] if rows is not None else None
+            if row is not None and all(ok is True for ok in row):
+                continue
             raw_item = raw_items[index] if isinstance(raw_items, list) and index < len(raw_items) else item
             act = {**base, "item": item, "index": index}
-            yield from _check_group(group, act, {**shown, "item": raw_item, "index": index}, index, sizes)
+            yield from _check_group(group, act, {**shown, "item": raw_item, "index": index}, index, sizes, row)
+
+
+_CHUNK = 64
+"""Items per evaluation of a whole group: the runtime's `map` copies its result list at every step
+(quadratic: 4,000 items took 281 MiB), so long lists go in chunks."""
+
+
+def _whole(program: cel.Program, base: dict[str, Any], items: list[Any]) -> list[Any] | None:
+    """Every item's results, a chunk of items per evaluation; None when some item fails to evaluate."""
+    rows: list[Any] = []
+    for start in range(0, len(items), _CHUNK):
+        chunk = items[start : start + _CHUNK]
+        result, error = program.run(cel.activation({**base, "item": chunk}))
+        if error is not None or not isinstance(result, list) or len(result) != len(chunk):
+            return None  # evaluate item by item to find out which fails
+        rows.extend(result)
+    return rows
 
 
 def _trim(section: Any, keys: frozenset[str] | None) -> Any:
@@ -180,33 +217,45 @@ def _too_many(group: Group, base: dict[str, Any], count: int, sizes: dict[int, t
 
 
 def _check_group(
-    group: Group, data: dict[str, Any], shown: dict[str, Any], index: int | None, sizes: dict[int, tuple[Any, int]]
+    group: Group,
+    data: dict[str, Any],
+    shown: dict[str, Any],
+    index: int | None,
+    sizes: dict[int, tuple[Any, int]],
+    row: Any = None,
 ) -> Iterator[Pending]:
+    """Findings of one evaluation of the group; `row`: its results when the whole list was evaluated at once."""
     refused: dict[str, str] = {}
     if group.costly:
         estimate = celcost.Estimate(data, sizes)
         refused = {rule.id: why for rule in group.costly if (why := _too_costly(rule, estimate)) is not None}
-    act = cel.activation(data)
-    results, error = (None, "no batch") if group.batch is None or refused else group.batch.run(act)
+    act: Any = None
+    results, error = row, None
+    if not isinstance(results, list) or len(results) != len(group.rules):
+        act = cel.activation(data)
+        results, error = (None, "no batch") if group.batch is None or refused else group.batch.run(act)
     for position, rule in enumerate(group.rules):
-        if rule.each is None or index is None:
-            path = parse_path(rule.location)
-        else:
-            path = parse_path(rule.location, index) if rule.location else (*rule.each, index)
+        if rule.id not in refused and error is None and isinstance(results, list) and results[position] is True:
+            continue  # the common case first: the rule holds
+        path = _path(rule, index)
         if rule.id in refused:
             yield Pending(rule, f"{rule.id} could not be evaluated: {refused[rule.id]}", path)
             continue
         if error is not None or not isinstance(results, list):
             # One rule failed to evaluate (or there is no batch): find out which, one by one.
-            yield from _check(rule, act, shown, path)
+            yield from _check(rule, act if act is not None else cel.activation(data), shown, path)
             continue
         ok = results[position]
-        if ok is True:
-            continue
         if ok is False:
             yield _failed(rule, shown, path)
         else:
             yield Pending(rule, f"{rule.id} assert must be true or false, not {ok!r}", path)
+
+
+def _path(rule: Rule, index: int | None) -> Path_:
+    if rule.each is None or index is None:
+        return parse_path(rule.location)
+    return parse_path(rule.location, index) if rule.location else (*rule.each, index)
 
 
 def _too_costly(rule: Rule, estimate: celcost.Estimate) -> str | None:

@@ -166,8 +166,9 @@ class _Concrete(NamedTuple):
 
 Abstract = _Bound | _Concrete
 _SCALAR = _Bound(_WORD, 0)
-_COMPARE = frozenset({"_==_", "_!=_", "_<_", "_<=_", "_>_", "_>=_", "@in", "contains", "startsWith", "endsWith",
-                      "matches"})  # fmt: skip
+_SCALAR_RESULT = frozenset({"size", "_&&_", "_||_", "!_", "_-_", "_*_", "_/_", "_%_", "-_", "exists"})
+_EQUALITY = frozenset({"_==_", "_!=_", "_<_", "_<=_", "_>_", "_>=_"})
+_COMPARE = frozenset({"@in", "contains", "startsWith", "endsWith", "matches"})
 
 
 class Estimate:
@@ -215,18 +216,20 @@ class Estimate:
         cost = sum(c for _, c in parts)
         name = node.name
         if name == "_+_" and len(values) == 2:
-            first = node.children[0]
             size = self._size(values[0]) + self._size(values[1])
             count = self._count(values[0]) + self._count(values[1])
-            # Appending to a comprehension's accumulator does not copy it.
-            own = self._size(values[1]) if first.kind == 4 and first.name in _accumulators(scope) else size
-            return _Bound(size, count, self._join([self._elem(values[0]), self._elem(values[1])])), cost + own + 1
+            # Concatenation copies, even onto a comprehension's accumulator (measured: `map` over
+            # 4,000 items takes 281 MiB), so `map` and `filter` are quadratic in their list's length.
+            copied = count * _WORD if count else size  # a list copies references, a string its characters
+            return _Bound(size, count, self._join([self._elem(values[0]), self._elem(values[1])])), cost + copied + 1
         if name == "_[_]" and len(values) == 2:
             return self._index(values[0], values[1]), cost + 1
         if name == "_?_:_" and len(values) == 3:
             return self._join(list(values[1:])) or _SCALAR, cost + 1
-        if name in ("size", "_&&_", "_||_", "!_", "_-_", "_*_", "_/_", "_%_", "-_", "exists"):
+        if name in _SCALAR_RESULT or (name.startswith("@") and name != "@in"):
             return _SCALAR, cost + 1
+        if name in _EQUALITY:  # stops at the shorter operand (or at the first difference)
+            return _SCALAR, cost + min((self._size(v) for v in values), default=0) + 1
         if name in _COMPARE:
             return _SCALAR, cost + sum(self._size(v) for v in values) + 1
         if name == "dyn" and len(values) == 1:
@@ -241,8 +244,14 @@ class Estimate:
         n = self._count(over)
         inner = {**scope, node.name: self._elem(over) or _SCALAR}
         grown, _ = self._walk(step, {**inner, node.accu: _Bound(0, 0)})
-        accu = _Bound(self._size(start) + n * self._size(grown), self._count(start) + n * max(self._count(grown), 1),
-                      self._join([self._elem(start), self._elem(grown)]))  # fmt: skip
+        if _appends(step, node.accu):  # map, filter: the accumulator list grows by `grown` each time
+            accu: Abstract = _Bound(
+                self._size(start) + n * self._size(grown),
+                self._count(start) + n * max(self._count(grown), 1),
+                self._join([self._elem(start), self._elem(grown)]),
+            )
+        else:  # all, exists, exists_one: a boolean or a count
+            accu = self._join([start, grown]) or _SCALAR
         inner[node.accu] = accu
         body = self._walk(condition, inner)[1] + self._walk(step, inner)[1]
         value, end = self._walk(result, {**scope, node.accu: accu})
@@ -317,5 +326,15 @@ class Estimate:
         return size
 
 
-def _accumulators(scope: dict[str, Abstract]) -> frozenset[str]:
-    return frozenset(k for k in scope if k.startswith("@") or k.startswith("__result"))
+def _appends(step: Node, accu: str) -> bool:
+    """The comprehension's step appends to its accumulator list (`@result + [x]`), directly or in a condition."""
+    stack = [step]
+    while stack:
+        n = stack.pop()
+        if n.kind == 6 and n.name == "_+_" and len(n.children) == 2:
+            first, second = n.children
+            if first.kind == 4 and first.name == accu and second.kind == 7:
+                return True
+        if n.kind != 9:
+            stack.extend(n.children)
+    return False

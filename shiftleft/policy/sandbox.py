@@ -172,8 +172,9 @@ class _Capped(SandboxedEnvironment):
         name = getattr(__obj, "__name__", "")
         if name in ("format", "format_map") and isinstance(getattr(__obj, "__self__", None), str):
             raise TooCostly("messages may not use str.format")
-        _check_args(args)
-        _check_args(kwargs.values())
+        if __obj is not _range:  # range() says more about its own limit
+            _check_args(args)
+            _check_args(kwargs.values())
         if name == "replace" and isinstance(getattr(__obj, "__self__", None), str) and len(args) >= 2:
             _check_replace(__obj.__self__, args[0], args[1])
         return _sized(super().call(__context, __obj, *args, **kwargs))
