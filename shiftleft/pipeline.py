@@ -17,7 +17,7 @@ from typing import NamedTuple
 
 from shiftleft import deadline
 from shiftleft.config import Config
-from shiftleft.discover import discover, display_path
+from shiftleft.discover import Target, discover, display_path, repo_root
 from shiftleft.engine import Evaluation, Settings
 from shiftleft.errors import UsageError
 from shiftleft.findings import Severity
@@ -43,11 +43,15 @@ def run(
     now: dt.datetime,
     cwd: Path,
     focus: frozenset[str] | None = None,
+    whole_catalog: bool = False,
 ) -> Outcome:
     """Load configuration and policy, discover manifests, then load and evaluate them one by one.
 
     `focus` (manifests as displayed) limits evaluation to those services and the
     services depending on them; the others still join the service graph.
+    `whole_catalog`: the manifests under `paths` are the focus, and every
+    manifest of their repository joins the graph, so checking one folder sees
+    the same neighbours as checking the repository.
     """
     deadline.stage("reading the configuration and the rules")
     config = load_config(config_file, cwd)
@@ -60,6 +64,9 @@ def run(
     policy = load_policy(config, cwd)
     deadline.stage("looking for manifests")
     targets = discover(list(paths), config.manifests, config.exclude, cwd)
+    found = len(targets)
+    if whole_catalog and paths:
+        targets, focus = _with_repository(targets, paths, config, cwd, focus)
     settings = Settings(
         fail_on=threshold,
         now=now,
@@ -75,7 +82,20 @@ def run(
             evaluation.add(model.load(target.file, target.display, target.root, max_bytes=config.max_manifest_bytes))
         deadline.stage(f"evaluating the service graph of {len(targets):,} manifests")
         result = evaluation.finish()
-    return Outcome(result, config, len(targets))
+    return Outcome(result, config, found)
+
+
+def _with_repository(
+    targets: list[Target], paths: Sequence[str], config: Config, cwd: Path, focus: frozenset[str] | None
+) -> tuple[list[Target], frozenset[str] | None]:
+    """The repository's whole catalog, with the manifests under `paths` (or `focus`) as the focus."""
+    root = repo_root((cwd / paths[0]).resolve())
+    if root is None or not targets:
+        return targets, focus  # outside git there is no repository to take the neighbours from
+    shown = {t.display for t in targets}
+    catalog = {t.file: t for t in discover([str(root)], config.manifests, config.exclude, cwd)}
+    catalog.update((t.file, t) for t in targets)
+    return sorted(catalog.values(), key=lambda t: t.display), frozenset(shown) | (focus or frozenset())
 
 
 @contextlib.contextmanager
