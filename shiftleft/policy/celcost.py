@@ -48,6 +48,8 @@ class Node(NamedTuple):
     Comprehension: unused."""
     accu: str = ""
     """Comprehension: the accumulator variable."""
+    overloads: tuple[str, ...] = ()
+    """Call: the overloads the type checker resolved it to (`add_string`, `add_int64`, ...)."""
 
 
 # -- reading the checked expression ---------------------------------------------------
@@ -88,35 +90,47 @@ def _varint(buf: bytes, i: int) -> tuple[int, int]:
 def parse(serialized: bytes) -> Node:
     """The expression tree of `Program.serialize()` output (an Any holding a CheckedExpr)."""
     payload = next(v for f, _, v in _fields(serialized) if f == 2)
-    return _expr(next(v for f, _, v in _fields(payload) if f == 4))
+    checked = list(_fields(payload))
+    overloads: dict[int, tuple[str, ...]] = {}
+    for number, _, entry in checked:
+        if number == 2:  # reference_map: expression id -> Reference {name = 1, overload_id = 3}
+            parts = dict((f, v) for f, _, v in _fields(entry) if f in (1, 2))
+            if isinstance(parts.get(1), int) and isinstance(parts.get(2), bytes):
+                overloads[parts[1]] = tuple(_str(v) for f, _, v in _fields(parts[2]) if f == 3)
+    return _expr(next(v for f, _, v in checked if f == 4), overloads)
 
 
-def _expr(buf: bytes) -> Node:
+def _expr(buf: bytes, overloads: dict[int, tuple[str, ...]]) -> Node:
+    expr_id = 0
     for number, _, value in _fields(buf):
-        if number == 3:
+        if number == 2 and isinstance(value, int):
+            expr_id = value
+        elif number == 3:
             return Node(3, "", (), _constant_size(value))
-        if number == 4:
+        elif number == 4:
             return Node(4, _text(value, 1), (), 0)
-        if number == 5:
-            operand = tuple(_expr(v) for f, _, v in _fields(value) if f == 1)
+        elif number == 5:
+            operand = tuple(_expr(v, overloads) for f, _, v in _fields(value) if f == 1)
             test = any(f == 3 and v for f, _, v in _fields(value))
             return Node(5, _text(value, 2), operand, int(test))
-        if number == 6:
+        elif number == 6:
             parts = list(_fields(value))
-            target = tuple(_expr(v) for f, _, v in parts if f == 1)
-            args = tuple(_expr(v) for f, _, v in parts if f == 3)
-            return Node(6, _text(value, 2), target + args, len(target))
-        if number == 7:
-            return Node(7, "", tuple(_expr(v) for f, _, v in _fields(value) if f == 1), 0)
-        if number == 8:
+            target = tuple(_expr(v, overloads) for f, _, v in parts if f == 1)
+            args = tuple(_expr(v, overloads) for f, _, v in parts if f == 3)
+            return Node(6, _text(value, 2), target + args, len(target), overloads=overloads.get(expr_id, ()))
+        elif number == 7:
+            return Node(7, "", tuple(_expr(v, overloads) for f, _, v in _fields(value) if f == 1), 0)
+        elif number == 8:
             items: list[Node] = []
             for f, _, entry in _fields(value):
                 if f == 2:
-                    items.extend(_expr(v) for g, _, v in _fields(entry) if g in (3, 4))
+                    items.extend(_expr(v, overloads) for g, _, v in _fields(entry) if g in (3, 4))
             return Node(8, "", tuple(items), 0)
-        if number == 9:
+        elif number == 9:
             by_number = {f: v for f, _, v in _fields(value)}
-            kids = tuple(_expr(by_number[k]) if k in by_number else Node(3, "", (), 0) for k in (2, 4, 5, 6, 7))
+            kids = tuple(
+                _expr(by_number[k], overloads) if k in by_number else Node(3, "", (), 0) for k in (2, 4, 5, 6, 7)
+            )
             return Node(9, _str(by_number.get(1, b"")), kids, 0, accu=_str(by_number.get(3, b"")))
     return Node(3, "", (), 0)  # an expression with no kind (cannot come from the checker)
 
@@ -136,12 +150,18 @@ def _constant_size(buf: bytes) -> int:
     return _WORD
 
 
+_FIXED_SIZE = frozenset({"add_int64", "add_uint64", "add_double", "add_duration_duration", "add_timestamp_duration",
+                         "add_duration_timestamp"})  # fmt: skip
+"""`+` overloads whose result is a number, a duration or a timestamp."""
+
+
 def grows(node: Node) -> bool:
-    """True when evaluation can build values larger than its input (a comprehension or a `+`)."""
+    """True when evaluation can build values larger than its input (a comprehension, or a `+` that
+    may join strings, bytes or lists)."""
     stack = [node]
     while stack:
         n = stack.pop()
-        if n.kind == 9 or (n.kind == 6 and n.name == "_+_"):
+        if n.kind == 9 or (n.kind == 6 and n.name == "_+_" and not (n.overloads and set(n.overloads) <= _FIXED_SIZE)):
             return True
         stack.extend(n.children)
     return False
