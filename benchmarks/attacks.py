@@ -2,13 +2,14 @@
 
     python benchmarks/attacks.py list
     python benchmarks/attacks.py write NAME OUTDIR [--size N]
-    python benchmarks/attacks.py run [NAME ...] [--timeout 600] [--shiftleft CMD]
+    python benchmarks/attacks.py run [NAME ...] [--repeat N] [--timeout 600] [--shiftleft CMD]
 
 Each attack is a repository a pull request could write: manifests plus, for
 the rule attacks, an organisation rule folder named in `.shiftleft.toml`.
 `run` writes each into a temporary folder, runs `shiftleft check . --now
-2026-11-25 -q --format text` in it and prints wall time, peak RSS and exit
-code. The test suite (tests/test_cost_attacks.py) writes the same
+2026-11-25 -q --format text` in it (`--repeat` times, interleaved) and
+prints wall time (median and best), peak RSS and exit code, and the ring's
+time over the same services without edges. The test suite (tests/test_cost_attacks.py) writes the same
 repositories and runs them under a time limit and an address-space limit.
 
 | name | what it does |
@@ -138,6 +139,7 @@ def main(argv: list[str] | None = None) -> int:
     r.add_argument("names", nargs="*", default=["jinja-range", "jinja-repeat", "cel-map", "deps-9000",
                                                   "dense-400", "dense-800", "ring-20000", "flat-20000"])
     r.add_argument("--timeout", type=float, default=600)
+    r.add_argument("--repeat", type=int, default=1, help="timed runs per attack, interleaved (default 1)")
     r.add_argument("--shiftleft", default=None, help="command prefix (default: the console script of this venv)")
     args = parser.parse_args(argv)
     if args.command == "list":
@@ -151,16 +153,31 @@ def main(argv: list[str] | None = None) -> int:
 
     cmd = shlex.split(args.shiftleft) if args.shiftleft else [str(Path(sys.executable).parent / "shiftleft")]
     env = dict(os.environ, NO_COLOR="1")
-    print("| attack | wall (s) | peak RSS (MiB) | exit | last line of stderr |\n|---|---:|---:|---:|---|")
-    for name in args.names:
-        with tempfile.TemporaryDirectory(prefix="shiftleft-attack-") as tmp:
-            root = Path(tmp)
-            write(name, root)
-            sample = run_once([*cmd, "check", ".", "--now", "2026-11-25", "-q", "--format", "text"],
-                              root, env, args.timeout)
-        tail = (sample.stderr.strip().splitlines() or [""])[-1][:100].replace("|", "\\|")
-        code = "timeout" if sample.returncode == -999 else str(sample.returncode)
-        print(f"| {name} | {sample.wall:.2f} | {sample.maxrss_kib / 1024:.0f} | {code} | {tail} |", flush=True)
+    samples: dict[str, list[tuple[float, float, str, float]]] = {name: [] for name in args.names}
+    with tempfile.TemporaryDirectory(prefix="shiftleft-attack-") as tmp:
+        for name in args.names:
+            write(name, Path(tmp) / name)
+        for _ in range(args.repeat):  # interleaved, so load on a shared machine hits every attack alike
+            for name in args.names:
+                sample = run_once([*cmd, "check", ".", "--now", "2026-11-25", "-q", "--format", "text"],
+                                  Path(tmp) / name, env, args.timeout)
+                code = "timeout" if sample.returncode == -999 else str(sample.returncode)
+                tail = (sample.stderr.strip().splitlines() or [""])[-1][:100].replace("|", "\\|")
+                samples[name].append((sample.wall, sample.maxrss_kib / 1024, f"{code} | {tail}", sample.cpu))
+                print(f"{name}: {sample.wall:.2f} s wall, {sample.cpu:.2f} s CPU, {sample.maxrss_kib / 1024:.0f} MiB, "
+                      f"exit {code}", file=sys.stderr)
+    print("| attack | wall median (s) | wall best (s) | CPU best (s) | peak RSS (MiB) | exit | last line of stderr |")
+    print("|---|---:|---:|---:|---:|---:|---|")
+    for name, runs in samples.items():
+        walls = sorted(r[0] for r in runs)
+        print(f"| {name} | {walls[len(walls) // 2]:.2f} | {walls[0]:.2f} | {min(r[3] for r in runs):.2f} | "
+              f"{max(r[1] for r in runs):.0f} | {runs[-1][2]} |")
+    for ring_name in [n for n in samples if n.startswith("ring-")]:
+        flat_name = "flat-" + ring_name.split("-", 1)[1]
+        if flat_name in samples:
+            wall = min(r[0] for r in samples[ring_name]) / min(r[0] for r in samples[flat_name])
+            cpu = min(r[3] for r in samples[ring_name]) / min(r[3] for r in samples[flat_name])
+            print(f"\n{ring_name} ÷ {flat_name}: {wall:.2f}x wall, {cpu:.2f}x CPU (budget: at most 1.5x)")
     return 0
 
 

@@ -50,7 +50,7 @@ def attack(tmp_path: Path, name: str) -> Path:
 RULE_ATTACKS = {
     "jinja-range": "ACME901 could not be evaluated (message): range() is longer than 1,000",
     "jinja-repeat": "ACME901 could not be evaluated (message): a value of the message grows past 10,000 characters",
-    "cel-map": "ACME901 could not be evaluated: its estimated cost on this manifest (1,678,304,783) is over the limit "
+    "cel-map": "ACME901 could not be evaluated: its estimated cost on this manifest (1,678,304,775) is over the limit "
     "of 20,000,000 (comprehensions or concatenation over large values)",
 }
 
@@ -75,7 +75,7 @@ def test_nine_thousand_dependencies_in_one_manifest(tmp_path: Path) -> None:
     )
 
 
-@pytest.mark.parametrize(("name", "services"), [("dense-400", 400), ("ring-20000", 20_000)])
+@pytest.mark.parametrize(("name", "services"), [("dense-150", 150), ("ring-10000", 10_000)])
 def test_dense_and_ring_graphs_are_bounded(tmp_path: Path, name: str, services: int) -> None:
     run = check(attack(tmp_path, name), 300)
     assert run.returncode == 1, run.stderr
