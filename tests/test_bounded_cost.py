@@ -129,3 +129,18 @@ def test_timeout_must_be_a_number(tmp_path: Path, capsys, monkeypatch) -> None:
     assert run.err == (
         "shiftleft: error: argument --timeout: 'soon' is not a number of seconds (see `shiftleft check --help`)\n"
     )
+
+
+def test_a_refused_message_construct_is_a_configuration_error_naming_the_rule(tmp_path: Path, capsys,
+                                                                              monkeypatch) -> None:  # fmt: skip
+    from tests.test_cost_attacks import attack
+
+    repo = attack(tmp_path, "jinja-repeat")
+    rule = repo / "org-rules" / "ACME901-jinja-repeat.yaml"
+    text = rule.read_text(encoding="utf-8").replace(
+        "message: '{{ metadata.name * 200000000 }}'", "message: '{% macro m() %}x{% endmacro %}{{ m() }}'"
+    )
+    rule.write_text(text, encoding="utf-8")
+    run = run_cli(["check", "--now", NOW, "-q"], capsys, monkeypatch, repo)
+    assert run.code == 2
+    assert run.err == "shiftleft: error: org-rules/ACME901-jinja-repeat.yaml:10:10: message: messages may not use macros\n"
