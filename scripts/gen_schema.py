@@ -82,6 +82,10 @@ METADATA = obj(
         "name": doc(NAME, "Service name: an RFC 1123 label, unique across the catalog.", "checkout"),
         "description": doc(TEXT, "One line on what the service does.", "Takes orders and charges cards"),
         "owner": doc(TEXT, "Accountable team.", "team-checkout"),
+        "reviewed": doc(
+            DATE, "When the service's design (this manifest) was last reviewed, e.g. by the architecture board.",
+            "2026-10-15",
+        ),
         "people": PEOPLE,
     },
     required=("name",),

@@ -32,7 +32,9 @@ class Outcome(NamedTuple):
     config: Config
     """The effective configuration (for messages such as "no manifests found")."""
     found: int
-    """How many manifests discovery found."""
+    """How many manifests discovery found (checked or not)."""
+    checked: int
+    """How many of them were read and evaluated (the rest are SL012/SL013 findings)."""
 
 
 def run(
@@ -44,6 +46,7 @@ def run(
     cwd: Path,
     focus: frozenset[str] | None = None,
     whole_catalog: bool = False,
+    vendored: bool = True,
 ) -> Outcome:
     """Load configuration and policy, discover manifests, then load and evaluate them one by one.
 
@@ -52,6 +55,7 @@ def run(
     `whole_catalog`: the manifests under `paths` are the focus, and every
     manifest of their repository joins the graph, so checking one folder sees
     the same neighbours as checking the repository.
+    `vendored=False` does not look inside vendor folders (see `discover`).
     """
     deadline.stage("reading the configuration and the rules")
     config = load_config(config_file, cwd)
@@ -63,8 +67,8 @@ def run(
             raise UsageError(f"--fail-on: {e}") from None
     policy = load_policy(config, cwd)
     deadline.stage("looking for manifests")
-    targets = discover(list(paths), config.manifests, config.exclude, cwd)
-    found = len(targets)
+    targets = discover(list(paths), config.manifests, config.exclude, cwd, vendored=vendored)
+    found, checked = len(targets), sum(1 for t in targets if t.skip is None)
     if whole_catalog and paths:
         targets, focus = _with_repository(targets, paths, config, cwd, focus)
     settings = Settings(
@@ -79,10 +83,10 @@ def run(
     with _few_collections():
         for target in targets:
             deadline.stage(f"checking {target.display}")
-            evaluation.add(model.load(target.file, target.display, target.root, max_bytes=config.max_manifest_bytes))
+            evaluation.add(model.load_target(target, max_bytes=config.max_manifest_bytes))
         deadline.stage(f"evaluating the service graph of {len(targets):,} manifests")
         result = evaluation.finish()
-    return Outcome(result, config, found)
+    return Outcome(result, config, found, checked)
 
 
 def _with_repository(
@@ -93,7 +97,9 @@ def _with_repository(
     if root is None or not targets:
         return targets, focus  # outside git there is no repository to take the neighbours from
     shown = {t.display for t in targets}
-    catalog = {t.file: t for t in discover([str(root)], config.manifests, config.exclude, cwd)}
+    # Only context for the graph: manifests in vendor folders are neither neighbours nor in focus.
+    context = discover([str(root)], config.manifests, config.exclude, cwd, vendored=False)
+    catalog = {t.file: t for t in context if t.skip is None}
     catalog.update((t.file, t) for t in targets)
     return sorted(catalog.values(), key=lambda t: t.display), frozenset(shown) | (focus or frozenset())
 
@@ -134,10 +140,11 @@ def write_stdout(text: str, chunk: int = 1 << 20) -> None:
         sys.stdout.write(text[start : start + chunk])
 
 
-def write_file(path: Path, text: str) -> None:
-    """Write an output file, creating its folder; a failure is a usage error (exit 2)."""
+def write_file(path: Path, text: str, append: bool = False) -> None:
+    """Write (or append to) an output file, creating its folder; a failure is a usage error (exit 2)."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+        with path.open("a" if append else "w", encoding="utf-8") as fh:
+            fh.write(text)
     except OSError as e:
         raise UsageError(f"cannot write {path}: {e.strerror or e}") from None

@@ -131,11 +131,15 @@ def run(
     settings: Settings,
     now: dt.datetime,
     facts: tuple[dict[str, Any], dict[str, Any]] | None,
+    values: tuple[dict[str, Any], dict[str, Any]] | None = None,
 ) -> Iterator[Pending]:
-    """Pending findings of the rule groups on one manifest; `facts` is its graph view (None: not needed)."""
+    """Pending findings of the rule groups on one manifest; `facts` is its graph view (None: not needed).
+
+    `values`: the typed and raw values to judge, when not the whole manifest's.
+    """
     if not rule_groups:
         return
-    typed, raw = manifest.typed(), manifest.raw
+    typed, raw = values if values is not None else (manifest.typed(), manifest.raw)
     graph_typed, graph_shown = facts if facts is not None else ({}, {})
     data = {
         "spec": typed.get("spec", {}),
