@@ -78,7 +78,10 @@ class Evaluation:
                 state.tier = self.tiers.get(state.tier_number)
             state.skipped = True
         elif not manifest.valid:
-            state.findings.extend(_from_errors(manifest, self.catalog, manifest.problems))
+            known = ", ".join(str(t) for t in sorted(self.tiers.tiers))
+            state.findings.extend(
+                _from_errors(manifest, self.catalog, manifest.problems, f" (the tier policy has {known})")
+            )
             state.findings.extend(self._valid_part(manifest, state.tier_number))
         else:
             pending: list[Pending] = []
@@ -302,9 +305,15 @@ def _place(
     ]
 
 
-def _from_errors(manifest: Manifest, catalog: Catalog, errors: list[ManifestError]) -> list[Finding]:
+def _from_errors(manifest: Manifest, catalog: Catalog, errors: list[ManifestError], tiers: str = "") -> list[Finding]:
+    """SL0xx findings; a wrong `spec.tier` also lists the policy's tiers (`tiers`), as SL010 does."""
     return [
-        _finding(_builtin(catalog, e.rule), manifest.name, Location(manifest.display, e.line, e.col), e.message)
+        _finding(
+            _builtin(catalog, e.rule),
+            manifest.name,
+            Location(manifest.display, e.line, e.col),
+            e.message + tiers if e.message.startswith("spec.tier ") else e.message,
+        )
         for e in errors
     ]
 
