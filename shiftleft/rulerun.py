@@ -176,13 +176,16 @@ def run(
             for rule in group.rules:
                 yield Pending(rule, f"{rule.id} could not be evaluated: {refused}", group.each)
             continue
+        # One estimate for every item (`item` may be any of them): the estimate stays linear in the list,
+        # and n evaluations of at most `LIMIT / n` each stay within the limit in all.
+        costs = _costs(group, base, items, sizes)
         for index, item in enumerate(items):
             row = rows[index] if rows is not None else None
             if row is not None and all(ok is True for ok in row):
                 continue
             raw_item = raw_items[index] if isinstance(raw_items, list) and index < len(raw_items) else item
             act = {**base, "item": item, "index": index}
-            yield from _check_group(group, act, {**shown, "item": raw_item, "index": index}, index, sizes, row)
+            yield from _check_group(group, act, {**shown, "item": raw_item, "index": index}, index, sizes, row, costs)
 
 
 _CHUNK = 64
@@ -227,10 +230,12 @@ def _check_group(
     index: int | None,
     sizes: dict[int, tuple[Any, int]],
     row: Any = None,
+    costs: dict[str, str] | None = None,
 ) -> Iterator[Pending]:
-    """Findings of one evaluation of the group; `row`: its results when the whole list was evaluated at once."""
-    refused: dict[str, str] = {}
-    if group.costly:
+    """Findings of one evaluation of the group; `row`: its results when the whole list was evaluated at once;
+    `costs`: the rules refused for their cost, when already known."""
+    refused: dict[str, str] = costs if costs is not None else {}
+    if group.costly and costs is None:
         estimate = celcost.Estimate(data, sizes)
         refused = {rule.id: why for rule in group.costly if (why := _too_costly(rule, estimate)) is not None}
     act: Any = None
@@ -262,12 +267,20 @@ def _path(rule: Rule, index: int | None) -> Path_:
     return parse_path(rule.location, index) if rule.location else (*rule.each, index)
 
 
-def _too_costly(rule: Rule, estimate: celcost.Estimate) -> str | None:
+def _too_costly(rule: Rule, estimate: celcost.Estimate, times: int = 1) -> str | None:
     for program in (rule.when, rule.check):
-        why = program.too_costly(estimate) if program is not None else None
+        why = program.too_costly(estimate, times) if program is not None else None
         if why is not None:
             return why
     return None
+
+
+def _costs(group: Group, base: dict[str, Any], items: list[Any], sizes: dict[int, tuple[Any, int]]) -> dict[str, str]:
+    """The group's rules refused for their cost over all `items` (estimated once, `item` any of them)."""
+    if not group.costly:
+        return {}
+    estimate = celcost.Estimate({**base, "index": 0}, sizes, candidates={"item": items})
+    return {r.id: why for r in group.costly if (why := _too_costly(r, estimate, len(items))) is not None}
 
 
 def _check(rule: Rule, act: Any, shown: dict[str, Any], path: Path_) -> Iterator[Pending]:

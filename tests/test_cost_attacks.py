@@ -105,3 +105,26 @@ def test_a_rule_that_reads_a_large_section_for_every_item_is_refused(tmp_path: P
         "of the manifest and graph facts for each of the 3,000 items of spec.dependencies, over the limit of "
         "20,000,000 in all"
     ]
+
+
+def test_an_each_rule_is_bounded_over_all_its_items(tmp_path: Path) -> None:
+    """Each evaluation is cheap (90,000 steps), 3,000 of them are not: the estimate covers them all."""
+    repo = attack(tmp_path, "deps-3000")
+    (repo / ".shiftleft.toml").write_text('rules = ["org-rules"]\n', encoding="utf-8")
+    (repo / "org-rules").mkdir()
+    numbers = ", ".join(str(i) for i in range(300))
+    check_ = f'"[{numbers}].exists(a, [{numbers}].exists(b, a * b == size(item.service)))"'
+    (repo / "org-rules" / "ACME901-pairs.yaml").write_text(
+        attacks.RULE.format(name="pairs", check=check_, message="'never'").replace(
+            "location: metadata.name\n", "each: spec.dependencies\n"
+        ),
+        encoding="utf-8",
+    )
+    run = check(repo, 60)
+    assert run.returncode == 1, run.stderr
+    lines = [line for line in run.stdout.splitlines() if "ACME901" in line]
+    assert len(lines) == 3000
+    assert lines[0] == (
+        "svc/shiftleft.yaml:9:7: HIGH ACME901 pairs ACME901 could not be evaluated: its estimated cost on this "
+        "manifest (5,949,912,000) is over the limit of 20,000,000 (comprehensions or concatenation over large values)"
+    )

@@ -82,11 +82,11 @@ class Program:
             self._tree = tree if celcost.grows(tree) else False
         return self._tree is not False
 
-    def too_costly(self, estimate: celcost.Estimate) -> str | None:
-        """Why this program must not run on the estimate's input, or None (see celcost)."""
+    def too_costly(self, estimate: celcost.Estimate, times: int = 1) -> str | None:
+        """Why this program must not run (`times` times, once per item) on the estimate's input, or None."""
         if not self.grows:
             return None
-        cost = estimate.cost(self._tree)  # type: ignore[arg-type]  # grows: a Node
+        cost = estimate.cost(self._tree) * times  # type: ignore[arg-type]  # grows: a Node
         if cost <= celcost.LIMIT:
             return None
         return (f"its estimated cost on this manifest ({cost:,.0f}) is over the limit of {celcost.LIMIT:,} "

@@ -194,11 +194,18 @@ _COMPARE = frozenset({"@in", "contains", "startsWith", "endsWith", "matches"})
 class Estimate:
     """Cost of expressions over one activation (`data`); sizes of input values are cached."""
 
-    def __init__(self, data: Mapping[str, Any], sizes: dict[int, tuple[Any, int]] | None = None) -> None:
+    def __init__(
+        self,
+        data: Mapping[str, Any],
+        sizes: dict[int, tuple[Any, int]] | None = None,
+        candidates: Mapping[str, list[Any]] | None = None,
+    ) -> None:
         """`sizes`: a cache of container sizes to share between estimates (it keeps what it measured
-        alive, so an id is never reused while the cache is)."""
+        alive, so an id is never reused while the cache is). `candidates`: variables that may be any
+        of several values (`item` of an `each:` rule: one estimate covers every item)."""
         self.data = data
         self._sizes: dict[int, tuple[Any, int]] = {} if sizes is None else sizes
+        self._candidates = {k: _Concrete(tuple(v)) for k, v in (candidates or {}).items()}
 
     def cost(self, node: Node) -> float:
         return self._walk(node, {})[1]
@@ -210,6 +217,8 @@ class Estimate:
         if kind == 4:
             if node.name in scope:
                 return scope[node.name], 1
+            if node.name in self._candidates:
+                return self._candidates[node.name], 1
             if node.name in self.data:
                 return _Concrete((self.data[node.name],)), 1
             return _SCALAR, 1
