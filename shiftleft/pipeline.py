@@ -15,7 +15,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
-from shiftleft import factcache
+from shiftleft import deadline, factcache
 from shiftleft.config import Config
 from shiftleft.discover import Target, discover, display_path, repo_root
 from shiftleft.engine import Evaluation, Settings
@@ -59,6 +59,7 @@ def run(
     the same neighbours as checking the repository. `shard`: report only that shard's services.
     `vendored=False` does not look inside vendor folders (see `discover`).
     """
+    deadline.stage("reading the configuration and the rules")
     config = load_config(config_file, cwd)
     threshold = config.fail_on
     if fail_on is not None:
@@ -67,6 +68,7 @@ def run(
         except ValueError as e:
             raise UsageError(f"--fail-on: {e}") from None
     policy = load_policy(config, cwd)
+    deadline.stage("looking for manifests")
     targets = discover(list(paths), config.manifests, config.exclude, cwd, vendored=vendored)
     found, checked = len(targets), sum(1 for t in targets if t.skip is None)
     if whole_catalog and paths:
@@ -83,11 +85,13 @@ def run(
     facts = _facts(targets, focus, evaluation.keep, config.max_manifest_bytes)
     with _few_collections():
         for target in targets:
+            deadline.stage(f"checking {target.display}")
             if facts is None:
                 manifest = model.load_target(target, max_bytes=config.max_manifest_bytes)
             else:
                 manifest = facts.load(target, focus is None or target.display in focus)
             evaluation.add(manifest)
+        deadline.stage(f"evaluating the service graph of {len(targets):,} manifests")
         result = evaluation.finish()
     if shard is not None:
         result = result._replace(shard=(shard.k, shard.n))
