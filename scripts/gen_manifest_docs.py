@@ -56,6 +56,8 @@ spec:
   data:
     classification: confidential  # public | internal | confidential | restricted
     personal_data: true
+    stateless: false            # true: it keeps no data of its own and needs no backups
+    state_in: [checkout-db]     # where its state lives
   compliance:
     frameworks: [pci-dss, soc2, gdpr]
     data_residency: [eu]
@@ -71,6 +73,7 @@ spec:
     strategy: warm-standby      # backup-restore | pilot-light | warm-standby | active-active
     plan: docs/dr-plan.md       # relative to this file's folder; must exist
     degraded_mode: read-only catalogue, orders queued
+    bia: {ref: docs/bia.md, mtd: 8h}  # business impact analysis; maximum tolerable downtime
     last_test: {date: 2026-09-14, result: pass, measured_rto: 40m, measured_rpo: 2m}
     backups: {frequency: 5m, retention: 35d, offsite: true, immutable: true,
               encrypted: true, last_restore_test: 2026-10-01}
@@ -85,6 +88,8 @@ spec:
     encryption: {at_rest: true, in_transit: true, min_tls: "1.2"}  # quoted: unquoted 1.2 is a number
     authentication: oidc
     secrets: vault
+    key_rotation: 365d
+    audit_log_retention: 365d
     threat_model: {ref: docs/threat-model.md, reviewed: 2026-08-01}
     sdlc: {sast: true, dependency_scan: true, code_review: true, sbom: true}
   dependencies:                 # Products, the third P (internal services)
@@ -96,7 +101,7 @@ spec:
       hard: true
       sla: {availability: 99.99, rto: 1h, rpo: 15m}
       exit_plan: {ref: docs/suppliers/stripe-exit.md, tested: 2026-06-01}
-      fallback: adyen, manual switch
+      fallback: {kind: alternate-supplier, provides: card payments through adyen, holds: 72h, tested: 2026-05-01}
       switch_time: 30m
       assurance: {type: pci-aoc, date: 2026-02-01}
       data_locations: [eu]
@@ -197,14 +202,16 @@ _DEF_NAMES = {
     "path": "path",
     "name": "name",
     "slug": "identifier",
+    "fallback": "fallback",
 }
 _DEF_EXAMPLES = {
     "duration": "`30s` `15m` `4h` `1h30m` `30d` `2w`",
     "date": "`2026-09-14`",
-    "percent": "`99.95` `5%` `\"5%\"`",
+    "percent": '`99.95` `5%` `"5%"`',
     "path": "`docs/dr-plan.md` `../kubernetes-manifests`",
     "name": "`checkout`",
     "slug": "`pci-dss` `europe-west1`",
+    "fallback": "`{kind: cache, provides: prices up to 24h old, holds: 24h, tested: 2026-10-01}` `cached rates, 24h`",
 }
 _DEF_NOTES = {
     "duration": "No spaces, fractions, months or years: `1.5h` is `1h30m`, 6 months is `183d`.",
@@ -213,6 +220,11 @@ _DEF_NOTES = {
     "path": "Absolute paths and `~` are rejected.",
     "name": "Starts and ends with a letter or digit.",
     "slug": "Starts with a letter or digit.",
+    "fallback": (
+        "A mapping needs `kind` (cache, queue, degraded-mode, alternate-supplier, alternate-service, "
+        "manual-process or static-content) and `provides`. A placeholder (`none`, `n/a`, `TBD`, `todo`, `-`) "
+        "is not a fallback (SL716, SL717)."
+    ),
 }
 
 # What each tier-policy column is compared with (DESIGN.md section 3).
@@ -237,6 +249,28 @@ _TIER_COLUMNS = {
         "restore test every",
         "The longest time allowed since `spec.continuity.backups.last_restore_test`.",
     ),
+    "min_replicas": ("min replicas", "The fewest `spec.availability.min_replicas` allowed (SL206)."),
+    "oncall_coverage": (
+        "on-call coverage",
+        "The `metadata.people.oncall.coverage` values allowed (SL105); `business-hours` also needs an RTO of 64h "
+        "or more, the longest weekend gap.",
+    ),
+    "backups_encrypted": ("encrypted backups", "Whether `spec.continuity.backups.encrypted` must be `true` (SL317)."),
+    "backups_immutable": ("immutable backups", "Whether `spec.continuity.backups.immutable` must be `true` (SL318)."),
+    "backup_retention": ("backup retention", "The shortest `spec.continuity.backups.retention` allowed (SL315)."),
+    "sbom": ("SBOM", "Whether `spec.security.sdlc.sbom` must be `true` (SL511)."),
+    "extra_nine": ("extra nine", "Whether blocking dependencies must offer one more nine than the service (SL705)."),
+    "supplier_sla": ("supplier SLA", "Whether every supplier must declare `sla.availability` (SL710)."),
+    "supplier_exit_plan": (
+        "supplier exit plan",
+        "Whether suppliers need a tested exit plan (SL711; a soft supplier with a real fallback is exempt).",
+    ),
+    "supplier_fallback": ("supplier fallback", "Whether hard suppliers need a fallback within the RTO (SL712)."),
+    "supplier_assurance": (
+        "supplier assurance",
+        "Whether suppliers need assurance evidence of the last 12 months (SL713).",
+    ),
+    "requires_severity": ("required severity", "The severity of a missing required path (SL012)."),
 }
 
 
@@ -404,8 +438,7 @@ def render_value_forms(schema: dict[str, Any]) -> str:
     for key, name in _DEF_NAMES.items():
         definition = schema["definitions"][key]
         lines.append(
-            f"| {name} | {_cell(definition['description'])} | {_cell(_DEF_EXAMPLES[key])} "
-            f"| {_cell(_DEF_NOTES[key])} |"
+            f"| {name} | {_cell(definition['description'])} | {_cell(_DEF_EXAMPLES[key])} | {_cell(_DEF_NOTES[key])} |"
         )
     return "\n".join(lines) + "\n"
 
@@ -479,7 +512,7 @@ def render_tiers(tiers: dict[str, Any]) -> str:
     rows: dict[Any, dict[str, Any]] = tiers["tiers"]
     keys = list(_TIER_COLUMNS)
     for row in rows.values():
-        keys += [k for k in row if k not in keys]
+        keys += [k for k in row if k not in keys and k != "requires"]
     lines = [
         "## Tier policy",
         "",
@@ -487,7 +520,7 @@ def render_tiers(tiers: dict[str, Any]) -> str:
         "rules hold the manifest to that row. These are the defaults shipped in",
         "`rules/tiers.yaml`, drawn from public practice (AWS DR strategies and",
         "Resilience Hub tiers, Google SRE, DORA, enterprise tier tables). An",
-        "organisation replaces them with `tiers = \"path/to/tiers.yaml\"` under",
+        'organisation replaces them with `tiers = "path/to/tiers.yaml"` under',
         "`[tool.shiftleft]`; `shiftleft config` shows which table is in effect.",
         "A `spec.tier` that is not in the table is an error.",
         "",
@@ -503,6 +536,40 @@ def render_tiers(tiers: dict[str, Any]) -> str:
         label, meaning = _TIER_COLUMNS.get(key, (key, ""))
         if meaning:
             lines.append(f"- **{label}** (`{key}`): {meaning}")
+    return "\n".join(lines) + "\n" + render_required(rows)
+
+
+def render_required(rows: dict[Any, dict[str, Any]]) -> str:
+    """Which paths each tier requires (`requires`); every other field is optional for that tier."""
+    numbers = sorted(rows, key=int)
+    paths: list[str] = []
+    unless: dict[str, str] = {}
+    for number in numbers:
+        for entry in rows[number].get("requires", []):
+            path = entry["path"] if isinstance(entry, dict) else entry
+            if isinstance(entry, dict) and entry.get("unless"):
+                unless[path] = entry["unless"]
+            if path not in paths:
+                paths.append(path)
+    lines = [
+        "",
+        "### Required per tier",
+        "",
+        "A service must declare what its tier requires (`requires` in the tier",
+        "policy); each path missing is a finding at its closest declared parent,",
+        "with the tier's severity (SL012, or the named rule that claims the path).",
+        "Every field not marked for a tier is optional for that tier.",
+        "",
+        "| path | " + " | ".join(f"tier {n}" for n in numbers) + " |",
+        "|---|" + "---|" * len(numbers),
+    ]
+    for path in paths:
+        marks = []
+        for number in numbers:
+            listed = [e["path"] if isinstance(e, dict) else e for e in rows[number].get("requires", [])]
+            marks.append("yes" if path in listed else "")
+        shown = f"`{path}`" + (f" (unless `{unless[path]}`)" if path in unless else "")
+        lines.append(f"| {shown} | " + " | ".join(marks) + " |")
     return "\n".join(lines) + "\n"
 
 
@@ -522,8 +589,7 @@ def render(schema: dict[str, Any] | None = None, tiers: dict[str, Any] | None = 
         render_value_forms(schema),
         TRAPS,
         MINIMAL_HEADING + "\n\n```yaml\n" + MINIMAL + "```\n",
-        EXAMPLE_HEADING
-        + "\n\nEvery field, at every level. The folders and files it names (`src`, `infra`,\n"
+        EXAMPLE_HEADING + "\n\nEvery field, at every level. The folders and files it names (`src`, `infra`,\n"
         "`docs/...`) are relative to the folder that holds this `shiftleft.yaml`.\n\n"
         "```yaml\n" + EXAMPLE + "```\n",
         render_reference(schema),

@@ -23,6 +23,17 @@ TEXT = {"type": "string", "minLength": 1}
 BOOL = {"type": "boolean"}
 
 
+FALLBACK_KINDS = [
+    "cache",
+    "queue",
+    "degraded-mode",
+    "alternate-supplier",
+    "alternate-service",
+    "manual-process",
+    "static-content",
+]
+
+
 def obj(properties: dict[str, Any], *, required: tuple[str, ...] = (), doc: str = "") -> dict[str, Any]:
     """A closed object: unknown keys are errors, `x-` keys are free."""
     out: dict[str, Any] = {
@@ -48,6 +59,8 @@ def doc(schema: dict[str, Any], text: str, example: Any = None) -> dict[str, Any
 def strings(text: str, example: list[str]) -> dict[str, Any]:
     return {"type": "array", "items": TEXT, "description": text, "examples": [example]}
 
+
+FALLBACK = {"$ref": "#/definitions/fallback"}
 
 PEOPLE = obj(
     {
@@ -115,6 +128,12 @@ SPEC = obj(
                     "confidential",
                 ),
                 "personal_data": doc(BOOL, "Whether the service processes personal data.", True),
+                "stateless": doc(
+                    BOOL,
+                    "The service keeps no data of its own (its state lives in `state_in`): it needs no backups.",
+                    False,
+                ),
+                "state_in": strings("Where a stateless service's state lives (services or stores).", ["orders-db"]),
             },
             doc="Data the service holds.",
         ),
@@ -161,6 +180,13 @@ SPEC = obj(
                     TEXT,
                     "What the service still does when degraded (minimum business continuity objective).",
                     "read-only catalogue, orders queued",
+                ),
+                "bia": obj(
+                    {
+                        "ref": doc(PATH, "Business impact analysis document.", "docs/bia.md"),
+                        "mtd": doc(DURATION, "Maximum tolerable downtime the BIA found (above the RTO).", "8h"),
+                    },
+                    doc="Business impact analysis (ISO 22301 8.2.2): where the RTO comes from.",
                 ),
                 "last_test": obj(
                     {
@@ -231,6 +257,8 @@ SPEC = obj(
                     },
                     doc="Encryption.",
                 ),
+                "key_rotation": doc(DURATION, "Longest time an encryption key is used before rotation.", "365d"),
+                "audit_log_retention": doc(DURATION, "How long audit logs are kept.", "365d"),
                 "authentication": doc(
                     {"enum": ["none", "api-key", "basic", "oidc", "oauth2", "saml", "mtls", "iam"]},
                     "How callers authenticate.",
@@ -268,7 +296,9 @@ SPEC = obj(
                         "service": doc(NAME, "Name of the service depended on.", "payment"),
                         "hard": doc(BOOL, "A hard dependency: this service fails when it fails.", True),
                         "fallback": doc(
-                            TEXT, "What happens when it is down (makes a soft dependency safe).", "cached rates, 24h"
+                            FALLBACK,
+                            "What happens when it is down (makes a soft dependency safe).",
+                            "cached rates, 24h",
                         ),
                     },
                     required=("service",),
@@ -300,9 +330,13 @@ SPEC = obj(
                             doc="Exit strategy.",
                         ),
                         "fallback": doc(
-                            TEXT,
-                            "Alternative when the supplier fails, with the switch time.",
-                            "adyen, manual switch in 30m",
+                            FALLBACK,
+                            "Alternative when the supplier fails.",
+                            {
+                                "kind": "alternate-supplier",
+                                "provides": "card payments through adyen",
+                                "tested": "2026-05-01",
+                            },
                         ),
                         "switch_time": doc(DURATION, "Time to switch to the fallback.", "30m"),
                         "assurance": obj(
@@ -391,6 +425,24 @@ SCHEMA: dict[str, Any] = {
             "type": "string",
             "pattern": "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$",
             "description": "An RFC 1123 label: lower-case letters, digits and '-', at most 63 characters.",
+        },
+        "fallback": {
+            "oneOf": [
+                {"type": "string", "minLength": 1},
+                obj(
+                    {
+                        "kind": doc({"enum": FALLBACK_KINDS}, "What kind of fallback it is.", "cache"),
+                        "provides": doc(TEXT, "What still works while it is in use.", "prices from the last 24h"),
+                        "holds": doc(DURATION, "How long the fallback holds.", "24h"),
+                        "tested": doc(DATE, "When the fallback was last tested.", "2026-10-01"),
+                    },
+                    required=("kind", "provides"),
+                ),
+            ],
+            "description": (
+                "A fallback: a structured one ({kind, provides, holds, tested}) or one line of text; "
+                "a placeholder such as none, n/a, TBD or - is not a fallback."
+            ),
         },
         "slug": {
             "type": "string",

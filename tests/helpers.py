@@ -20,10 +20,10 @@ metadata: {{name: {name}, owner: team-{name}, people: {{service_owner: jane.doe,
 # comment lines keep the line numbers the tests assert on: `rto:` is line 13).
 spec:
   tier: {tier}
-  availability:
-    slo: 99.95
-    zones: 2
-    regions: [europe-west1, europe-west4]
+  availability: {{slo: 99.95, window: 30d, zones: 2, min_replicas: 2,
+                 regions: [europe-west1, europe-west4]}}
+  data: {{classification: internal}}
+  # (keeps `rto:` on line 13)
   continuity:
     rto: 30m
     rpo: 5m
@@ -40,6 +40,8 @@ spec:
       disaster: {{outage: 10m, region_loss: true}}
     invocation_authority: head-of-engineering
   security:
+    internet_facing: false
+    encryption: {{at_rest: true, in_transit: true, min_tls: "1.2"}}
     threat_model: {{ref: docs/threat-model.md, reviewed: 2026-08-01}}
     sdlc: {{sast: true, dependency_scan: true, code_review: true, sbom: true}}
 """
@@ -73,9 +75,7 @@ def good_manifest(name: str = "checkout", tier: int = 1) -> str:
     return GOOD.format(name=name, tier=tier)
 
 
-def run_cli(
-    args: list[str], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, cwd: Path
-) -> Run:
+def run_cli(args: list[str], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, cwd: Path) -> Run:
     monkeypatch.chdir(cwd)
     capsys.readouterr()
     code = main(args)

@@ -205,6 +205,10 @@ def test_the_tier_policy_of_the_folders_configuration_is_used(
         "  5:\n    name: sandbox\n    slo_floor: 95.0\n    max_rto: 1w\n    max_rpo: 1w\n"
         "    min_strategy: backup-restore\n    min_zones: 1\n    min_regions: 1\n    offsite_backup: false\n"
         "    dr_test_every: 730d\n    restore_test_every: 730d\n"
+        "    min_replicas: 1\n    oncall_coverage: [24x7, extended-hours, business-hours, best-effort]\n"
+        "    backups_encrypted: false\n    backups_immutable: false\n    backup_retention: 7d\n    sbom: false\n"
+        "    extra_nine: false\n    supplier_sla: false\n    supplier_exit_plan: false\n    supplier_fallback: false\n"
+        "    supplier_assurance: false\n    requires_severity: low\n    requires: [spec.data.classification]\n"
     )
     write(root, "policy/tiers.yaml", shipped + extra)
     write(root, ".shiftleft.toml", 'tiers = "policy/tiers.yaml"\n')

@@ -158,10 +158,15 @@ def render(name: str, row: dict[str, object], schema: str, code: list[str], infr
     # The incident ladder the rules expect: major well before disaster, disaster
     # invoked within half the RTO, and invocation plus recovery within the RTO.
     outage = max(rto // 2, 60)
-    major = min(600, max(outage // 2, 60))
+    budget = int((100 - float(str(row["slo_floor"]))) / 100 * 30 * 86400)  # error budget over the 30d window
+    major = min(600, max(outage // 2, 60), budget // 2)  # SL409: major before half of the budget is gone
     zones = int(str(row["min_zones"]))
     regions = "[" + ", ".join(f"TODO-region-{i + 1}" for i in range(int(str(row["min_regions"])))) + "]"
-    coverage = "24x7" if tier <= 2 else "business-hours"
+    # The thinnest coverage the tier allows that still answers within the RTO (SL105):
+    # business-hours leaves a weekend (64h) unanswered; best-effort promises nothing.
+    listed = [str(c) for c in row["oncall_coverage"]] if isinstance(row["oncall_coverage"], list) else []
+    fits = [c for c in listed if c != "best-effort" and (c != "business-hours" or rto >= 64 * 3600)]
+    coverage = fits[-1] if fits else (listed[0] if listed else "24x7")
     paths = _paths_block(code, infra)
     return f"""\
 # yaml-language-server: $schema={schema}

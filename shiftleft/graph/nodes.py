@@ -24,7 +24,7 @@ class Link(NamedTuple):
     hard: bool
     """As declared; an entry without `hard` is hard."""
     fallback: bool
-    """A fallback is declared."""
+    """A real fallback is declared: structured, or text that is not a placeholder such as `none` or `TBD`."""
     availability: Target | None = None
     """Suppliers only: contracted `sla.availability`."""
     rto: Target | None = None
@@ -75,7 +75,7 @@ def from_manifest(raw: dict[str, Any], name: str, valid: bool) -> Node:
         rpo=duration(continuity.get("rpo")),
         owner=raw.get("metadata", {}).get("owner"),
         dependencies=tuple(
-            Link(d["service"], d.get("hard", True) is not False, bool(d.get("fallback")))
+            Link(d["service"], d.get("hard", True) is not False, values.real_fallback(d.get("fallback")))
             for d in spec.get("dependencies", [])
         ),
         suppliers=tuple(supplier(s) for s in spec.get("suppliers", [])),
@@ -87,7 +87,7 @@ def supplier(entry: dict[str, Any]) -> Link:
     return Link(
         entry["name"],
         entry.get("hard", True) is not False,
-        bool(entry.get("fallback")),
+        values.real_fallback(entry.get("fallback")),
         percent(sla.get("availability")),
         duration(sla.get("rto")),
         duration(sla.get("rpo")),
