@@ -22,7 +22,7 @@ spec:
   tier: {tier}
   availability: {{slo: 99.95, window: 30d, zones: 2, min_replicas: 2,
                  regions: [europe-west1, europe-west4]}}
-  data: {{classification: internal}}
+  data: {{classification: internal, personal_data: false}}
   # (keeps `rto:` on line 13)
   continuity:
     rto: 30m
@@ -41,6 +41,7 @@ spec:
     invocation_authority: head-of-engineering
   security:
     internet_facing: false
+    secrets: vault
     encryption: {{at_rest: true, in_transit: true, min_tls: "1.2"}}
     threat_model: {{ref: docs/threat-model.md, reviewed: 2026-08-01}}
     sdlc: {{sast: true, dependency_scan: true, code_review: true, sbom: true}}

@@ -45,6 +45,8 @@ def test_estate_exact_findings_of_every_graph_and_supplier_rule() -> None:
         ("SL715", "api", f"{e}/api/shiftleft.yaml:9",
          "3 tier 0-1 services depend on supplier kyc without a fallback: api, cache, pay "
          "(reported once for the catalog, at the first of them)"),
+        ("SL718", "api", f"{e}/api/shiftleft.yaml:9",
+         "supplier kyc contracts 99.999%, but a supplier without a fallback of a 99.995% service needs one more nine: 99.9995%"),
         ("SL702", "b", f"{e}/b/shiftleft.yaml:9", "c recovers in up to 4h (its RTO), not less than the RTO of 4h "
          "that b promises, which leaves no time to recover b itself; it is a hard dependency"),
         ("SL708", "b", f"{e}/b/shiftleft.yaml:9", "the hard dependency on c closes a cycle: b → c → a → b"),
@@ -55,6 +57,13 @@ def test_estate_exact_findings_of_every_graph_and_supplier_rule() -> None:
         ("SL708", "c", f"{e}/c/shiftleft.yaml:9", "the hard dependency on a closes a cycle: c → a → b → c"),
         ("SL702", "c", f"{e}/c/shiftleft.yaml:10", "d recovers in up to 4h (its RTO), not less than the RTO of 4h "
          "that c promises, which leaves no time to recover c itself; it is a hard dependency"),
+        ("SL718", "cache", f"{e}/cache/shiftleft.yaml:9",
+         "supplier kyc contracts 99.999%, but a supplier without a fallback of a 99.999% service needs one more nine: 99.9999%"),
+        ("SL716", "legacy", f"{e}/legacy/shiftleft.yaml:8",
+         "the fallback for reports is n/a: a placeholder is not a fallback, so the dependency counts as one without"),
+        ("SL717", "legacy", f"{e}/legacy/shiftleft.yaml:10",
+         "the fallback for supplier printco is TBD: a placeholder is not a fallback, so the supplier counts as one "
+         "without"),
         ("SL706", "orphan", f"{e}/orphan/shiftleft.yaml:7",
          "dependency ghost is not declared by any manifest in scope or by an imported catalog: "
          "its tier, SLO, RTO and RPO cannot be checked"),
@@ -166,17 +175,17 @@ def test_cross_repo_catalog_resolves_dependencies(tmp_path: Path, capsys, monkey
     platform, shop = _two_repos(tmp_path)
     before = run_cli(["check", "--now", NOW], capsys, monkeypatch, shop)
     assert [line.split(" ", 1)[0] for line in before.lines if " SL70" in line] == [
-        "checkout/shiftleft.yaml:33:17:",
         "checkout/shiftleft.yaml:34:17:",
+        "checkout/shiftleft.yaml:35:17:",
     ]
     assert run_cli(["catalog", "export", "-o", "../catalog.json"], capsys, monkeypatch, platform).code == 0
     (shop / ".shiftleft.toml").write_text('catalogs = ["../catalog.json"]\nseverity = {SL706 = "low"}\n')
     after = run_cli(["check", "--now", NOW], capsys, monkeypatch, shop)
     graph_lines = [line for line in after.lines if " SL70" in line]
     assert [line.split(" ", 3)[:3] for line in graph_lines] == [
-        ["checkout/shiftleft.yaml:33:17:", "HIGH", "SL702"],  # ledger (tier 0, RTO 2h) now resolves
-        ["checkout/shiftleft.yaml:33:17:", "MEDIUM", "SL705"],  # 99.95% is not one more nine than 99.95%
-        ["checkout/shiftleft.yaml:34:17:", "LOW", "SL706"],  # severity lowered for a partial catalog
+        ["checkout/shiftleft.yaml:34:17:", "HIGH", "SL702"],  # ledger (tier 0, RTO 2h) now resolves
+        ["checkout/shiftleft.yaml:34:17:", "MEDIUM", "SL705"],  # 99.95% is not one more nine than 99.95%
+        ["checkout/shiftleft.yaml:35:17:", "LOW", "SL706"],  # severity lowered for a partial catalog
     ]
     assert (
         "ledger recovers in up to 2h (its RTO), not less than the RTO of 30m that checkout promises" in graph_lines[0]
@@ -222,5 +231,5 @@ def test_missing_catalog_file_is_a_configuration_error(tmp_path: Path, capsys, m
 
 def test_every_sl7xx_rule_has_an_exact_fixture_expectation() -> None:
     shipped = sorted(p.name[:5] for p in (ROOT / "rules" / "dependencies").glob("SL7*.yaml"))
-    assert shipped == [f"SL7{n:02d}" for n in range(1, 16)]
+    assert shipped == [f"SL7{n:02d}" for n in range(1, 19)]
     assert sorted({f[0] for f in sl7(ESTATE, ORG)}) == shipped

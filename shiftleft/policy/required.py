@@ -29,11 +29,12 @@ def claimed(whens: Iterable[str]) -> frozenset[str]:
 
 def missing(raw: dict[str, Any], tier: Tier, skip: frozenset[str]) -> Iterator[tuple[Requirement, str]]:
     """Each requirement of `tier` that `raw` does not meet, with its message."""
+    absent = {r.path for r in tier.requires if not _declared(raw, r.path) and not _lifted(raw, r)}
     for requirement in tier.requires:
-        if requirement.dotted in skip or _declared(raw, requirement.path):
+        if requirement.path not in absent or requirement.dotted in skip:
             continue
-        if requirement.unless is not None and get_path(raw, requirement.unless) is True:
-            continue
+        if any(requirement.path[:end] in absent for end in range(1, len(requirement.path))):
+            continue  # the missing required parent (`backups` for `backups.frequency`) is the one finding
         yield (
             requirement,
             (
@@ -41,6 +42,10 @@ def missing(raw: dict[str, Any], tier: Tier, skip: frozenset[str]) -> Iterator[t
                 f"it is not declared{_parent(raw, requirement.path)}"
             ),
         )
+
+
+def _lifted(raw: dict[str, Any], requirement: Requirement) -> bool:
+    return requirement.unless is not None and get_path(raw, requirement.unless) is True
 
 
 def _declared(raw: dict[str, Any], path: Path_) -> bool:
