@@ -357,5 +357,5 @@ def _shorten(names: list[str], limit: int = _MAX_NAMES) -> list[str]:
     return names if len(names) <= limit else [*names[: limit - 1], "…", f"({len(names)} in all)"]
 
 
-def _percent_text(value: float) -> str:
-    return f"{value:.6f}".rstrip("0").rstrip(".") + "%"
+def _percent_text(value: object) -> str:
+    return f"{float(str(value)):.6f}".rstrip("0").rstrip(".") + "%"
