@@ -1,0 +1,229 @@
+"""Each defect of the catalog review (issue 15), shown on both sides of its boundary."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from shiftleft.manifest import values
+from tests.required_helpers import CATALOG, check, complete, put, rules
+
+
+def _svc(name: str, tier: int, rto: str, slo: float, **spec: Any) -> dict[str, Any]:
+    return {
+        "apiVersion": "shiftleft/v1",
+        "kind": "Service",
+        "metadata": {"name": name, "owner": f"team-{name}"},
+        "spec": {"tier": tier, "availability": {"slo": slo, "window": "30d"}, "continuity": {"rto": rto, "rpo": rto}}
+        | spec,
+    }
+
+
+def _sl7(found: list[tuple[str, str, int, str]]) -> list[str]:
+    return sorted({f[0] for f in found if f[0].startswith("SL7")})
+
+
+# --- fallbacks ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", ["none", "None.", "n/a", "N/A", "na", "TBD", "todo", "-", "--", "?", "  ", "unknown"])
+def test_placeholder_words_are_not_a_fallback(text: str) -> None:
+    assert values.real_fallback(text) is False
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["cached rates, 24h", "none of the writes are lost: orders queue in the outbox", {"kind": "cache", "provides": "x"}],
+)
+def test_real_fallbacks_count(value: object) -> None:
+    assert values.real_fallback(value) is True
+
+
+def test_a_structured_fallback_needs_kind_and_provides() -> None:
+    assert values.real_fallback({"kind": "cache"}) is False
+
+
+def test_the_placeholder_pattern_is_the_same_in_python_and_in_the_rules() -> None:
+    for rule_id in ("SL716", "SL717"):
+        rule = CATALOG.get(rule_id)
+        assert rule is not None and rule.check is not None
+        assert f"matches(r'{values.PLACEHOLDER}')" in rule.check.source
+    sl711 = CATALOG.get("SL711")
+    assert sl711 is not None and sl711.when is not None
+    assert f"matches('{values.PLACEHOLDER.replace(chr(92), chr(92) * 2)}')" in sl711.when.source
+
+
+@pytest.mark.parametrize(("fallback", "expected"), [("none", ["SL701", "SL705", "SL716"]), ("cached reports, 24h old", [])])
+def test_fallback_none_on_a_tier_3_dependency_of_a_tier_1_service(
+    tmp_path: Path, fallback: str, expected: list[str]
+) -> None:
+    web = _svc("web", 1, "4h", 99.0, dependencies=[{"service": "reports", "hard": False, "fallback": fallback}])
+    reports = _svc("reports", 3, "1h", 99.5)
+    assert _sl7(check(tmp_path, web, others=(reports,))) == expected
+
+
+@pytest.mark.parametrize(("fallback", "expected"), [("TBD", ["SL709", "SL717"]), ("adyen, manual switch", [])])
+def test_fallback_tbd_on_a_hard_supplier_slower_than_the_service(
+    tmp_path: Path, fallback: str, expected: list[str]
+) -> None:
+    supplier = {"name": "stripe", "hard": True, "fallback": fallback, "sla": {"rto": "48h"}}
+    shop = _svc("shop", 3, "4h", 99.5, suppliers=[supplier])
+    assert _sl7(check(tmp_path, shop)) == expected
+
+
+def test_a_structured_fallback_is_accepted_and_an_incomplete_one_is_not(tmp_path: Path) -> None:
+    good = {"kind": "alternate-supplier", "provides": "card payments", "holds": "72h", "tested": "2026-05-01"}
+    shop = _svc("shop", 3, "4h", 99.5, suppliers=[{"name": "stripe", "hard": True, "fallback": good}])
+    assert _sl7(check(tmp_path, shop)) == []
+    broken = _svc("shop", 3, "4h", 99.5, suppliers=[{"name": "stripe", "fallback": {"kind": "cache"}}])
+    assert [f[0] for f in check(tmp_path / "x", broken)] == ["SL006"]
+
+
+@pytest.mark.parametrize(
+    ("supplier", "expected"),
+    [
+        ({"hard": False, "fallback": "e-mail instead"}, []),  # soft, with a real fallback: no exit plan needed
+        ({"hard": False, "fallback": "n/a"}, ["SL711"]),
+        ({"hard": True, "fallback": "e-mail instead"}, ["SL711"]),
+    ],
+)
+def test_sl711_exempts_only_a_soft_supplier_with_a_real_fallback(
+    tmp_path: Path, supplier: dict[str, Any], expected: list[str]
+) -> None:
+    entry = {"name": "sms", "sla": {"availability": 99.99999}, "assurance": {"type": "soc2", "date": "2026-06-01"}}
+    entry |= supplier | {"switch_time": "5m"}
+    found = check(tmp_path, put(complete(1), "spec.suppliers", [entry]))
+    assert [f[0] for f in found if f[0] in {"SL711"}] == expected
+
+
+# --- dates --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("path", "rule"),
+    [
+        ("spec.continuity.last_test.date", "SL306"),
+        ("spec.continuity.backups.last_restore_test", "SL319"),
+        ("spec.security.threat_model.reviewed", "SL508"),
+    ],
+)
+@pytest.mark.parametrize(("date", "future"), [("2062-01-01", True), ("2026-11-27", True), ("2026-11-26", False)])
+def test_last_done_dates_in_the_future_are_findings(
+    tmp_path: Path, path: str, rule: str, date: str, future: bool
+) -> None:
+    found = check(tmp_path, put(complete(1), path, date))  # as of 2026-11-25; one day of clock skew
+    assert rules(found) == ([rule] if future else [])
+
+
+@pytest.mark.parametrize(("key", "rule"), [("exit_plan", "SL711"), ("assurance", "SL713")])
+@pytest.mark.parametrize(("date", "expected"), [("2062-01-01", True), ("2026-06-01", False)])
+def test_supplier_dates_in_the_future_are_findings(
+    tmp_path: Path, key: str, rule: str, date: str, expected: bool
+) -> None:
+    entry: dict[str, Any] = {
+        "name": "stripe",
+        "hard": True,
+        "sla": {"availability": 99.99999},
+        "fallback": "adyen",
+        "switch_time": "5m",
+        "exit_plan": {"ref": "docs/exit.md", "tested": "2026-06-01"},
+        "assurance": {"type": "pci-aoc", "date": "2026-06-01"},
+    }
+    entry[key] = dict(entry[key], **{"tested" if key == "exit_plan" else "date": date})
+    found = check(tmp_path, put(complete(1), "spec.suppliers", [entry]))
+    assert rules(found) == ([rule] if expected else [])
+
+
+@pytest.mark.parametrize(
+    ("tier", "now", "date", "ok"),
+    [
+        (1, "2026-08-31", "2026-02-28", True),  # 6 calendar months back from 31 August is 28 February
+        (1, "2026-08-31", "2026-02-27", False),
+        (1, "2028-08-31", "2028-02-29", True),  # a leap year: 29 February
+        (1, "2028-08-31", "2028-02-28", False),
+        (2, "2028-03-01", "2027-03-01", True),  # 12 months across a leap day is 366 days
+        (2, "2028-03-01", "2027-02-28", False),
+    ],
+)
+def test_intervals_are_calendar_months(tmp_path: Path, tier: int, now: str, date: str, ok: bool) -> None:
+    base = put(complete(tier), "spec.continuity.backups.last_restore_test", now)
+    base = put(base, "spec.security.threat_model.reviewed", now)
+    found = check(tmp_path, put(base, "spec.continuity.last_test.date", date), now=now)
+    assert rules(found) == ([] if ok else ["SL306"])
+
+
+def test_months_before_clamps_to_the_end_of_the_month() -> None:
+    assert values.months_before(dt.date(2026, 8, 31), 6) == dt.date(2026, 2, 28)
+    assert values.months_before(dt.date(2028, 8, 31), 6) == dt.date(2028, 2, 29)
+    assert values.months_before(dt.date(2026, 1, 15), 1) == dt.date(2025, 12, 15)
+    assert values.months_before(dt.date(2026, 3, 31), 12) == dt.date(2025, 3, 31)
+
+
+# --- smaller defects ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("tier", "coverage", "rto", "expected"),
+    [
+        (3, "business-hours", "24h", ["SL105"]),  # a weekend (64h) is longer than the RTO
+        (3, "extended-hours", "24h", []),
+        (4, "business-hours", "72h", []),
+        (4, "business-hours", "48h", ["SL105"]),
+        (4, "best-effort", "72h", []),
+        (3, "best-effort", "24h", ["SL105"]),  # not in the tier's list
+    ],
+)
+def test_sl105_business_hours_against_an_rto_shorter_than_a_weekend(
+    tmp_path: Path, tier: int, coverage: str, rto: str, expected: list[str]
+) -> None:
+    base = put(complete(tier), "metadata.people.oncall.coverage", coverage)
+    found = check(tmp_path, put(base, "spec.continuity.rto", rto))
+    assert [f[0] for f in found if f[0] == "SL105"] == expected
+
+
+@pytest.mark.parametrize(("duration", "expected"), [("21m36s", []), ("21m37s", ["SL409"])])
+def test_sl409_major_incident_before_half_of_the_error_budget(
+    tmp_path: Path, duration: str, expected: list[str]
+) -> None:
+    base = put(complete(2), "spec.incident.thresholds.major.duration", duration)  # 99.9% of 30d: 43m12s
+    base = put(base, "spec.incident.thresholds.disaster.outage", "1h")
+    assert rules(check(tmp_path, base)) == expected
+
+
+def test_sl409_message_shows_the_declared_window(tmp_path: Path) -> None:
+    from shiftleft.policy import messages
+
+    rule = CATALOG.get("SL409")
+    assert rule is not None
+    shown = {"spec": {"incident": {"thresholds": {"major": {"duration": "30m"}}}, "availability": {"slo": 99.9, "window": "7d"}}}
+    assert messages.render(rule.message, shown) == (
+        "a full outage is declared major only after 30m, more than half of the error budget that SLO 99.9% "
+        "leaves over 7d"
+    )
+
+
+@pytest.mark.parametrize(("window", "expected"), [(None, ["SL209"]), ("30d", [])])
+def test_sl209_an_slo_needs_its_window(tmp_path: Path, window: str | None, expected: list[str]) -> None:
+    availability = {"slo": 99.5, "window": window} if window else {"slo": 99.5}
+    assert rules(check(tmp_path, put(complete(3), "spec.availability", availability))) == expected
+
+
+@pytest.mark.parametrize(("major", "expected"), [("30m", ["SL407"]), ("29m", [])])
+def test_sl407_equal_durations_are_not_an_escalation_ladder(tmp_path: Path, major: str, expected: list[str]) -> None:
+    base = put(complete(3), "spec.incident.thresholds.disaster.outage", "30m")
+    found = check(tmp_path, put(base, "spec.incident.thresholds.major.duration", major))
+    assert [f[0] for f in found if f[0] == "SL407"] == expected
+    rule = CATALOG.get("SL407")
+    assert rule is not None and "inverted" not in rule.message and "equal or longer" in rule.message
+
+
+@pytest.mark.parametrize(("dependency_rto", "expected"), [("1h", ["SL702"]), ("59m", [])])
+def test_sl702_a_dependency_with_the_same_rto_is_too_slow(
+    tmp_path: Path, dependency_rto: str, expected: list[str]
+) -> None:
+    web = _svc("web", 1, "1h", 99.0, dependencies=[{"service": "api", "hard": True}])
+    api = _svc("api", 1, dependency_rto, 99.99)
+    assert [r for r in _sl7(check(tmp_path, web, others=(api,))) if r == "SL702"] == expected
