@@ -12,7 +12,7 @@ from typing import Any
 import yaml
 
 from shiftleft.commands import init
-from shiftleft.engine import Settings, evaluate
+from shiftleft.engine import Evaluation, Settings
 from shiftleft.findings import Severity
 from shiftleft.manifest import model
 from shiftleft.policy import catalog as catalog_mod
@@ -22,6 +22,7 @@ SHIPPED, SHOWN = catalog_mod.shipped_folder()
 CATALOG = catalog_mod.load([(SHIPPED, SHOWN)])
 TIERS = tiers_mod.load(SHIPPED / "tiers.yaml", "tiers.yaml")
 NOW = "2026-11-25"
+_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 DOCS = ("docs/dr-plan.md", "docs/runbook.md", "docs/threat-model.md", "docs/exit.md")
 
 Found = tuple[str, str, int, str]
@@ -83,16 +84,31 @@ def check(
         for doc in DOCS:
             (folder / doc).parent.mkdir(parents=True, exist_ok=True)
             (folder / doc).write_text("# written\n", encoding="utf-8")
-        text = item if isinstance(item, str) else yaml.safe_dump(item, sort_keys=False)
+        text = item if isinstance(item, str) else yaml.dump(item, Dumper=_DUMPER, sort_keys=False)
         (folder / "shiftleft.yaml").write_text(text, encoding="utf-8")
         loaded.append(model.load(folder / "shiftleft.yaml", f"svc{i}/shiftleft.yaml", root))
-    moment = dt.datetime.combine(dt.date.fromisoformat(now), dt.time(), tzinfo=dt.UTC)
-    result = evaluate(loaded, CATALOG, tiers, Settings(Severity.HIGH, moment, {}, {}, disable))
+    evaluation = _evaluation(tiers, disable, now)
+    evaluation.states, evaluation.first_file = [], {}  # a fresh run on compiled rule groups
+    for manifest in loaded:
+        evaluation.add(manifest)
+    result = evaluation.finish()
     return [
         (f.rule, f.severity.value, f.location.line, f.location.path)
         for f in result.findings
         if f.location.file == "svc0/shiftleft.yaml"
     ]
+
+
+_EVALUATIONS: dict[tuple[int, frozenset[str], str], tuple[tiers_mod.TierPolicy, Evaluation]] = {}
+
+
+def _evaluation(tiers: tiers_mod.TierPolicy, disable: frozenset[str], now: str) -> Evaluation:
+    """One Evaluation (its compiled rule groups) per policy, disabled rules and date."""
+    key = (id(tiers), disable, now)
+    if key not in _EVALUATIONS or _EVALUATIONS[key][0] is not tiers:  # ids are reused once freed
+        moment = dt.datetime.combine(dt.date.fromisoformat(now), dt.time(), tzinfo=dt.UTC)
+        _EVALUATIONS[key] = (tiers, Evaluation(CATALOG, tiers, Settings(Severity.HIGH, moment, {}, {}, disable)))
+    return _EVALUATIONS[key][1]
 
 
 def rules(found: list[Found]) -> list[str]:

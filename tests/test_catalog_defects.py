@@ -36,7 +36,11 @@ def test_placeholder_words_are_not_a_fallback(text: str) -> None:
 
 @pytest.mark.parametrize(
     "value",
-    ["cached rates, 24h", "none of the writes are lost: orders queue in the outbox", {"kind": "cache", "provides": "x"}],
+    [
+        "cached rates, 24h",
+        "none of the writes are lost: orders queue in the outbox",
+        {"kind": "cache", "provides": "x"},
+    ],
 )
 def test_real_fallbacks_count(value: object) -> None:
     assert values.real_fallback(value) is True
@@ -56,7 +60,9 @@ def test_the_placeholder_pattern_is_the_same_in_python_and_in_the_rules() -> Non
     assert f"matches('{values.PLACEHOLDER.replace(chr(92), chr(92) * 2)}')" in sl711.when.source
 
 
-@pytest.mark.parametrize(("fallback", "expected"), [("none", ["SL701", "SL705", "SL716"]), ("cached reports, 24h old", [])])
+@pytest.mark.parametrize(
+    ("fallback", "expected"), [("none", ["SL701", "SL705", "SL716"]), ("cached reports, 24h old", [])]
+)
 def test_fallback_none_on_a_tier_3_dependency_of_a_tier_1_service(
     tmp_path: Path, fallback: str, expected: list[str]
 ) -> None:
@@ -198,7 +204,12 @@ def test_sl409_message_shows_the_declared_window(tmp_path: Path) -> None:
 
     rule = CATALOG.get("SL409")
     assert rule is not None
-    shown = {"spec": {"incident": {"thresholds": {"major": {"duration": "30m"}}}, "availability": {"slo": 99.9, "window": "7d"}}}
+    shown = {
+        "spec": {
+            "incident": {"thresholds": {"major": {"duration": "30m"}}},
+            "availability": {"slo": 99.9, "window": "7d"},
+        }
+    }
     assert messages.render(rule.message, shown) == (
         "a full outage is declared major only after 30m, more than half of the error budget that SLO 99.9% "
         "leaves over 7d"
@@ -227,3 +238,74 @@ def test_sl702_a_dependency_with_the_same_rto_is_too_slow(
     web = _svc("web", 1, "1h", 99.0, dependencies=[{"service": "api", "hard": True}])
     api = _svc("api", 1, dependency_rto, 99.99)
     assert [r for r in _sl7(check(tmp_path, web, others=(api,))) if r == "SL702"] == expected
+
+
+# --- obligations from declared frameworks -------------------------------------
+
+HEALTH = """\
+apiVersion: shiftleft/v1
+kind: Service
+metadata:
+  name: records
+  owner: team-care
+  people: {oncall: {rotation: care-primary}}
+spec:
+  tier: 4
+  data: {classification: restricted, personal_data: true}
+  compliance: {frameworks: [hipaa, dora, iso-22301]}
+  security:
+    internet_facing: false
+    encryption: {at_rest: true, in_transit: true, min_tls: "1.3"}
+    threat_model: {ref: docs/threat-model.md, reviewed: 2026-09-01}
+    sdlc: {sast: true, dependency_scan: true, code_review: true}
+"""
+HEALTH_CONTINUITY = """\
+  continuity:
+    rto: 48h
+    rpo: 24h
+    plan: docs/dr-plan.md
+    degraded_mode: read-only records, admissions on paper forms
+    bia: {ref: docs/exit.md, mtd: 72h}
+    last_test: {date: 2026-10-01, result: pass}
+    backups: {frequency: 24h, retention: 30d, offsite: true, encrypted: true, last_restore_test: 2026-10-01}
+"""
+
+
+def test_a_low_tier_service_in_hipaa_dora_and_iso_22301_scope_gets_their_duties(tmp_path: Path) -> None:
+    found = check(tmp_path, HEALTH)
+    assert [(f[0], f[1]) for f in found] == [("SL609", "high"), ("SL610", "high"), ("SL612", "high")]
+    assert check(tmp_path / "ok", HEALTH + HEALTH_CONTINUITY) == []
+
+
+def test_a_misspelt_framework_is_high_and_fails_the_gate(tmp_path: Path) -> None:
+    found = check(tmp_path, HEALTH.replace("[hipaa, dora, iso-22301]", "[HIPAA]"))
+    assert [(f[0], f[1], f[3]) for f in found] == [("SL601", "high", "spec.compliance.frameworks[0]")]
+
+
+@pytest.mark.parametrize(
+    ("rotation", "retention", "expected"),
+    [("365d", "365d", []), ("366d", "365d", ["SL613"]), ("365d", "364d", ["SL613"]), (None, "400d", ["SL613"])],
+)
+def test_pci_key_rotation_and_log_retention(
+    tmp_path: Path, rotation: str | None, retention: str, expected: list[str]
+) -> None:
+    base = put(complete(2), "spec.compliance.frameworks", ["pci-dss"])
+    base = put(base, "spec.data.classification", "restricted")
+    base = put(base, "spec.security.audit_log_retention", retention)
+    if rotation:
+        base = put(base, "spec.security.key_rotation", rotation)
+    assert [f[0] for f in check(tmp_path, base) if f[0].startswith("SL6")] == expected
+
+
+@pytest.mark.parametrize(("rto", "expected"), [("72h", ["SL321"]), ("71h", [])])
+def test_sl321_the_rto_sits_below_the_maximum_tolerable_downtime(tmp_path: Path, rto: str, expected: list[str]) -> None:
+    text = (HEALTH + HEALTH_CONTINUITY).replace("rto: 48h", f"rto: {rto}")
+    assert [f[0] for f in check(tmp_path, text)] == expected
+
+
+@pytest.mark.parametrize(("entry", "expected"), [({"name": "cloudco"}, ["SL611"]),
+    ({"name": "cloudco", "function": "hosting", "sla": {"availability": 99.9}, "data_locations": ["eu"]}, [])])  # fmt: skip
+def test_sl611_dora_register_fields(tmp_path: Path, entry: dict[str, Any], expected: list[str]) -> None:
+    base = put(complete(4), "spec.compliance.frameworks", ["dora"])
+    found = check(tmp_path, put(base, "spec.suppliers", [entry]))
+    assert [f[0] for f in found if f[0] == "SL611"] == expected
