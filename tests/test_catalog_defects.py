@@ -309,3 +309,53 @@ def test_sl611_dora_register_fields(tmp_path: Path, entry: dict[str, Any], expec
     base = put(complete(4), "spec.compliance.frameworks", ["dora"])
     found = check(tmp_path, put(base, "spec.suppliers", [entry]))
     assert [f[0] for f in found if f[0] == "SL611"] == expected
+
+
+# --- regions and jurisdictions --------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("location", "area", "inside"),
+    [
+        ("europe-west2", "eu", False),  # London
+        ("eu-west-2", "eu", False),
+        ("europe-west6", "eu", False),  # Zurich
+        ("eu-central-2", "eu", False),
+        ("eu-central-1", "de", True),  # Frankfurt
+        ("europe-west3", "de", True),
+        ("eu-central-1", "eu", True),
+        ("de", "eu", True),
+        ("eu", "eea", True),
+        ("eea", "eu", False),
+        ("norwayeast", "eea", True),
+        ("norwayeast", "eu", False),
+        ("uksouth", "uk", True),
+        ("mars-north-1", "eu", False),  # unknown: fails closed
+        ("mars-north-1", "mars-north-1", True),
+        ("US-EAST-1", "us", True),
+    ],
+)
+def test_within_places_regions_in_their_country_and_groups(location: str, area: str, inside: bool) -> None:
+    from shiftleft.policy.jurisdictions import within
+
+    assert within(location, area) is inside
+
+
+@pytest.mark.parametrize(
+    ("residency", "regions", "expected"),
+    [(["eu"], ["europe-west2"], ["SL608"]), (["eu"], ["europe-west6"], ["SL608"]), (["de"], ["eu-central-1"], []),
+     (["eu"], ["eu-central-1", "europe-west4"], [])],
+)  # fmt: skip
+def test_sl608_regions_by_jurisdiction(
+    tmp_path: Path, residency: list[str], regions: list[str], expected: list[str]
+) -> None:
+    base = put(complete(3), "spec.compliance", {"data_residency": residency})
+    assert rules(check(tmp_path, put(base, "spec.availability.regions", regions))) == expected
+
+
+@pytest.mark.parametrize(("locations", "expected"), [(["de"], []), (["ch"], ["SL714"]), (["europe-west2"], ["SL714"])])
+def test_sl714_supplier_locations_match_like_regions(tmp_path: Path, locations: list[str], expected: list[str]) -> None:
+    base = put(complete(3), "spec.compliance", {"data_residency": ["eu"]})
+    base = put(base, "spec.availability.regions", ["eu-west-1"])
+    found = check(tmp_path, put(base, "spec.suppliers", [{"name": "mailco", "data_locations": locations}]))
+    assert rules(found) == expected
