@@ -217,7 +217,13 @@ def test_a_three_tier_organisation_gets_the_obligations_it_wrote(tmp_path: Path)
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        (("requires:\n", "requires:\n      - spec.incident.runbok\n      - nope\n"), "tier 0: requires: 'nope' is not"),
+        (("requires:\n", "requires:\n      - nope\n"), "tier 0: requires: 'nope' is not a manifest path"),
+        (("requires:\n", "requires:\n      - spec.incident.runbok\n"), "spec.incident.runbok is not a field of"),
+        (("requires:\n", "requires:\n      - spec.incident.runbook\n"), "spec.incident.runbook is listed twice"),
+        (
+            ("requires:\n", "requires:\n      - {path: spec.data, unless: spec.data.stateles}\n"),
+            "spec.data.stateles is not a field of",
+        ),
         (("requires_severity: high", "requires_severity: severe"), "tier 0: requires_severity: unknown severity"),
         (("oncall_coverage: [24x7]", "oncall_coverage: [always]"), "tier 0: oncall_coverage must list 24x7"),
         (("dr_test_every: 6 months", "dr_test_every: half a year"), "tier 0: dr_test_every: 'half a year'"),
@@ -230,3 +236,20 @@ def test_bad_tier_policy_is_a_configuration_error(tmp_path: Path, change: tuple[
     with pytest.raises(ConfigError) as error:
         tiers_mod.load(tmp_path / "tiers.yaml", "tiers.yaml")
     assert message in str(error.value)
+
+
+def test_no_rule_compares_tier_numbers() -> None:
+    """Thresholds are tier attributes (decision 0010): a rule reading tier.number would ignore an org's table."""
+    import re as re_mod
+
+    from tests.required_helpers import CATALOG
+
+    # a tier against a number; SL701's `item.tier <= spec.tier` compares two services' tiers and stays
+    compared = re_mod.compile(r"(tier\.number|spec\.tier)\s*(<=|>=|==|!=|<|>)\s*[0-9]")
+    offenders = [
+        rule.id
+        for rule in CATALOG.rules
+        for program in (rule.when, rule.check)
+        if program is not None and compared.search(program.source)
+    ]
+    assert offenders == []

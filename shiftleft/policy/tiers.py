@@ -8,13 +8,14 @@ the obligations it wrote (decision 0010).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from shiftleft.errors import ConfigError
 from shiftleft.findings import Severity
-from shiftleft.manifest import values, yamlsafe
+from shiftleft.manifest import schema, values, yamlsafe
 from shiftleft.manifest.schema import Path_
 
 STRATEGIES = ("backup-restore", "pilot-light", "warm-standby", "active-active")
@@ -143,10 +144,10 @@ def load(path: Path, display: str) -> TierPolicy:
             severity = Severity.parse(row["requires_severity"])
         except ValueError as e:
             raise fail(f"tier {key}: requires_severity: {e}", (*where, "requires_severity")) from None
-        requires = []
+        requires: list[Requirement] = []
         for i, entry in enumerate(row["requires"]):
             try:
-                requires.append(_requirement(entry))
+                requires.append(_requirement(entry, {r.dotted for r in requires}))
             except ValueError as e:
                 raise fail(f"tier {key}: requires: {e}", (*where, "requires", i)) from None
         typed = dict(row)
@@ -171,7 +172,7 @@ def _interval_seconds(text: str) -> int:
     return seconds or months * 2635200
 
 
-def _requirement(entry: object) -> Requirement:
+def _requirement(entry: object, seen: set[str]) -> Requirement:
     """`spec.x.y` or `{path: spec.x.y, unless: spec.data.stateless}`."""
     unless = None
     if isinstance(entry, dict):
@@ -185,4 +186,29 @@ def _requirement(entry: object) -> Requirement:
         entry = entry["path"]
     if not isinstance(entry, str) or not _PATH.match(entry):
         raise ValueError(f"{entry!r} is not a manifest path such as spec.incident.runbook")
+    known = _schema_paths()
+    for text in (entry, ".".join(unless or ())):
+        if text and text not in known:
+            raise ValueError(f"{text} is not a field of the manifest schema")
+    if entry in seen:
+        raise ValueError(f"{entry} is listed twice")
     return Requirement(tuple(entry.split(".")), entry, unless)
+
+
+@functools.cache
+def _schema_paths() -> frozenset[str]:
+    """Every dotted field path of the manifest schema (lists are not paths a tier can require)."""
+    root = schema.schema()
+    out: set[str] = set()
+
+    def walk(node: dict[str, Any], prefix: str) -> None:
+        ref = node.get("$ref")
+        if isinstance(ref, str):
+            node = root["definitions"][ref.rsplit("/", 1)[-1]]
+        for key, child in node.get("properties", {}).items():
+            path = f"{prefix}.{key}" if prefix else key
+            out.add(path)
+            walk(child, path)
+
+    walk(root, "")
+    return frozenset(out)
