@@ -46,6 +46,8 @@ metadata:
   people:                       # People, the first of the Four Ps (ITIL roles)
     service_owner: jane.doe     # accountable person or role
     process_owner: incident-lead
+    process_manager: commerce-ops-lead
+    incident_commander: commerce-incident-commander
     oncall: {rotation: checkout-primary, coverage: 24x7, escalation: commerce-duty}
 spec:
   tier: 1                       # key into the tier policy, 0 = most critical
@@ -67,6 +69,8 @@ spec:
     zones: 3
     regions: [europe-west1, europe-west4]
     min_replicas: 3
+    alerting: {sli: successful checkouts / attempts, burn_rate: true, routes_to: checkout-primary}
+    capacity_test: {date: 2026-06-01, result: pass}
   continuity:
     rto: 1h                     # durations: 30s 15m 4h 1h30m 30d 2w
     rpo: 5m
@@ -74,15 +78,19 @@ spec:
     plan: docs/dr-plan.md       # relative to this file's folder; must exist
     degraded_mode: read-only catalogue, orders queued
     bia: {ref: docs/bia.md, mtd: 8h}  # business impact analysis; maximum tolerable downtime
+    game_day: 2026-05-01        # last failure-injection exercise
     last_test: {date: 2026-09-14, result: pass, measured_rto: 40m, measured_rpo: 2m}
     backups: {frequency: 5m, retention: 35d, offsite: true, immutable: true,
-              encrypted: true, last_restore_test: 2026-10-01}
+              encrypted: true, last_restore_test: 2026-10-01, last_restore_duration: 40m,
+              restore_verified: true}
   incident:                     # Process, the second P
     runbook: docs/runbook.md
     thresholds:                 # predefined triggers (ITIL): any one triggers the level
       major: {error_rate: 5%, latency_p99: 2s, duration: 10m, users_affected: 10%}
       disaster: {outage: 30m, region_loss: true, data_corruption: true}
     invocation_authority: vp-commerce   # who declares a disaster
+    communication: {plan: docs/communication-plan.md, stakeholders: [support, status-page]}
+    post_incident: {open_actions: 3, overdue_actions: 0}
   security:
     internet_facing: true
     encryption: {at_rest: true, in_transit: true, min_tls: "1.2"}  # quoted: unquoted 1.2 is a number

@@ -68,6 +68,12 @@ PEOPLE = obj(
         "process_owner": doc(
             TEXT, "Accountable owner of the incident and continuity process for this service.", "incident-lead"
         ),
+        "process_manager": doc(
+            TEXT, "Runs the incident and continuity process for the service day to day (ITIL).", "commerce-ops-lead"
+        ),
+        "incident_commander": doc(
+            TEXT, "Role or rotation that leads the response to a major incident.", "commerce-incident-commander"
+        ),
         "oncall": obj(
             {
                 "rotation": doc(TEXT, "Paging rotation that answers for the service.", "checkout-primary"),
@@ -163,6 +169,21 @@ SPEC = obj(
                     ["europe-west1", "europe-west4"],
                 ),
                 "min_replicas": doc({"type": "integer", "minimum": 0}, "Minimum running replicas.", 3),
+                "alerting": obj(
+                    {
+                        "sli": doc(TEXT, "The indicator the SLO is measured on.", "successful checkouts / attempts"),
+                        "burn_rate": doc(BOOL, "Alerts fire on error-budget burn rate (multiwindow).", True),
+                        "routes_to": doc(TEXT, "The on-call rotation the SLO alerts page.", "checkout-primary"),
+                    },
+                    doc="How the SLO is measured and alerted on.",
+                ),
+                "capacity_test": obj(
+                    {
+                        "date": doc(DATE, "Date of the last load or capacity test.", "2026-06-01"),
+                        "result": doc({"enum": ["pass", "partial", "fail"]}, "Outcome of the test.", "pass"),
+                    },
+                    doc="Last load or capacity test.",
+                ),
             },
             doc="Availability targets and topology.",
         ),
@@ -188,6 +209,9 @@ SPEC = obj(
                     },
                     doc="Business impact analysis (ISO 22301 8.2.2): where the RTO comes from.",
                 ),
+                "game_day": doc(
+                    DATE, "Date of the last game day (failure injected, responders not told).", "2026-05-01"
+                ),
                 "last_test": obj(
                     {
                         "date": doc(DATE, "Date of the last DR test.", "2026-09-14"),
@@ -205,6 +229,8 @@ SPEC = obj(
                         "immutable": doc(BOOL, "Backups cannot be altered or deleted before expiry.", True),
                         "encrypted": doc(BOOL, "Backups are encrypted.", True),
                         "last_restore_test": doc(DATE, "Date of the last successful restore test.", "2026-10-01"),
+                        "last_restore_duration": doc(DURATION, "How long the last restore test took.", "40m"),
+                        "restore_verified": doc(BOOL, "The restored data was verified in the last restore test.", True),
                     },
                     doc="Backups.",
                 ),
@@ -239,6 +265,22 @@ SPEC = obj(
                     doc="Predefined triggers (ITIL): the line between incident, major incident and disaster.",
                 ),
                 "invocation_authority": doc(TEXT, "Who declares a disaster.", "vp-commerce"),
+                "communication": obj(
+                    {
+                        "plan": doc(PATH, "Major-incident communication plan.", "docs/communication-plan.md"),
+                        "stakeholders": strings("Who is told during a major incident.", ["support", "status-page"]),
+                    },
+                    doc="Major-incident communication (ITIL: engage stakeholders).",
+                ),
+                "post_incident": obj(
+                    {
+                        "open_actions": doc({"type": "integer", "minimum": 0}, "Open post-incident review actions.", 3),
+                        "overdue_actions": doc(
+                            {"type": "integer", "minimum": 0}, "Post-incident review actions past their date.", 0
+                        ),
+                    },
+                    doc="Post-incident review follow-up.",
+                ),
             },
             doc="Incident process (the second of the Four Ps).",
         ),

@@ -23,7 +23,7 @@ CATALOG = catalog_mod.load([(SHIPPED, SHOWN)])
 TIERS = tiers_mod.load(SHIPPED / "tiers.yaml", "tiers.yaml")
 NOW = "2026-11-25"
 _DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
-DOCS = ("docs/dr-plan.md", "docs/runbook.md", "docs/threat-model.md", "docs/exit.md")
+DOCS = ("docs/dr-plan.md", "docs/runbook.md", "docs/threat-model.md", "docs/exit.md", "docs/communication-plan.md")
 
 Found = tuple[str, str, int, str]
 """(rule, severity, line, manifest path) of one finding."""

@@ -157,6 +157,8 @@ def test_supplier_dates_in_the_future_are_findings(
 def test_intervals_are_calendar_months(tmp_path: Path, tier: int, now: str, date: str, ok: bool) -> None:
     base = put(complete(tier), "spec.continuity.backups.last_restore_test", now)
     base = put(base, "spec.security.threat_model.reviewed", now)
+    base = put(base, "spec.continuity.game_day", now)
+    base = put(base, "spec.availability.capacity_test.date", now)
     found = check(tmp_path, put(base, "spec.continuity.last_test.date", date), now=now)
     assert rules(found) == ([] if ok else ["SL306"])
 
@@ -359,3 +361,41 @@ def test_sl714_supplier_locations_match_like_regions(tmp_path: Path, locations: 
     base = put(base, "spec.availability.regions", ["eu-west-1"])
     found = check(tmp_path, put(base, "spec.suppliers", [{"name": "mailco", "data_locations": locations}]))
     assert rules(found) == expected
+
+
+# --- what an auditor expects ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("duration", "verified", "expected"), [("4h", True, []), ("4h1m", True, ["SL323"]), ("1h", False, ["SL323"])]
+)
+def test_sl323_restore_test_duration_within_the_rto_and_data_verified(
+    tmp_path: Path, duration: str, verified: bool, expected: list[str]
+) -> None:
+    base = put(complete(2), "spec.continuity.backups.last_restore_duration", duration)  # tier 2: RTO 4h
+    assert rules(check(tmp_path, put(base, "spec.continuity.backups.restore_verified", verified))) == expected
+
+
+@pytest.mark.parametrize(("overdue", "expected"), [(0, []), (1, ["SL412"])])
+def test_sl412_overdue_post_incident_actions(tmp_path: Path, overdue: int, expected: list[str]) -> None:
+    base = put(complete(3), "spec.incident.post_incident", {"open_actions": 3, "overdue_actions": overdue})
+    assert rules(check(tmp_path, base)) == expected
+
+
+@pytest.mark.parametrize(("routes_to", "expected"), [("rotation", []), ("platform-inbox", ["SL210"])])
+def test_sl210_slo_alerts_page_the_services_rotation(tmp_path: Path, routes_to: str, expected: list[str]) -> None:
+    assert rules(check(tmp_path, put(complete(2), "spec.availability.alerting.routes_to", routes_to))) == expected
+
+
+@pytest.mark.parametrize(
+    ("strategy", "zones", "regions", "expected"),
+    [("pilot-light", 1, ["eu-west-1"], ["SL322"]), ("pilot-light", 2, ["eu-west-1"], []),
+     ("warm-standby", 1, ["eu-west-1", "eu-central-1"], []), ("backup-restore", 1, ["eu-west-1"], [])],
+)  # fmt: skip
+def test_sl322_a_strategy_above_backup_restore_needs_a_second_site(
+    tmp_path: Path, strategy: str, zones: int, regions: list[str], expected: list[str]
+) -> None:
+    base = put(complete(3), "spec.continuity.strategy", strategy)
+    base = put(base, "spec.availability.zones", zones)
+    found = check(tmp_path, put(base, "spec.availability.regions", regions))
+    assert [f[0] for f in found if f[0] == "SL322"] == expected

@@ -133,21 +133,21 @@ def test_residency_from_the_organisation_alone() -> None:
 def test_shop_shows_the_checkout_search_problems_and_nothing_on_compliant_services() -> None:
     s = "examples/shop/services/checkout/shiftleft.yaml"
     assert sl7(ROOT / "examples" / "shop", {}) == [
-        ("SL704", "checkout", f"{s}:25",
+        ("SL704", "checkout", f"{s}:27",
          "SLO 99.95% is above what its dependencies allow: 99.99% x 99.0% = 98.99% < 99.95%"),
-        ("SL705", "checkout", f"{s}:60",
+        ("SL705", "checkout", f"{s}:68",
          "payments offers 99.99%, but a hard dependency of a 99.95% service needs one more nine: 99.995% "
          "or a fallback"),
-        ("SL701", "checkout", f"{s}:61",
+        ("SL701", "checkout", f"{s}:69",
          "tier 1 service checkout has a hard dependency on search, which is only tier 3: it fails whenever "
          "search fails, so it cannot be more critical in practice"),
-        ("SL702", "checkout", f"{s}:61",
+        ("SL702", "checkout", f"{s}:69",
          "search recovers in up to 24h (its RTO), not less than the RTO of 2h that checkout promises, which "
          "leaves no time to recover checkout itself; it is a hard dependency"),
-        ("SL703", "checkout", f"{s}:61",
+        ("SL703", "checkout", f"{s}:69",
          "search may lose up to 24h of data (its RPO), more than the RPO of 5m that checkout promises; "
          "it is a hard dependency"),
-        ("SL705", "checkout", f"{s}:61",
+        ("SL705", "checkout", f"{s}:69",
          "search offers 99.0%, but a hard dependency of a 99.95% service needs one more nine: 99.995% "
          "or a fallback"),
     ]  # fmt: skip

@@ -22,7 +22,7 @@ def fill(manifest: Path, now: str = NOW) -> None:
     text = PLACEHOLDER.sub(lambda m: m.group(0).removeprefix("TODO-"), text)
     text = text.replace("1970-01-01", recent)
     manifest.write_text(text, encoding="utf-8")
-    for doc in ("docs/dr-plan.md", "docs/runbook.md", "docs/threat-model.md"):
+    for doc in ("docs/dr-plan.md", "docs/runbook.md", "docs/threat-model.md", "docs/communication-plan.md"):
         write(manifest.parent, doc, "# written\n")
 
 
@@ -74,7 +74,7 @@ def test_scaffold_content_for_tier_1(
     made = run_cli(["init", "services/checkout", "--tier", "1"], capsys, monkeypatch, root)
     assert made.code == 0
     assert made.lines == [
-        "wrote services/checkout/shiftleft.yaml: tier 1 (mission-critical), 22 placeholders to fill "
+        "wrote services/checkout/shiftleft.yaml: tier 1 (mission-critical), 28 placeholders to fill "
         "(grep -n TODO services/checkout/shiftleft.yaml)",
         "wrote shiftleft.schema.json for editor completion (refresh: shiftleft schema > shiftleft.schema.json)",
     ]

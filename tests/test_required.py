@@ -26,6 +26,8 @@ _ALWAYS = {
 _TIER2 = _ALWAYS | {
     "spec.continuity.degraded_mode", "spec.continuity.last_test.measured_rto",
     "spec.continuity.last_test.measured_rpo", "spec.security.sdlc.sbom",
+    "metadata.people.process_manager", "metadata.people.incident_commander", "spec.availability.capacity_test",
+    "spec.continuity.game_day", "spec.incident.communication",
 }  # fmt: skip
 _TIER3 = _TIER2 | {
     "metadata.people.process_owner", "metadata.people.oncall.escalation", "spec.availability.zones",
@@ -33,6 +35,7 @@ _TIER3 = _TIER2 | {
     "spec.continuity.backups.encrypted", "spec.incident.thresholds", "spec.incident.thresholds.major",
     "spec.incident.thresholds.disaster", "spec.security.secrets", "spec.security.threat_model",
     "spec.security.threat_model.ref", "spec.security.threat_model.reviewed",
+    "spec.availability.alerting",
 }  # fmt: skip
 _TIER4 = _TIER3 | {
     "metadata.people.service_owner", "metadata.people.oncall.coverage", "spec.availability",
@@ -66,10 +69,11 @@ def test_removing_any_field_of_a_passing_manifest_is_a_finding_or_documented_opt
 
 def test_a_tier_1_manifest_without_spec_incident_fails_high(tmp_path: Path) -> None:
     found = check(tmp_path, without(complete(1), "spec.incident"))
-    assert found == [  # all at `spec:` (line 14), the closest declared parent
-        ("SL401", "medium", 14, "spec.incident.runbook"),
-        ("SL403", "high", 14, "spec.incident.thresholds"),
-        ("SL410", "high", 14, "spec.incident.invocation_authority"),
+    assert found == [  # all at `spec:` (line 16), the closest declared parent
+        ("SL401", "medium", 16, "spec.incident.runbook"),
+        ("SL403", "high", 16, "spec.incident.thresholds"),
+        ("SL410", "high", 16, "spec.incident.invocation_authority"),
+        ("SL411", "medium", 16, "spec.incident.communication"),
     ]
     assert check(tmp_path / "ok", complete(1)) == []
 
@@ -108,7 +112,7 @@ def test_required_path_points_at_the_closest_declared_parent_with_the_tier_sever
 
 def test_last_test_without_result_fails_and_with_result_passes(tmp_path: Path) -> None:
     no_result = without(complete(2), "spec.continuity.last_test.result")
-    assert check(tmp_path, no_result) == [("SL307", "high", 38, "spec.continuity.last_test")]
+    assert check(tmp_path, no_result) == [("SL307", "high", 48, "spec.continuity.last_test")]
     assert check(tmp_path / "ok", complete(2)) == []
 
 
@@ -136,7 +140,7 @@ def test_disabling_the_claiming_rule_hands_the_path_back_to_sl012(tmp_path: Path
     bare = without(complete(1), "spec.incident.invocation_authority")
     assert [f[:2] for f in check(tmp_path, bare)] == [("SL410", "high")]
     assert check(tmp_path / "x", bare, disable=frozenset({"SL410"})) == [
-        ("SL012", "high", 51, "spec.incident.invocation_authority")
+        ("SL012", "high", 63, "spec.incident.invocation_authority")
     ]
 
 
@@ -146,7 +150,7 @@ def test_a_stateless_service_needs_no_backups(tmp_path: Path) -> None:
     stateless = put(no_backups, "spec.data.stateless", True)
     assert check(tmp_path / "x", put(stateless, "spec.data.state_in", ["orders-db"])) == []
     assert check(tmp_path / "y", put(no_backups, "spec.data.stateless", False)) == [
-        ("SL313", "high", 33, "spec.continuity.backups")
+        ("SL313", "high", 42, "spec.continuity.backups")
     ]
 
 
