@@ -43,6 +43,7 @@ metadata:
   name: checkout                # RFC 1123 label, unique across the catalog
   description: Takes orders and charges cards
   owner: team-checkout          # accountable team
+  reviewed: 2026-10-15         # last architecture review of this design
   people:                       # People, the first of the Four Ps (ITIL roles)
     service_owner: jane.doe     # accountable person or role
     process_owner: incident-lead
@@ -222,7 +223,7 @@ _DEF_EXAMPLES = {
     "fallback": "`{kind: cache, provides: prices up to 24h old, holds: 24h, tested: 2026-10-01}` `cached rates, 24h`",
 }
 _DEF_NOTES = {
-    "duration": "No spaces, fractions, months or years: `1.5h` is `1h30m`, 6 months is `183d`.",
+    "duration": "No spaces, fractions, months or years: `1.5h` is `1h30m`, `1.5s` is `1500ms`, 6 months is `183d`.",
     "date": "A real calendar day; quotes are optional.",
     "percent": "Numbers are 0 to 100; quotes around `5%` are optional.",
     "path": "Absolute paths and `~` are rejected.",
@@ -278,7 +279,7 @@ _TIER_COLUMNS = {
         "supplier assurance",
         "Whether suppliers need assurance evidence of the last 12 months (SL713).",
     ),
-    "requires_severity": ("required severity", "The severity of a missing required path (SL012)."),
+    "requires_severity": ("required severity", "The severity of a missing required path (SL014)."),
 }
 
 
@@ -528,8 +529,9 @@ def render_tiers(tiers: dict[str, Any]) -> str:
         "rules hold the manifest to that row. These are the defaults shipped in",
         "`rules/tiers.yaml`, drawn from public practice (AWS DR strategies and",
         "Resilience Hub tiers, Google SRE, DORA, enterprise tier tables). An",
-        'organisation replaces them with `tiers = "path/to/tiers.yaml"` under',
-        "`[tool.shiftleft]`; `shiftleft config` shows which table is in effect.",
+        "organisation replaces them with `tiers = \"path/to/tiers.yaml\"` under",
+        "`[tool.shiftleft]` (a path inside the repository, relative to the",
+        "configuration file); `shiftleft config` shows which table is in effect.",
         "A `spec.tier` that is not in the table is an error.",
         "",
         "| tier | " + " | ".join(_TIER_COLUMNS.get(k, (k, ""))[0] for k in keys) + " |",
@@ -565,7 +567,7 @@ def render_required(rows: dict[Any, dict[str, Any]]) -> str:
         "",
         "A service must declare what its tier requires (`requires` in the tier",
         "policy); each path missing is a finding at its closest declared parent,",
-        "with the tier's severity (SL012, or the named rule that claims the path).",
+        "with the tier's severity (SL014, or the named rule that claims the path).",
         "Every field not marked for a tier is optional for that tier.",
         "",
         "| path | " + " | ".join(f"tier {n}" for n in numbers) + " |",

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from shiftleft.config import Config
-from shiftleft.discover import discover, display_path
+from shiftleft.discover import Target, discover, display_path, repo_root
 from shiftleft.engine import Evaluation, Settings
 from shiftleft.errors import UsageError
 from shiftleft.findings import Severity
@@ -31,7 +31,9 @@ class Outcome(NamedTuple):
     config: Config
     """The effective configuration (for messages such as "no manifests found")."""
     found: int
-    """How many manifests discovery found."""
+    """How many manifests discovery found (checked or not)."""
+    checked: int
+    """How many of them were read and evaluated (the rest are SL012/SL013 findings)."""
 
 
 def run(
@@ -42,11 +44,17 @@ def run(
     now: dt.datetime,
     cwd: Path,
     focus: frozenset[str] | None = None,
+    whole_catalog: bool = False,
+    vendored: bool = True,
 ) -> Outcome:
     """Load configuration and policy, discover manifests, then load and evaluate them one by one.
 
     `focus` (manifests as displayed) limits evaluation to those services and the
     services depending on them; the others still join the service graph.
+    `whole_catalog`: the manifests under `paths` are the focus, and every
+    manifest of their repository joins the graph, so checking one folder sees
+    the same neighbours as checking the repository.
+    `vendored=False` does not look inside vendor folders (see `discover`).
     """
     config = load_config(config_file, cwd)
     threshold = config.fail_on
@@ -56,7 +64,10 @@ def run(
         except ValueError as e:
             raise UsageError(f"--fail-on: {e}") from None
     policy = load_policy(config, cwd)
-    targets = discover(list(paths), config.manifests, config.exclude, cwd)
+    targets = discover(list(paths), config.manifests, config.exclude, cwd, vendored=vendored)
+    found, checked = len(targets), sum(1 for t in targets if t.skip is None)
+    if whole_catalog and paths:
+        targets, focus = _with_repository(targets, paths, config, cwd, focus)
     settings = Settings(
         fail_on=threshold,
         now=now,
@@ -68,9 +79,24 @@ def run(
     evaluation = Evaluation(policy.catalog, policy.tiers, settings, focus)
     with _few_collections():
         for target in targets:
-            evaluation.add(model.load(target.file, target.display, target.root, max_bytes=config.max_manifest_bytes))
+            evaluation.add(model.load_target(target, max_bytes=config.max_manifest_bytes))
         result = evaluation.finish()
-    return Outcome(result, config, len(targets))
+    return Outcome(result, config, found, checked)
+
+
+def _with_repository(
+    targets: list[Target], paths: Sequence[str], config: Config, cwd: Path, focus: frozenset[str] | None
+) -> tuple[list[Target], frozenset[str] | None]:
+    """The repository's whole catalog, with the manifests under `paths` (or `focus`) as the focus."""
+    root = repo_root((cwd / paths[0]).resolve())
+    if root is None or not targets:
+        return targets, focus  # outside git there is no repository to take the neighbours from
+    shown = {t.display for t in targets}
+    # Only context for the graph: manifests in vendor folders are neither neighbours nor in focus.
+    context = discover([str(root)], config.manifests, config.exclude, cwd, vendored=False)
+    catalog = {t.file: t for t in context if t.skip is None}
+    catalog.update((t.file, t) for t in targets)
+    return sorted(catalog.values(), key=lambda t: t.display), frozenset(shown) | (focus or frozenset())
 
 
 @contextlib.contextmanager
@@ -109,10 +135,11 @@ def write_stdout(text: str, chunk: int = 1 << 20) -> None:
         sys.stdout.write(text[start : start + chunk])
 
 
-def write_file(path: Path, text: str) -> None:
-    """Write an output file, creating its folder; a failure is a usage error (exit 2)."""
+def write_file(path: Path, text: str, append: bool = False) -> None:
+    """Write (or append to) an output file, creating its folder; a failure is a usage error (exit 2)."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+        with path.open("a" if append else "w", encoding="utf-8") as fh:
+            fh.write(text)
     except OSError as e:
         raise UsageError(f"cannot write {path}: {e.strerror or e}") from None

@@ -178,8 +178,9 @@ def test_cross_repo_catalog_resolves_dependencies(tmp_path: Path, capsys, monkey
         "checkout/shiftleft.yaml:34:17:",
         "checkout/shiftleft.yaml:35:17:",
     ]
-    assert run_cli(["catalog", "export", "-o", "../catalog.json"], capsys, monkeypatch, platform).code == 0
-    (shop / ".shiftleft.toml").write_text('catalogs = ["../catalog.json"]\nseverity = {SL706 = "low"}\n')
+    # The exported catalog is brought into the repository (configured paths are confined to it).
+    assert run_cli(["catalog", "export", "-o", "../shop/platform.json"], capsys, monkeypatch, platform).code == 0
+    (shop / ".shiftleft.toml").write_text('catalogs = ["platform.json"]\nseverity = {SL706 = "low"}\n')
     after = run_cli(["check", "--now", NOW], capsys, monkeypatch, shop)
     graph_lines = [line for line in after.lines if " SL70" in line]
     assert [line.split(" ", 3)[:3] for line in graph_lines] == [
@@ -191,7 +192,7 @@ def test_cross_repo_catalog_resolves_dependencies(tmp_path: Path, capsys, monkey
         "ledger recovers in up to 2h (its RTO), not less than the RTO of 30m that checkout promises" in graph_lines[0]
     )
     config = run_cli(["config"], capsys, monkeypatch, shop)
-    assert any(line.startswith("catalogs = [") and "catalog.json" in line for line in config.lines)
+    assert any(line.startswith("catalogs = [") and "platform.json" in line for line in config.lines)
 
 
 V1 = '{"shiftleft_catalog": 1, "services": '
@@ -214,8 +215,8 @@ def test_bad_catalog_file_is_a_one_line_configuration_error(
     tmp_path: Path, capsys, monkeypatch, content: str, message: str
 ) -> None:
     _, shop = _two_repos(tmp_path)
-    (tmp_path / "bad.json").write_text(content)
-    (shop / ".shiftleft.toml").write_text('catalogs = ["../bad.json"]\n')
+    (shop / "bad.json").write_text(content)
+    (shop / ".shiftleft.toml").write_text('catalogs = ["bad.json"]\n')
     run = run_cli(["check", "--now", NOW], capsys, monkeypatch, shop)
     assert run.code == 2
     assert len(run.err.strip().splitlines()) == 1
@@ -224,9 +225,9 @@ def test_bad_catalog_file_is_a_one_line_configuration_error(
 
 def test_missing_catalog_file_is_a_configuration_error(tmp_path: Path, capsys, monkeypatch) -> None:
     _, shop = _two_repos(tmp_path)
-    (shop / ".shiftleft.toml").write_text('catalogs = ["../absent.json"]\n')
+    (shop / ".shiftleft.toml").write_text('catalogs = ["absent.json"]\n')
     run = run_cli(["check", "--now", NOW], capsys, monkeypatch, shop)
-    assert run.code == 2 and "catalog file '../absent.json' does not exist" in run.err
+    assert run.code == 2 and "catalog file 'absent.json' does not exist" in run.err
 
 
 def test_every_sl7xx_rule_has_an_exact_fixture_expectation() -> None:

@@ -1,4 +1,4 @@
-"""Absence never passes: required sections per tier (SL012 and the rules that claim paths), as data."""
+"""Absence never passes: required sections per tier (SL014 and the rules that claim paths), as data."""
 
 from __future__ import annotations
 
@@ -82,9 +82,9 @@ def test_internet_facing_without_data_and_without_encryption_fails(tmp_path: Pat
     bad = put(without(complete(3), "spec.data"), "spec.security.internet_facing", True)
     bad = put(bad, "spec.security.encryption", {"at_rest": False, "in_transit": False})
     found = check(tmp_path, bad)
-    assert [(f[0], f[1], f[3]) for f in found if f[0] in {"SL012", "SL502"}] == [
-        ("SL012", "high", "spec.data.classification"),
-        ("SL012", "high", "spec.data.personal_data"),
+    assert [(f[0], f[1], f[3]) for f in found if f[0] in {"SL014", "SL502"}] == [
+        ("SL014", "high", "spec.data.classification"),
+        ("SL014", "high", "spec.data.personal_data"),
         ("SL502", "high", "spec.security.encryption.in_transit"),
     ]
     good = put(complete(3), "spec.security.internet_facing", True)
@@ -106,7 +106,7 @@ def test_required_path_points_at_the_closest_declared_parent_with_the_tier_sever
     assert check(tmp_path, text) == [
         ("SL101", "high", 3, "metadata.owner"),
         ("SL104", "medium", 3, "metadata.people.oncall"),
-        ("SL012", "medium", 6, "spec.data.classification"),  # tier 4: requires_severity medium
+        ("SL014", "medium", 6, "spec.data.classification"),  # tier 4: requires_severity medium
     ]
 
 
@@ -116,7 +116,7 @@ def test_last_test_without_result_fails_and_with_result_passes(tmp_path: Path) -
     assert check(tmp_path / "ok", complete(2)) == []
 
 
-@pytest.mark.parametrize(("tier", "expected"), [(1, ["SL012"]), (3, ["SL012"]), (4, [])])
+@pytest.mark.parametrize(("tier", "expected"), [(1, ["SL014"]), (3, ["SL014"]), (4, [])])
 def test_missing_oncall_coverage_fails_where_the_tier_requires_it(
     tmp_path: Path, tier: int, expected: list[str]
 ) -> None:
@@ -125,7 +125,7 @@ def test_missing_oncall_coverage_fails_where_the_tier_requires_it(
     assert all(f[3] == "metadata.people.oncall.coverage" for f in found)
 
 
-@pytest.mark.parametrize(("tier", "expected"), [(0, ["SL012"]), (2, ["SL012"]), (3, [])])
+@pytest.mark.parametrize(("tier", "expected"), [(0, ["SL014"]), (2, ["SL014"]), (3, [])])
 def test_missing_min_replicas_fails_where_the_tier_requires_it(tmp_path: Path, tier: int, expected: list[str]) -> None:
     found = check(tmp_path, without(complete(tier), "spec.availability.min_replicas"))
     assert rules(found) == expected
@@ -140,7 +140,7 @@ def test_disabling_the_claiming_rule_hands_the_path_back_to_sl012(tmp_path: Path
     bare = without(complete(1), "spec.incident.invocation_authority")
     assert [f[:2] for f in check(tmp_path, bare)] == [("SL410", "high")]
     assert check(tmp_path / "x", bare, disable=frozenset({"SL410"})) == [
-        ("SL012", "high", 63, "spec.incident.invocation_authority")
+        ("SL014", "high", 63, "spec.incident.invocation_authority")
     ]
 
 

@@ -1,12 +1,12 @@
 """Required sections and fields per tier: absence never passes (decision 0010).
 
 A tier lists in `requires` the manifest paths its services must declare.
-Each one missing is a finding of SL012 at its closest declared parent, with
+Each one missing is a finding of SL014 at its closest declared parent, with
 the tier's `requires_severity`, unless an enabled rule claims the path by
 testing `'<path>' in tier.requires` in its `when` (SL304 for the RTO, SL410
 for the invocation authority...): then that rule, with its own rationale,
 reports it instead, and the two never double up. Disabling the named rule
-hands the path back to SL012, so switching a rule off cannot make absence pass.
+hands the path back to SL014, so switching a rule off cannot make absence pass.
 """
 
 from __future__ import annotations
@@ -18,12 +18,12 @@ from typing import Any
 from shiftleft.manifest.schema import Path_, get_path
 from shiftleft.policy.tiers import Requirement, Tier
 
-RULE = "SL012"
+RULE = "SL014"
 _CLAIM = re.compile(r"'((?:metadata|spec)(?:\.[a-z_][a-z0-9_]*)+)'\s+in\s+tier\.requires\b")
 
 
 def claimed(whens: Iterable[str]) -> frozenset[str]:
-    """Paths that rules take over from SL012: `'spec.x' in tier.requires` in their `when`."""
+    """Paths that rules take over from SL014: `'spec.x' in tier.requires` in their `when`."""
     return frozenset(path for text in whens for path in _CLAIM.findall(text))
 
 
