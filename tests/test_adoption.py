@@ -172,7 +172,7 @@ def test_a_path_outside_names_the_repository_root_it_used(
 def test_secret_stores_real_teams_use_are_accepted(
     store: str, repo: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    text = good_manifest().replace("  security:\n", f"  security:\n    secrets: {store}\n")
+    text = good_manifest().replace("    secrets: vault\n", f"    secrets: {store}\n")
     write(repo, "checkout/shiftleft.yaml", text)
     run = run_cli(["check", ".", "--now", NOW], capsys, monkeypatch, repo)
     assert (run.code, run.lines[-1]) == (0, "ok: 1 service checked, no findings")
@@ -181,11 +181,11 @@ def test_secret_stores_real_teams_use_are_accepted(
 def test_an_unknown_secret_store_is_still_an_error(
     repo: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    text = good_manifest().replace("  security:\n", "  security:\n    secrets: kubernetess\n")
+    text = good_manifest().replace("    secrets: vault\n", "    secrets: kubernetess\n")
     write(repo, "checkout/shiftleft.yaml", text)
     run = run_cli(["check", ".", "--now", NOW], capsys, monkeypatch, repo)
     assert run.code == 1
-    assert run.lines[1].startswith("checkout/shiftleft.yaml:28:14: CRITICAL SL006 invalid-value spec.security.secrets ")
+    assert run.lines[1].startswith("checkout/shiftleft.yaml:31:14: CRITICAL SL006 invalid-value spec.security.secrets ")
     assert run.lines[1].endswith(", kubernetes, environment, none, not 'kubernetess' (did you mean 'kubernetes'?)")
 
 
@@ -195,7 +195,7 @@ DEPENDS_ON_PAYMENTS = "  dependencies:\n    - {service: payments, hard: true}\n"
 def test_checking_one_folder_keeps_the_whole_catalog_as_context(
     repo: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    write(repo, "services/checkout/shiftleft.yaml", good_manifest("checkout") + DEPENDS_ON_PAYMENTS)
+    write(repo, "services/checkout/shiftleft.yaml", good_manifest("checkout").replace("rto: 30m", "rto: 45m") + DEPENDS_ON_PAYMENTS)
     write(repo, "services/payments/shiftleft.yaml", good_manifest("payments").replace("slo: 99.95", "slo: 99.995"))
     run = run_cli(["check", "services/checkout", "--now", NOW, "-v"], capsys, monkeypatch, repo)
     assert "SL706" not in run.out  # payments is known, though its folder was not named
@@ -221,7 +221,7 @@ def test_an_unknown_dependency_is_still_unknown_from_a_folder(
     write(repo, "services/checkout/shiftleft.yaml", good_manifest("checkout") + DEPENDS_ON_PAYMENTS)
     run = run_cli(["check", "services/checkout", "--now", NOW], capsys, monkeypatch, repo)
     assert run.code == 1
-    assert any(line.startswith("services/checkout/shiftleft.yaml:31:17: HIGH SL706 ") for line in run.lines), run.out
+    assert any(line.startswith("services/checkout/shiftleft.yaml:36:17: HIGH SL706 ") for line in run.lines), run.out
 
 
 def test_a_wrong_value_no_longer_hides_the_other_findings(

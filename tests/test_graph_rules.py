@@ -175,8 +175,8 @@ def test_cross_repo_catalog_resolves_dependencies(tmp_path: Path, capsys, monkey
     platform, shop = _two_repos(tmp_path)
     before = run_cli(["check", "--now", NOW], capsys, monkeypatch, shop)
     assert [line.split(" ", 1)[0] for line in before.lines if " SL70" in line] == [
-        "checkout/shiftleft.yaml:34:17:",
-        "checkout/shiftleft.yaml:35:17:",
+        "checkout/shiftleft.yaml:36:17:",
+        "checkout/shiftleft.yaml:37:17:",
     ]
     # The exported catalog is brought into the repository (configured paths are confined to it).
     assert run_cli(["catalog", "export", "-o", "../shop/platform.json"], capsys, monkeypatch, platform).code == 0
@@ -184,9 +184,9 @@ def test_cross_repo_catalog_resolves_dependencies(tmp_path: Path, capsys, monkey
     after = run_cli(["check", "--now", NOW], capsys, monkeypatch, shop)
     graph_lines = [line for line in after.lines if " SL70" in line]
     assert [line.split(" ", 3)[:3] for line in graph_lines] == [
-        ["checkout/shiftleft.yaml:34:17:", "HIGH", "SL702"],  # ledger (tier 0, RTO 2h) now resolves
-        ["checkout/shiftleft.yaml:34:17:", "MEDIUM", "SL705"],  # 99.95% is not one more nine than 99.95%
-        ["checkout/shiftleft.yaml:35:17:", "LOW", "SL706"],  # severity lowered for a partial catalog
+        ["checkout/shiftleft.yaml:36:17:", "HIGH", "SL702"],  # ledger (tier 0, RTO 2h) now resolves
+        ["checkout/shiftleft.yaml:36:17:", "MEDIUM", "SL705"],  # 99.95% is not one more nine than 99.95%
+        ["checkout/shiftleft.yaml:37:17:", "LOW", "SL706"],  # severity lowered for a partial catalog
     ]
     assert (
         "ledger recovers in up to 2h (its RTO), not less than the RTO of 30m that checkout promises" in graph_lines[0]
