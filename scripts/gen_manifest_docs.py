@@ -104,6 +104,10 @@ spec:
   dependencies:                 # Products, the third P (internal services)
     - {service: payment, hard: true}
     - {service: currency, hard: false, fallback: "cached rates, 24h"}  # quoted: it holds a comma
+    - service: ledger           # not onboarded yet: judged on what its owner promises
+      hard: true
+      promise: {tier: 1, slo: 99.99, rto: 30m, rpo: 5m, owner: team-ledger}
+    - {service: stripe, hard: true, external: true}  # a third party: declared under suppliers
   suppliers:                    # Partners, the fourth P
     - name: stripe
       function: card payments

@@ -354,6 +354,24 @@ SPEC = obj(
                             "What happens when it is down (makes a soft dependency safe).",
                             "cached rates, 24h",
                         ),
+                        "promise": obj(
+                            {
+                                "tier": doc({"type": "integer", "minimum": 0, "maximum": 99}, "Promised tier.", 1),
+                                "slo": doc(PERCENT, "Promised availability, percent.", 99.95),
+                                "rto": doc(DURATION, "Promised recovery time.", "1h"),
+                                "rpo": doc(DURATION, "Promised recovery point.", "15m"),
+                                "owner": doc(TEXT, "Team that made the promise.", "team-payments"),
+                            },
+                            doc="While the dependency has no manifest of its own: what its owner promises. "
+                            "Dependency rules use it, marked unverified (SL721), and compare it with the "
+                            "dependency's manifest once that exists (SL719).",
+                        ),
+                        "external": doc(
+                            BOOL,
+                            "A third party, not a service of the organisation: it is not looked up in the "
+                            "catalog, and belongs under spec.suppliers with its SLA and exit plan (SL720).",
+                            False,
+                        ),
                     },
                     required=("service",),
                 ),

@@ -15,6 +15,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
+from shiftleft import deadline
 from shiftleft.config import Config
 from shiftleft.discover import Target, discover, display_path, repo_root
 from shiftleft.engine import Evaluation, Settings
@@ -56,6 +57,7 @@ def run(
     the same neighbours as checking the repository.
     `vendored=False` does not look inside vendor folders (see `discover`).
     """
+    deadline.stage("reading the configuration and the rules")
     config = load_config(config_file, cwd)
     threshold = config.fail_on
     if fail_on is not None:
@@ -64,6 +66,7 @@ def run(
         except ValueError as e:
             raise UsageError(f"--fail-on: {e}") from None
     policy = load_policy(config, cwd)
+    deadline.stage("looking for manifests")
     targets = discover(list(paths), config.manifests, config.exclude, cwd, vendored=vendored)
     found, checked = len(targets), sum(1 for t in targets if t.skip is None)
     if whole_catalog and paths:
@@ -79,7 +82,9 @@ def run(
     evaluation = Evaluation(policy.catalog, policy.tiers, settings, focus)
     with _few_collections():
         for target in targets:
+            deadline.stage(f"checking {target.display}")
             evaluation.add(model.load_target(target, max_bytes=config.max_manifest_bytes))
+        deadline.stage(f"evaluating the service graph of {len(targets):,} manifests")
         result = evaluation.finish()
     return Outcome(result, config, found, checked)
 

@@ -324,3 +324,71 @@ def test_graph_edges_leave_high_and_arrive_low(shop_view: object) -> None:
         last_y = int(re.findall(r"V(\d+)", edge["d"])[-1])
         assert first_y + html.PORT in mids  # leaves from the upper half
         assert last_y - html.PORT in mids  # arrives in the lower half
+
+
+def _promised(name: str, promise: str) -> str:
+    return (
+        good_manifest(name) + f"  dependencies:\n    - service: payments\n      hard: true\n      promise: {promise}\n"
+    )
+
+
+def _rules_of(run: object, file: str) -> list[str]:
+    return [line.split(" ")[2] for line in run.lines if line.startswith(file)]  # type: ignore[attr-defined]
+
+
+def test_a_promise_lets_one_service_onboard_before_its_dependency(
+    repo: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write(repo, "checkout/shiftleft.yaml", _promised("checkout", "{tier: 1, slo: 99.995, rto: 15m, rpo: 1m}"))
+    run = run_cli(["check", ".", "--now", NOW], capsys, monkeypatch, repo)
+    assert run.code == 0, run.out
+    assert run.lines[1] == (
+        "checkout/shiftleft.yaml:38:7: INFO SL721 dependency-judged-on-a-promise payments has no manifest yet: the "
+        "dependency rules judged what its owner promised (tier 1), which nothing verifies until payments is onboarded"
+    )
+    assert _rules_of(run, "checkout/") == ["SL721"]
+
+
+def test_the_dependency_rules_judge_the_promise(
+    repo: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write(repo, "checkout/shiftleft.yaml", _promised("checkout", "{tier: 3, slo: 99.5, rto: 24h, rpo: 24h}"))
+    run = run_cli(["check", ".", "--now", NOW], capsys, monkeypatch, repo)
+    assert run.code == 1
+    assert _rules_of(run, "checkout/") == ["SL704", "SL701", "SL702", "SL703", "SL705", "SL721"]
+
+
+def test_the_real_manifest_is_held_to_the_promise(
+    repo: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write(repo, "checkout/shiftleft.yaml", _promised("checkout", "{tier: 1, slo: 99.995, rto: 15m, rpo: 1m}"))
+    write(repo, "payments/shiftleft.yaml", good_manifest("payments").replace("slo: 99.95", "slo: 99.995"))
+    run = run_cli(["check", ".", "--now", NOW], capsys, monkeypatch, repo)
+    assert run.code == 1
+    assert (
+        "checkout/shiftleft.yaml:38:7: HIGH SL719 dependency-promise-kept payments now declares RTO 30m (promised "
+        "15m); RPO 5m (promised 1m): less than was promised while it had no manifest, and this service was designed "
+        "against the promise"
+    ) in run.lines
+    assert "SL721" not in run.out
+
+
+def test_each_dependent_is_judged_by_its_own_promise(
+    repo: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write(repo, "checkout/shiftleft.yaml", _promised("checkout", "{tier: 1, slo: 99.995, rto: 15m, rpo: 1m}"))
+    write(repo, "orders/shiftleft.yaml", _promised("orders", "{tier: 3, slo: 99.995, rto: 15m, rpo: 1m}"))
+    run = run_cli(["check", ".", "--now", NOW], capsys, monkeypatch, repo)
+    assert _rules_of(run, "checkout/") == ["SL721"]
+    assert _rules_of(run, "orders/") == ["SL701", "SL721"]
+
+
+def test_an_external_dependency_belongs_under_suppliers(
+    repo: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = good_manifest() + "  dependencies:\n    - {service: stripe, hard: true, external: true}\n"
+    write(repo, "checkout/shiftleft.yaml", text)
+    run = run_cli(["check", ".", "--now", NOW], capsys, monkeypatch, repo)
+    assert run.code == 1
+    assert _rules_of(run, "checkout/") == ["SL720"]
+    assert run.lines[1].startswith("checkout/shiftleft.yaml:36:47: HIGH SL720 external-dependency-is-a-supplier ")
