@@ -35,6 +35,8 @@ class Config:
     __slots__ = (
         "catalogs",
         "disable",
+        "evidence",
+        "evidence_timeout",
         "exclude",
         "fail_on",
         "file",
@@ -61,6 +63,8 @@ class Config:
         catalogs: tuple[Path, ...] = (),
         file: Path | None = None,
         origin: dict[str, str] | None = None,
+        evidence: bool | None = None,
+        evidence_timeout: float = 600.0,
     ) -> None:
         self.manifests = manifests
         self.exclude = exclude
@@ -74,10 +78,14 @@ class Config:
         self.catalogs = catalogs
         self.file = file
         self.origin: dict[str, str] = {} if origin is None else origin
+        self.evidence = evidence
+        """Run checkov and bandit; None: on when CI=true or GITHUB_ACTIONS=true (`--evidence` overrides)."""
+        self.evidence_timeout = evidence_timeout
+        """Seconds each scanner may run before it counts as failed."""
 
     _FIELDS = (
         "manifests", "exclude", "rules", "tiers", "fail_on", "severity", "disable", "max_manifest_bytes", "org",
-        "catalogs", "file", "origin",
+        "catalogs", "file", "origin", "evidence", "evidence_timeout",
     )  # fmt: skip
     """Constructor order, for the repr and equality."""
 
@@ -98,6 +106,7 @@ class Config:
 
 _KEYS = (
     "manifests", "exclude", "rules", "tiers", "fail_on", "severity", "disable", "max_manifest_bytes", "org", "catalogs",
+    "evidence", "evidence_timeout",
 )  # fmt: skip
 
 
@@ -216,6 +225,14 @@ def _apply(config: Config, section: dict[str, Any], base: Path, label: str, text
             if not isinstance(value, dict):
                 raise fail(key, "must be a table of organisation settings")
             config.org = _plain(value)
+        elif key == "evidence":
+            if not isinstance(value, bool):
+                raise fail(key, "must be true or false (default: on when CI=true or GITHUB_ACTIONS=true)")
+            config.evidence = value
+        elif key == "evidence_timeout":
+            if not isinstance(value, int | float) or isinstance(value, bool) or not 10 <= value <= 7200:
+                raise fail(key, "must be a number of seconds between 10 and 7200")
+            config.evidence_timeout = float(value)
         elif key == "catalogs":
             if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
                 raise fail(key, "must be a list of catalog files (written by `shiftleft catalog export`)")

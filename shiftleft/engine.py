@@ -63,7 +63,8 @@ class Evaluation:
         self.catalog = catalog
         self.tiers = tiers
         self.settings = settings
-        rules = [r for r in catalog.rules if not r.builtin and r.id not in settings.disable]
+        # Evidence rules (an `evidence:` block, no assert) are judged by the scanners, after the engine.
+        rules = [r for r in catalog.rules if not r.builtin and not r.evidence and r.id not in settings.disable]
         self.rules_count = len(rules)
         self.graph_rules = _groups([r for r in rules if _reads_graph(r)])
         self.local_rules = _groups([r for r in rules if not _reads_graph(r)])

@@ -10,10 +10,11 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import gc
+import os
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from shiftleft.config import Config
 from shiftleft.discover import discover, display_path
@@ -42,6 +43,8 @@ def run(
     now: dt.datetime,
     cwd: Path,
     focus: frozenset[str] | None = None,
+    evidence: bool | None = None,
+    quiet: bool = False,
 ) -> Outcome:
     """Load configuration and policy, discover manifests, then load and evaluate them one by one.
 
@@ -66,11 +69,54 @@ def run(
         imported=tuple(n for c in config.catalogs for n in catalogfile.load(c, display_path(c, cwd))),
     )
     evaluation = Evaluation(policy.catalog, policy.tiers, settings, focus)
+    collect = _evidence_collector(config, evidence, policy.catalog, policy.tiers, settings)
     with _few_collections():
         for target in targets:
-            evaluation.add(model.load(target.file, target.display, target.root, max_bytes=config.max_manifest_bytes))
+            manifest = model.load(target.file, target.display, target.root, max_bytes=config.max_manifest_bytes)
+            if collect is not None and (focus is None or manifest.display in focus):
+                collect(manifest)  # before the engine trims the manifest
+            evaluation.add(manifest)
         result = evaluation.finish()
+    if collect is not None:
+        from shiftleft import evidence as evidence_mod
+
+        result = evidence_mod.apply(
+            result, collect.subjects, policy.catalog, severity=settings.severity, disable=settings.disable, cwd=cwd,
+            timeout=config.evidence_timeout, quiet=quiet,
+        )  # fmt: skip
+        result = result._replace(evidence=True)
     return Outcome(result, config, len(targets))
+
+
+class _Collector:
+    """Takes each manifest's claims and files for evidence (see `shiftleft.evidence.subject`)."""
+
+    def __init__(self, rules: list[Any], tiers: Any, settings: Settings) -> None:
+        self.rules = rules
+        self.tiers = tiers
+        self.settings = settings
+        self.subjects: list[Any] = []
+
+    def __call__(self, manifest: model.Manifest) -> None:
+        from shiftleft.evidence import subject
+
+        found = subject.capture(manifest, self.rules, self.tiers, self.settings.org, self.settings.now)
+        if found is not None:
+            self.subjects.append(found)
+
+
+def _evidence_collector(
+    config: Config, flag: bool | None, catalog: Any, tiers: Any, settings: Settings
+) -> _Collector | None:
+    """A collector when evidence is on: `--evidence/--no-evidence`, else `evidence` in configuration, else CI."""
+    on = flag if flag is not None else config.evidence
+    if on is None:  # on in CI, off on a laptop and in the fast hook (decided without importing evidence code)
+        on = os.environ.get("CI", "").lower() == "true" or os.environ.get("GITHUB_ACTIONS") == "true"
+    if not on:
+        return None
+    from shiftleft import evidence as evidence_mod
+
+    return _Collector(evidence_mod.rules(catalog, settings.disable), tiers, settings)
 
 
 @contextlib.contextmanager

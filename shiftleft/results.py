@@ -39,6 +39,10 @@ class RunResult(NamedTuple):
     """The tier policy's rows as written (`max_rto: 1h`, ...), by tier number, for reports."""
     catalog: tuple[Rule, ...] = ()
     """The catalog's rules minus disabled ones (builtins included), for their docs in reports."""
+    claims: tuple[Any, ...] = ()
+    """With evidence on: a `shiftleft.evidence.model.ClaimStatus` per claim evidence judged."""
+    evidence: bool = False
+    """Whether evidence ran (checkov and bandit judged the claims)."""
 
     @property
     def failing(self) -> tuple[Finding, ...]:

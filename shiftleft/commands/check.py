@@ -46,6 +46,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="PATHS are changed files (the pre-commit hook): check the services owning them and their "
         "dependents, or every service when configuration, rules or tiers changed; no files: exit 0",
     )
+    parser.add_argument(
+        "--evidence",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="check the manifests' claims against their infrastructure (checkov) and code (bandit); "
+        "default: evidence in configuration, else on when CI=true or GITHUB_ACTIONS=true",
+    )
     noise = parser.add_mutually_exclusive_group()
     noise.add_argument("-q", "--quiet", action="store_true", help="print only the findings")
     noise.add_argument("-v", "--verbose", action="store_true", help="also print fixes and clean services")
@@ -70,7 +77,8 @@ def run(args: argparse.Namespace) -> int:
             return 0  # nothing shiftleft reads was changed: a clean run, and a quiet one
         paths = ["."]  # the whole catalog, so graph rules see every neighbour; only the selection is reported
     focus = selection.owners if selection is not None and not selection.everything else None
-    outcome = pipeline.run(paths, config_file=args.config, fail_on=args.fail_on, now=now, cwd=cwd, focus=focus)
+    outcome = pipeline.run(paths, config_file=args.config, fail_on=args.fail_on, now=now, cwd=cwd, focus=focus,
+                           evidence=args.evidence, quiet=args.quiet)  # fmt: skip
     result, config = outcome.result, outcome.config
     verbosity = -1 if args.quiet else (1 if args.verbose else 0)
     for name, target in outputs:

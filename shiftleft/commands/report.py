@@ -30,6 +30,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="FILE",
         help="where to write the report (default: shiftleft-report.html or .md; - for standard output)",
     )
+    parser.add_argument(
+        "--evidence",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="prove or refute the claims with checkov and bandit (default: evidence in configuration, else on in CI)",
+    )
     parser.add_argument("--format", choices=FORMATS, default="html", help="report format (default: html)")
     parser.add_argument(
         "--config",
@@ -49,7 +55,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     cwd = Path.cwd()
     now = pipeline.parse_now(args.now)
-    outcome = pipeline.run(args.paths, config_file=args.config, fail_on=args.fail_on, now=now, cwd=cwd)
+    outcome = pipeline.run(args.paths, config_file=args.config, fail_on=args.fail_on, now=now, cwd=cwd,
+                           evidence=args.evidence)  # fmt: skip
     text = formatters.get(args.format)(outcome.result, formatters.Options())
     output = args.output or DEFAULT_OUTPUT[args.format]
     if output == "-":

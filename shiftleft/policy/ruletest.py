@@ -64,6 +64,8 @@ class Report:
     broken: list[Broken] = field(default_factory=list)
     untested: list[str] = field(default_factory=list)
     """Rules with neither a fail example nor a fail fixture."""
+    evidence: list[str] = field(default_factory=list)
+    """Evidence rules (SL8xx): judged by checkov and bandit, not by manifest examples; not run here."""
 
     @property
     def passed(self) -> bool:
@@ -100,6 +102,8 @@ def run(
     report = Report()
     cases: list[_Case] = []
     selected = [r for r in catalog.rules if only is None or r.id in only]
+    report.evidence = [r.id for r in selected if is_evidence(r)]
+    selected = [r for r in selected if not is_evidence(r)]
     for rule in selected:
         cases.extend(_examples(rule))
     for folder, display in folders:
@@ -257,6 +261,11 @@ def _where(case: _Case) -> Any:
         return f"{case.shown}:{case.first_line + line - 1}"
 
     return where
+
+
+def is_evidence(rule: Rule) -> bool:
+    """An evidence rule: an `evidence:` block, or one of the builtin SL8xx scanner findings."""
+    return bool(rule.evidence) or (rule.builtin and rule.category == "evidence")
 
 
 def marked_lines(text: str, rule_id: str) -> set[int]:
