@@ -102,13 +102,14 @@ class Judge:
                 if r.suppression:
                     message = (
                         f"{r.check_id} ({r.check_name}) is suppressed in the code ({r.suppression}) on "
-                        f"{r.resource}; review it: a suppression does not silence evidence, only a waiver does"
+                        f"{_what(r) if r.scanner == 'checkov' else f'line {r.line}'}; review it: "
+                        "a suppression does not silence evidence, only a waiver does"
                     )
                     out.append(
                         _finding(
                             self.builtin(SUPPRESSED),
                             subject.service,
-                            Location(self.show(path), r.line, 0, r.resource),
+                            Location(self.show(path), r.line, 0, _what(r)),
                             message,
                             _extra(r),
                         )
@@ -183,10 +184,18 @@ class Judge:
             *_extra(r),
             ("status", Status.CONTRADICTED.value),
             ("claim", claim_at),
+            ("claim_file", subject.manifest),
+            ("claim_line", str(claim.line)),
+            ("claim_col", str(claim.col)),
             ("claim_path", claim.rule.location),
         )
-        where = Location(self.show(r.file), r.line, 0, r.resource if r.scanner == "checkov" else r.check_id)
+        where = Location(self.show(r.file), r.line, 0, _what(r))
         return _finding(claim.rule, subject.service, where, message, extra)
+
+
+def _what(r: Result) -> str:
+    """What a finding at a scanner result points at: the checkov resource, or the bandit test."""
+    return r.resource if r.scanner == "checkov" else r.check_id
 
 
 def _extra(r: Result) -> tuple[tuple[str, str], ...]:

@@ -24,7 +24,7 @@ def render(result: RunResult, options: Options) -> str:
 def document(result: RunResult) -> dict[str, Any]:
     """The report as plain data (also used by tests and other formatters)."""
     threshold = result.fail_on.rank
-    return {
+    doc: dict[str, Any] = {
         "schema": SCHEMA,
         "tool": {"name": "shiftleft", "version": __version__},
         "run": {
@@ -41,6 +41,13 @@ def document(result: RunResult) -> dict[str, Any]:
         "findings": [_finding(f, threshold) for f in result.findings],
         "errors": [],
     }
+    if result.evidence:  # only when checkov and bandit judged the claims
+        from shiftleft.formatters import claims
+
+        every = claims.rows(result)
+        doc["run"]["evidence"] = {"claims": claims.counts(every), **claims.coverage(result)}
+        doc["claims"] = every
+    return doc
 
 
 def _counts(findings: tuple[Finding, ...]) -> dict[str, int]:

@@ -75,6 +75,12 @@ def log(result: RunResult, automation_id: str | None = None, root: Path | None =
         "results": [_result(f, index) for f in result.findings],
         "properties": {"failOn": result.fail_on.value, "passed": result.passed, "rulesEvaluated": result.rules},
     }
+    if result.evidence:  # claim statuses: how much of what is declared is proven
+        from shiftleft.formatters import claims
+
+        every = claims.rows(result)
+        run["properties"]["evidence"] = {"claims": claims.counts(every), **claims.coverage(result)}
+        run["properties"]["claims"] = every
     return {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
 
 
@@ -148,7 +154,7 @@ def _result(finding: Finding, index: dict[str, int]) -> dict[str, Any]:
     location: dict[str, Any] = {"physicalLocation": physical}
     if loc.path:
         location["logicalLocations"] = [{"fullyQualifiedName": f"{finding.service}/{loc.path}", "kind": "member"}]
-    return {
+    out: dict[str, Any] = {
         "ruleId": finding.rule,
         "ruleIndex": index[finding.rule],
         "level": LEVEL[finding.severity],
@@ -162,6 +168,24 @@ def _result(finding: Finding, index: dict[str, int]) -> dict[str, Any]:
             "security-severity": SECURITY_SEVERITY[finding.severity],
         },
     }
+    if finding.extra:
+        _evidence(out, finding)
+    return out
+
+
+def _evidence(out: dict[str, Any], finding: Finding) -> None:
+    """An evidence finding: its scanner details as properties, the contradicted claim as a related location."""
+    extra = dict(finding.extra)
+    out["properties"]["evidence"] = extra
+    file, line, col = extra.get("claim_file"), extra.get("claim_line", ""), extra.get("claim_col", "")
+    if file:
+        physical: dict[str, Any] = {"artifactLocation": _artifact(file)}
+        if line.isdigit() and int(line) > 0:
+            physical["region"] = {"startLine": int(line)}
+            if col.isdigit() and int(col) > 0:
+                physical["region"]["startColumn"] = int(col)
+        text = f"the claim {extra.get('claim_path', '')} in the manifest of {finding.service}"
+        out["relatedLocations"] = [{"id": 1, "physicalLocation": physical, "message": {"text": text}}]
 
 
 def _artifact(file: str) -> dict[str, Any]:

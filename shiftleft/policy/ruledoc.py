@@ -84,8 +84,7 @@ def explain(rule: Rule, *, severity: str | None = None, disabled: bool = False) 
 
 
 EVIDENCE_BUILTIN = (
-    "Reported by the evidence layer (`--evidence`, on in CI) about the scanners themselves: "
-    "see docs/evidence.md."
+    "Reported by the evidence layer (`--evidence`, on in CI) about the scanners themselves: see docs/evidence.md."
 )
 
 
