@@ -56,7 +56,7 @@ resource "aws_db_instance" "orders" {
 
 BROKEN_TF = """\
 resource "aws_ebs_volume" "hidden" {
-  size = 
+  size = [
 """
 
 DEPLOYMENT = """\

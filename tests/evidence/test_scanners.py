@@ -67,28 +67,32 @@ def _evidence_findings(report: dict[str, Any]) -> list[tuple[str, str, str, int,
 
 def test_exact_evidence_findings(checked: Checked) -> None:
     assert checked.code == 1
-    assert _evidence_findings(checked.report) == sorted([
-        # infrastructure: the unencrypted volume, the single-zone database (suppressed: surfaced and still counted)
-        ("SL810", "vault", "services/vault/infra/main.tf", 1, "aws_ebs_volume.data"),
-        ("SL813", "vault", "services/vault/infra/main.tf", 13, "aws_db_instance.orders"),
-        ("SL804", "vault", "services/vault/infra/main.tf", 13, "aws_db_instance.orders"),
-        # Kubernetes, through the shared folder: one replica, no probes
-        ("SL814", "vault", "k8s/vault/deployment.yaml", 1, "Deployment.vault.vault"),
-        ("SL815", "vault", "k8s/vault/deployment.yaml", 1, "Deployment.vault.vault"),
-        ("SL815", "vault", "k8s/vault/deployment.yaml", 1, "Deployment.vault.vault"),
-        # files no scanner could read: checkov skips broken YAML silently, lists broken Terraform, bandit exits 0
-        ("SL803", "vault", "k8s/vault/shadow.yaml", 1, ""),
-        ("SL803", "vault", "services/vault/infra/broken.tf", 1, ""),
-        ("SL803", "vault", "services/vault/src/vault/broken.py", 1, ""),
-        # code: shell=True, and yaml.load under a `# nosec` (surfaced and still counted)
-        ("SL820", "vault", "services/vault/src/vault/app.py", 7, "B602"),
-        ("SL820", "vault", "services/vault/src/vault/app.py", 11, "B506"),
-        ("SL804", "vault", "services/vault/src/vault/app.py", 11, "B506"),
-    ])
+    assert _evidence_findings(checked.report) == sorted(
+        [
+            # infrastructure: the unencrypted volume, the single-zone database (suppressed: surfaced and still counted)
+            ("SL810", "vault", "services/vault/infra/main.tf", 1, "aws_ebs_volume.data"),
+            ("SL813", "vault", "services/vault/infra/main.tf", 13, "aws_db_instance.orders"),
+            ("SL804", "vault", "services/vault/infra/main.tf", 13, "aws_db_instance.orders"),
+            # Kubernetes, through the shared folder: one replica, no probes
+            ("SL814", "vault", "k8s/vault/deployment.yaml", 1, "Deployment.vault.vault"),
+            ("SL815", "vault", "k8s/vault/deployment.yaml", 1, "Deployment.vault.vault"),
+            ("SL815", "vault", "k8s/vault/deployment.yaml", 1, "Deployment.vault.vault"),
+            # files no scanner could read: checkov skips broken YAML silently, lists broken Terraform, bandit exits 0
+            ("SL803", "vault", "k8s/vault/shadow.yaml", 1, ""),
+            ("SL803", "vault", "services/vault/infra/broken.tf", 1, ""),
+            ("SL803", "vault", "services/vault/src/vault/broken.py", 1, ""),
+            # code: shell=True, and yaml.load under a `# nosec` (surfaced and still counted)
+            ("SL820", "vault", "services/vault/src/vault/app.py", 7, "B602"),
+            ("SL820", "vault", "services/vault/src/vault/app.py", 11, "B506"),
+            ("SL804", "vault", "services/vault/src/vault/app.py", 11, "B506"),
+        ]
+    )
 
 
 def test_exact_messages_name_the_check_and_the_resource(checked: Checked) -> None:
-    messages = {(f["rule"], f["location"]["line"], f["location"]["file"]): f["message"] for f in checked.report["findings"]}
+    messages = {
+        (f["rule"], f["location"]["line"], f["location"]["file"]): f["message"] for f in checked.report["findings"]
+    }
     assert messages["SL810", 1, "services/vault/infra/main.tf"] == (
         "the manifest declares encryption at rest, but checkov CKV_AWS_3 "
         "(Ensure all data stored in the EBS is securely encrypted) fails on aws_ebs_volume.data"
@@ -134,7 +138,11 @@ def test_exact_claim_statuses(checked: Checked) -> None:
     assert reasons["ledger", "SL810"] == "1 check result(s) on 1 resource(s) pass"
     assert reasons["vault", "SL816"] == "2 file(s) could not be scanned, first k8s/vault/shadow.yaml"
     assert checked.report["run"]["evidence"]["claims"] == {"verified": 2, "contradicted": 5, "unverified": 4}
-    assert checked.report["run"]["evidence"]["services"]["ledger"] == {"verified": 2, "contradicted": 0, "unverified": 1}
+    assert checked.report["run"]["evidence"]["services"]["ledger"] == {
+        "verified": 2,
+        "contradicted": 0,
+        "unverified": 1,
+    }
 
 
 def test_hostile_scanner_configuration_is_ignored(checked: Checked) -> None:
