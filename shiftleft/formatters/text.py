@@ -45,6 +45,8 @@ def render(result: RunResult, options: Options) -> str:
     if options.verbosity >= 0:
         if lines:
             lines.append("")
+        if result.evidence:
+            lines.append(evidence_summary(result))
         lines.append(summary(result, paint))
     if not lines:
         return ""
@@ -71,6 +73,13 @@ def summary(result: RunResult, paint: Paint | None = None) -> str:
     if result.passed:
         return f"{head}; none at or above --fail-on {result.fail_on.value}: passed"
     return paint(_BOLD, f"{head}; {len(result.failing)} at or above --fail-on {result.fail_on.value}: failed")
+
+
+def evidence_summary(result: RunResult) -> str:
+    """`evidence: 44 claims: 27 verified, 7 contradicted, 10 unverified` (claims judged by checkov and bandit)."""
+    statuses = [c.status.value for c in result.claims]
+    parts = ", ".join(f"{statuses.count(s)} {s}" for s in ("verified", "contradicted", "unverified"))
+    return f"evidence: {len(statuses)} claim{'s' if len(statuses) != 1 else ''}: {parts}"
 
 
 def _plain(_code: str, text: str) -> str:
