@@ -157,3 +157,17 @@ def test_an_organisation_can_add_its_own_mapping(tmp_path: Path) -> None:
     path.write_text(BASE + "evidence: {scanner: checkov, checks: [CKV_AWS_16]}\n", encoding="utf-8")
     rule = catalog_mod.load_rule(path, "rules/SL899-custom-evidence.yaml")
     assert dict(rule.evidence) == {"scanner": "checkov", "checks": ["CKV_AWS_16"]} and rule.check is None
+
+
+def test_the_evidence_pre_commit_hook_runs_serially_with_the_scanners() -> None:
+    import yaml
+
+    root = Path(__file__).resolve().parents[2]
+    hooks = {h["id"]: h for h in yaml.safe_load((root / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))}
+    hook = hooks["shiftleft-evidence"]
+    assert hook["entry"] == "shiftleft check --changed --evidence"
+    assert hook["require_serial"] is True and hook["pass_filenames"] is True
+    assert hook["additional_dependencies"] == ["checkov>=3.2,<4", "bandit>=1.8,<2"]
+    assert re.search(hook["files"], "services/checkout/infra/main.tf")
+    assert re.search(hook["files"], "services/checkout/src/checkout/orders.py")
+    assert not re.search(hook["files"], "README.md")
