@@ -51,7 +51,16 @@ def check(root: Path, *extra: str) -> tuple[int, str]:
 @pytest.fixture(scope="session")
 def checked(tmp_path_factory: pytest.TempPathFactory) -> Checked:
     root = repo.write(tmp_path_factory.mktemp("evidence-repo"))
-    code, err = check(root, "--evidence", "--format", "json=out/report.json", "--format", "sarif=out/report.sarif")
+    code, err = check(
+        root,
+        "--evidence",
+        "--format",
+        "json=out/report.json",
+        "--format",
+        "sarif=out/report.sarif",
+        "--format",
+        "markdown=out/summary.md",
+    )
     report = json.loads((root / "out" / "report.json").read_text(encoding="utf-8"))
     sarif = json.loads((root / "out" / "report.sarif").read_text(encoding="utf-8"))
     return Checked(root, code, report, sarif, err)
@@ -174,6 +183,13 @@ def test_sarif_points_at_the_resource_with_the_claim_as_related_location(checked
     assert result["properties"]["evidence"]["check_id"] == "CKV_AWS_3"
     assert result["properties"]["evidence"]["lines"] == "1-5"
     assert run["properties"]["evidence"]["claims"] == {"verified": 2, "contradicted": 5, "unverified": 4}
+
+
+def test_markdown_shows_how_much_is_proven_per_service_and_framework(checked: Checked) -> None:
+    text = (checked.root / "out" / "summary.md").read_text(encoding="utf-8")
+    assert "2 verified, 5 contradicted, 4 unverified (checkov and bandit; docs/evidence.md)." in text
+    assert "| ledger | 2 | 0 | 1 |\n| vault | 0 | 5 | 3 |\n" in text
+    assert "| pci-dss | 1 | 2 | 3 |\n" in text
 
 
 @pytest.fixture
