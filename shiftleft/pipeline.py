@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from shiftleft.config import Config
-from shiftleft.discover import discover, display_path
+from shiftleft.discover import Target, discover, display_path, repo_root
 from shiftleft.engine import Evaluation, Settings
 from shiftleft.errors import UsageError
 from shiftleft.findings import Severity
@@ -43,6 +43,7 @@ def run(
     now: dt.datetime,
     cwd: Path,
     focus: frozenset[str] | None = None,
+    whole_catalog: bool = False,
     evidence: bool | None = None,
     quiet: bool = False,
 ) -> Outcome:
@@ -50,6 +51,9 @@ def run(
 
     `focus` (manifests as displayed) limits evaluation to those services and the
     services depending on them; the others still join the service graph.
+    `whole_catalog`: the manifests under `paths` are the focus, and every
+    manifest of their repository joins the graph, so checking one folder sees
+    the same neighbours as checking the repository.
     """
     config = load_config(config_file, cwd)
     threshold = config.fail_on
@@ -60,6 +64,9 @@ def run(
             raise UsageError(f"--fail-on: {e}") from None
     policy = load_policy(config, cwd)
     targets = discover(list(paths), config.manifests, config.exclude, cwd)
+    found = len(targets)
+    if whole_catalog and paths:
+        targets, focus = _with_repository(targets, paths, config, cwd, focus)
     settings = Settings(
         fail_on=threshold,
         now=now,
@@ -85,7 +92,20 @@ def run(
             timeout=config.evidence_timeout, quiet=quiet,
         )  # fmt: skip
         result = result._replace(evidence=True)
-    return Outcome(result, config, len(targets))
+    return Outcome(result, config, found)
+
+
+def _with_repository(
+    targets: list[Target], paths: Sequence[str], config: Config, cwd: Path, focus: frozenset[str] | None
+) -> tuple[list[Target], frozenset[str] | None]:
+    """The repository's whole catalog, with the manifests under `paths` (or `focus`) as the focus."""
+    root = repo_root((cwd / paths[0]).resolve())
+    if root is None or not targets:
+        return targets, focus  # outside git there is no repository to take the neighbours from
+    shown = {t.display for t in targets}
+    catalog = {t.file: t for t in discover([str(root)], config.manifests, config.exclude, cwd)}
+    catalog.update((t.file, t) for t in targets)
+    return sorted(catalog.values(), key=lambda t: t.display), frozenset(shown) | (focus or frozenset())
 
 
 class _Collector:

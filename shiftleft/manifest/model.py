@@ -221,7 +221,15 @@ class _Typer:
             self.manifest.files[value] = exists
             return
         rule = "SL006" if problem == "a control character" else "SL008"
-        self.problems.append(Problem(rule, f"{schema.dotted(path)}: {value!r} {_PATH_PROBLEMS[problem]}", path))
+        message = f"{schema.dotted(path)}: {value!r} {_PATH_PROBLEMS[problem]}"
+        if problem in ("outside", "symlink"):  # say which folder was taken as the repository
+            why = (
+                "the folder holding .git"
+                if os.path.lexists(os.path.join(self._root_real, ".git"))
+                else ("the checked folder, as it is not in a git repository")
+            )
+            message += f" ({self._root_real}, {why})"
+        self.problems.append(Problem(rule, message, path))
 
 
 _PATH_PROBLEMS = {
