@@ -11,11 +11,12 @@ suppressions into findings of the service owning the file.
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 import tempfile
-from collections.abc import Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
+import threading
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from shiftleft.discover import display_path
@@ -93,58 +94,59 @@ def scan_all(subjects: Sequence[Subject], timeout: float, quiet: bool = False) -
                     wanted.add((claim.spec.policy, claim.value))
             else:
                 code.update(dict.fromkeys(subject.code))
-    jobs = []
-    if infra:
-        jobs.append(("checkov", lambda: _checkov(sorted(infra), checks, wanted, timeout)))
-    if code:
-        jobs.append(("bandit", lambda: _bandit(sorted(code), timeout)))
-    if not jobs:
-        return {}
-    if not quiet:
-        what = ", ".join(f"{name} on {len(infra if name == 'checkov' else code)} file(s)" for name, _ in jobs)
-        print(f"shiftleft: evidence: {what}", file=sys.stderr)
-    with ThreadPoolExecutor(max_workers=len(jobs)) as pool:
-        futures = {name: pool.submit(job) for name, job in jobs}
-        return {name: future.result() for name, future in futures.items()}
-
-
-def _checkov(paths: list[str], checks: set[str], wanted: set[tuple[str, int]], timeout: float) -> Scan:
-    unreadable = [p for p in map(files.unreadable, paths) if p is not None]
-    bad = {p.file for p in unreadable}
-    paths = [p for p in paths if p not in bad]
-    scan = Scan("checkov", "")
-    if paths:
+    scans: dict[str, Scan] = {}
+    jobs: list[tuple[str, str, Callable[[], Scan]]] = []
+    """(scanner, cache key, run): the scans the cache does not answer."""
+    for scanner, paths in (("checkov", sorted(infra)), ("bandit", sorted(code))):
+        if not paths:
+            continue
         try:
-            executable = process.find("checkov")
+            executable = process.find(scanner)
         except process.ScannerFailure as e:
-            return Scan("checkov", "", failure=e.message, missing=True)
-        ids = sorted(checks | {policies.check_id(p, v) for p, v in wanted})
-        sources = [policies.source(p, v) for p, v in sorted(wanted)]
-        key = cache.key("checkov", executable, [*checkov.FIXED_ARGS, *ids], paths, sources)
+            scans[scanner] = Scan(scanner, "", failure=e.message, missing=True)
+            continue
+        if scanner == "checkov":
+            ids = sorted(checks | {policies.check_id(p, v) for p, v in wanted})
+            sources = [policies.source(p, v) for p, v in sorted(wanted)]
+            key = cache.key(scanner, executable, [*checkov.FIXED_ARGS, *ids], paths, sources)
+            job = functools.partial(_checkov, executable, paths, ids, wanted, timeout)
+        else:
+            key = cache.key(scanner, executable, bandit.FIXED_ARGS, paths)
+            job = functools.partial(_bandit, executable, paths, timeout)
         cached = cache.read(key)
         if cached is not None:
-            scan = cached
+            scans[scanner] = cached
         else:
-            with tempfile.TemporaryDirectory(prefix="shiftleft-policies-") as folder:
-                policies.write(folder, wanted)
-                scan = checkov.scan(executable, paths, ids, folder if wanted else None, timeout)
-            scan = _normalised(scan)
-            cache.write(key, scan)
+            jobs.append((scanner, key, job))
+    if jobs and not quiet:
+        what = ", ".join(f"{name} on {len(infra if name == 'checkov' else code)} file(s)" for name, _k, _j in jobs)
+        print(f"shiftleft: evidence: running {what}", file=sys.stderr)
+    threads = [threading.Thread(target=lambda n=name, j=job: scans.__setitem__(n, j())) for name, _k, job in jobs[1:]]
+    for thread in threads:  # checkov and bandit at the same time: the run takes as long as the slower one
+        thread.start()
+    if jobs:
+        scans[jobs[0][0]] = jobs[0][2]()
+    for thread in threads:
+        thread.join()
+    for name, key, _job in jobs:
+        cache.write(key, scans[name])
+    return scans
+
+
+def _checkov(executable: str, paths: list[str], ids: list[str], wanted: set[tuple[str, int]], timeout: float) -> Scan:
+    unreadable = [p for p in map(files.unreadable, paths) if p is not None]
+    bad = {p.file for p in unreadable}
+    readable = [p for p in paths if p not in bad]
+    scan = Scan("checkov", "")
+    if readable:
+        with tempfile.TemporaryDirectory(prefix="shiftleft-policies-") as folder:
+            policies.write(folder, wanted)
+            scan = _normalised(checkov.scan(executable, readable, ids, folder if wanted else None, timeout))
     return scan._replace(problems=(*scan.problems, *unreadable))
 
 
-def _bandit(paths: list[str], timeout: float) -> Scan:
-    try:
-        executable = process.find("bandit")
-    except process.ScannerFailure as e:
-        return Scan("bandit", "", failure=e.message, missing=True)
-    key = cache.key("bandit", executable, bandit.FIXED_ARGS, paths)
-    cached = cache.read(key)
-    if cached is not None:
-        return cached
-    scan = _normalised(bandit.scan(executable, paths, timeout))
-    cache.write(key, scan)
-    return scan
+def _bandit(executable: str, paths: list[str], timeout: float) -> Scan:
+    return _normalised(bandit.scan(executable, paths, timeout))
 
 
 def _normalised(scan: Scan) -> Scan:

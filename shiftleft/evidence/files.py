@@ -52,15 +52,25 @@ def listed(folder: Path, root: Path, declared: list[str], suffixes: tuple[str, .
 
 
 def _walk(start: str, root_real: str, suffixes: tuple[str, ...]) -> Iterator[str]:
-    for folder, dirs, names in os.walk(start, followlinks=False):
-        dirs[:] = sorted(d for d in dirs if d not in SKIPPED_DIRS)
-        for name in sorted(names):
-            if not name.endswith(suffixes):
-                continue
-            path = os.path.join(folder, name)
-            real = os.path.realpath(path)
-            if real == root_real or real.startswith(root_real.rstrip(os.sep) + os.sep):
-                if os.path.isfile(real):
+    """Files under the real folder `start`; folder symlinks are not followed, file symlinks only inside the root."""
+    inside = root_real.rstrip(os.sep) + os.sep
+    stack = [start]
+    while stack:
+        folder = stack.pop()
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError:
+            continue
+        for entry in reversed(entries):
+            if entry.is_dir(follow_symlinks=False):
+                if entry.name not in SKIPPED_DIRS:
+                    stack.append(entry.path)
+            elif entry.name.endswith(suffixes):
+                if not entry.is_symlink():
+                    yield entry.path  # a real file in a real folder: its path is already real
+                    continue
+                real = os.path.realpath(entry.path)
+                if real.startswith(inside) and os.path.isfile(real):
                     yield real
 
 
