@@ -46,7 +46,18 @@ def render(result: RunResult, options: Options) -> str:
         frameworks=_by_framework(view),
         failing_services=sum(1 for s in view.services if s.status == FAIL),
         spans=spans,
+        evidence=_evidence(result),
     )
+
+
+def _evidence(result: RunResult) -> dict[str, object] | None:
+    """Claim statuses per service and per framework, when evidence ran (None: the section is left out)."""
+    if not result.evidence:
+        return None
+    from shiftleft.formatters import claims
+
+    every = claims.rows(result)
+    return {"total": claims.counts(every), **claims.coverage(result)}
 
 
 def spans(text: str) -> list[tuple[bool, str]]:

@@ -60,6 +60,8 @@ def checked(tmp_path_factory: pytest.TempPathFactory) -> Checked:
         "sarif=out/report.sarif",
         "--format",
         "markdown=out/summary.md",
+        "--format",
+        "html=out/report.html",
     )
     report = json.loads((root / "out" / "report.json").read_text(encoding="utf-8"))
     sarif = json.loads((root / "out" / "report.sarif").read_text(encoding="utf-8"))
@@ -190,6 +192,16 @@ def test_markdown_shows_how_much_is_proven_per_service_and_framework(checked: Ch
     assert "2 verified, 5 contradicted, 4 unverified (checkov and bandit; docs/evidence.md)." in text
     assert "| ledger | 2 | 0 | 1 |\n| vault | 0 | 5 | 3 |\n" in text
     assert "| pci-dss | 1 | 2 | 3 |\n" in text
+
+
+def test_html_report_has_the_evidence_section(checked: Checked) -> None:
+    import re
+
+    page = (checked.root / "out" / "report.html").read_text(encoding="utf-8")
+    section = page[page.index("<h2>Evidence") : page.index("<h2>Waivers")]
+    rows = re.findall(r"<tr><td>([^<]+)</td><td[^>]*>(\d+)</td><td[^>]*>(\d+)</td><td[^>]*>(\d+)</td></tr>", section)
+    assert ("ledger", "2", "0", "1") in rows and ("vault", "0", "5", "3") in rows
+    assert "2 verified, 5 contradicted, 4 unverified." in section
 
 
 @pytest.fixture
