@@ -8,8 +8,10 @@ graph rules:
 - configuration (`.shiftleft.toml`, a `pyproject.toml` with `[tool.shiftleft]`),
   a rule file (YAML under the shipped or a configured rule folder) or the tier
   policy: every service is reported;
-- otherwise the services owning the files (a manifest, or any file under a
-  service's folder: the nearest manifest above it), plus their dependents:
+- otherwise the services owning the files (a manifest, any file under a
+  service's folder: the nearest manifest above it, or a file in a folder a
+  manifest names in `spec.paths`, such as a shared `kubernetes-manifests/`),
+  plus their dependents:
   services whose `spec.dependencies[].service` names one of them.
 
 Deleted files are ignored, and so is a file no service owns; no files at all
@@ -53,10 +55,45 @@ def selection(files: Sequence[str], *, config_file: str | None, cwd: Path) -> Se
     folders = [shipped_folder()[0], *config.rules]
     if any(_is_policy(cwd / f, config, folders) for f in present):
         return Selection(everything=True)
-    owners = discover(present, config.manifests, config.exclude, cwd)
+    owners = {t.display for t in discover(present, config.manifests, config.exclude, cwd)}
+    orphans = [f for f in present if not discover([f], config.manifests, config.exclude, cwd)]
+    if orphans:  # outside every service's folder: a shared folder some manifest names in spec.paths?
+        owners |= _claimed(orphans, config, cwd)
     if not owners:
         return None
-    return Selection(everything=False, owners=frozenset(t.display for t in owners))
+    return Selection(everything=False, owners=frozenset(owners))
+
+
+def _claimed(files: Sequence[str], config: config_mod.Config, cwd: Path) -> set[str]:
+    """Manifests whose `spec.paths` (code or infrastructure) contain one of `files`."""
+    import os
+
+    from shiftleft.discover import repo_root
+    from shiftleft.errors import ManifestError
+    from shiftleft.manifest import yamlsafe
+
+    root = repo_root((cwd / files[0]).resolve())
+    if root is None:
+        return set()
+    wanted = [os.path.realpath(cwd / f) for f in files]
+    top = os.path.realpath(root).rstrip(os.sep) + os.sep
+    out = set()
+    for target in discover([str(root)], config.manifests, config.exclude, cwd):
+        try:
+            data = yamlsafe.parse(target.file.read_text(encoding="utf-8"), target.display)
+        except (OSError, UnicodeDecodeError, ManifestError):
+            continue  # the check itself reports a manifest that does not load
+        spec = data.get("spec") if isinstance(data, dict) else None
+        paths = spec.get("paths") if isinstance(spec, dict) else None
+        lists = [paths.get(key) for key in ("code", "infrastructure")] if isinstance(paths, dict) else []
+        declared = [v for values in lists if isinstance(values, list) for v in values if isinstance(v, str)]
+        for value in declared:
+            base = os.path.realpath(target.file.parent / value)
+            if not base.startswith(top):
+                continue  # outside the repository (SL008): claims nothing
+            if any(w == base or w.startswith(base.rstrip(os.sep) + os.sep) for w in wanted):
+                out.add(target.display)
+    return out
 
 
 def _is_policy(path: Path, config: config_mod.Config, rule_folders: Iterable[Path]) -> bool:
