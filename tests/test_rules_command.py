@@ -154,8 +154,9 @@ def test_explain_unknown_rule(wanted: str, hint: str, repo: Path, capsys, monkey
 def test_test_default_catalog_passes(repo: Path, capsys, monkeypatch) -> None:
     run = run_cli(["rules", "test", "--now", "2026-11-25"], capsys, monkeypatch, repo)
     assert run.code == 0
-    assert len(run.lines) == 1
+    assert len(run.lines) == 2
     assert run.lines[0].startswith("ok: ") and run.lines[0].endswith(" cases, every expectation holds")
+    assert run.lines[1] == "note: 14 evidence rules (SL8xx) need the scanners and are not run here"
 
 
 def test_test_org_folder_with_examples_and_fixtures(repo: Path, capsys, monkeypatch) -> None:
