@@ -23,7 +23,10 @@ def guarded(body: Callable[[], int], argv: list[str]) -> int:
     try:
         return body()
     except ShiftleftError as e:
-        print(f"shiftleft: error: {e}", file=sys.stderr)
+        # Messages quote the input (a key, a value, a file name): one inert line on the log.
+        from shiftleft.formatters.safe import log
+
+        print(f"shiftleft: error: {log(e)}", file=sys.stderr)
         return e.exit_code
     except KeyboardInterrupt:
         print("shiftleft: interrupted", file=sys.stderr)

@@ -175,10 +175,11 @@ def write_stdout(text: str, chunk: int = 1 << 20) -> None:
         sys.stdout.write(text[start : start + chunk])
 
 
-def write_file(path: Path, text: str) -> None:
-    """Write an output file, creating its folder; a failure is a usage error (exit 2)."""
+def write_file(path: Path, text: str, append: bool = False) -> None:
+    """Write (or append to) an output file, creating its folder; a failure is a usage error (exit 2)."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+        with path.open("a" if append else "w", encoding="utf-8") as fh:
+            fh.write(text)
     except OSError as e:
         raise UsageError(f"cannot write {path}: {e.strerror or e}") from None

@@ -222,3 +222,46 @@ def test_an_unknown_dependency_is_still_unknown_from_a_folder(
     run = run_cli(["check", "services/checkout", "--now", NOW], capsys, monkeypatch, repo)
     assert run.code == 1
     assert any(line.startswith("services/checkout/shiftleft.yaml:31:17: HIGH SL706 ") for line in run.lines), run.out
+
+
+def test_a_wrong_value_no_longer_hides_the_other_findings(
+    repo: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = good_manifest().replace("  tier: 1\n", "  tier: 1\n  lifecycle: productoin\n").replace("rto: 30m", "rto: 2h")
+    write(repo, "checkout/shiftleft.yaml", text)
+    run = run_cli(["check", ".", "--now", NOW], capsys, monkeypatch, repo)
+    assert run.code == 1
+    assert run.lines[1:3] == [
+        "checkout/shiftleft.yaml:8:14: CRITICAL SL006 invalid-value spec.lifecycle must be one of experimental, "
+        "production, deprecated, not 'productoin' (did you mean 'production'?)",
+        "checkout/shiftleft.yaml:14:10: HIGH SL301 rto-within-tier RTO 2h exceeds the tier 1 (mission-critical) "
+        "ceiling of 1h",
+    ]
+    assert run.lines[-1] == "2 findings in 1 of 1 service (1 critical, 1 high); 2 at or above --fail-on high: failed"
+
+
+def test_rules_reading_a_wrong_value_wait_for_it(
+    repo: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # rto is wrong: SL301 (reads spec.continuity.rto) must not claim it is missing or judge it.
+    write(repo, "checkout/shiftleft.yaml", good_manifest().replace("rto: 30m", "rto: 30 minutes"))
+    run = run_cli(["check", ".", "--now", NOW], capsys, monkeypatch, repo)
+    assert [line.split(" ")[2] for line in run.lines if line.startswith("checkout/")] == ["SL007"]
+
+
+def test_a_wrong_list_item_takes_its_list_out_but_not_the_rest(
+    repo: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = good_manifest().replace("rto: 30m", "rto: 2h") + "  dependencies:\n    - {service: payments, hard: maybe}\n"
+    write(repo, "checkout/shiftleft.yaml", text)
+    run = run_cli(["check", ".", "--now", NOW], capsys, monkeypatch, repo)
+    rules = [line.split(" ")[2] for line in run.lines if line.startswith("checkout/")]
+    assert rules == ["SL006", "SL301"]  # no SL706 for a list that is not valid yet
+
+
+def test_an_unknown_tier_still_stops_at_the_schema(
+    repo: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write(repo, "checkout/shiftleft.yaml", good_manifest().replace("tier: 1", "tier: one"))
+    run = run_cli(["check", ".", "--now", NOW], capsys, monkeypatch, repo)
+    assert [line.split(" ")[2] for line in run.lines if line.startswith("checkout/")] == ["SL006"]

@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 from shiftleft.discover import discover
+from shiftleft.formatters.safe import log
 from shiftleft.graph import catalogfile
 from shiftleft.manifest import model
 from shiftleft.pipeline import write_file
@@ -39,7 +40,7 @@ def run(args: argparse.Namespace) -> int:
     manifests = [model.load(t.file, t.display, t.root, max_bytes=config.max_manifest_bytes) for t in targets]
     invalid = [m for m in manifests if not m.valid]
     for m in invalid:
-        print(f"shiftleft: {m.display}: not exported, the manifest has problems (run shiftleft check)",
+        print(f"shiftleft: {log(m.display)}: not exported, the manifest has problems (run shiftleft check)",
               file=sys.stderr)  # fmt: skip
     seen: set[str] = set()
     raws = []

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from shiftleft import formatters, pipeline
 from shiftleft.errors import UsageError
+from shiftleft.formatters.safe import log
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -38,6 +39,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="FORMAT[=FILE]",
         help=f"output format, to stdout or to FILE; repeatable (formats: {', '.join(formatters.NAMES)})",
     )
+    parser.add_argument(
+        "--github-output",
+        metavar="FILE",
+        help="append the step outputs (passed, findings, a count per severity, and NAME-file for each "
+        "--format NAME=FILE) to FILE in GitHub's output format; the Action passes $GITHUB_OUTPUT",
+    )
     parser.add_argument("--color", choices=("auto", "always", "never"), default="auto",
                         help="colour the text output (default: auto, only on a terminal)")  # fmt: skip
     parser.add_argument(
@@ -66,8 +73,8 @@ def run(args: argparse.Namespace) -> int:
         if not args.quiet and all(target is not None for _name, target in outputs):
             outputs.append(("text", None))  # reports to files; the person at the terminal still sees the verdict
     elif os.environ.get("GITHUB_ACTIONS") == "true":
-        # Under GitHub Actions the annotations come for free, followed by the usual text.
-        outputs = [("github", None), ("text", None)]
+        # Under GitHub Actions the annotations come for free; the github format includes the usual text.
+        outputs = [("github", None)]
     else:
         outputs = [("text", None)]
     now = pipeline.parse_now(args.now)
@@ -94,9 +101,15 @@ def run(args: argparse.Namespace) -> int:
         else:
             pipeline.write_file(target, text)
         del text  # a large report should not stay alive while the next one is built
+    if args.github_output:
+        from shiftleft.formatters import github
+
+        files = [(name, target) for name, target in outputs if target is not None]
+        pipeline.write_file(Path(args.github_output), github.outputs(result, files), append=True)
     if not outcome.found and verbosity >= 0:
         where = ", ".join(args.paths) if args.paths else "."
-        print(f"shiftleft: no manifests found in {where} (looking for {', '.join(config.manifests)})", file=sys.stderr)
+        where, looking = log(where), log(", ".join(config.manifests))
+        print(f"shiftleft: no manifests found in {where} (looking for {looking})", file=sys.stderr)
     return 0 if result.passed else 1
 
 

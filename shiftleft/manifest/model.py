@@ -26,7 +26,7 @@ class Manifest:
       (not part of the repr nor of equality).
     """
 
-    __slots__ = ("display", "file", "files", "nodes", "problems", "raw", "root")
+    __slots__ = ("display", "file", "files", "invalid", "nodes", "problems", "raw", "root")
 
     def __init__(
         self,
@@ -45,6 +45,9 @@ class Manifest:
         self.files: dict[str, bool] = {} if files is None else files
         self.problems: list[ManifestError] = [] if problems is None else problems
         self.nodes = nodes
+        self.invalid: list[Path_] | None = None
+        """Where a parsed manifest's values are wrong (schema and typing problems); None when it did not
+        parse, so nothing of it can be evaluated."""
 
     _COMPARED = ("file", "display", "root", "raw", "files", "problems")
 
@@ -97,6 +100,22 @@ class Manifest:
             return {}
         built = _Typer(self, check=False).walk(self.raw, schema.type_tree(), ())
         return built if isinstance(built, dict) else {}
+
+    def valid_part(self) -> tuple[dict[str, Any], dict[str, Any]] | None:
+        """The typed and the raw values of a parsed but invalid manifest without its invalid parts.
+
+        Each wrong value is left out whole (a list with one wrong item is left
+        out as a list, so the indexes of what remains never shift). None when
+        the manifest did not parse or what remains cannot be typed.
+        """
+        if self.invalid is None:
+            return None
+        raw = _without(self.raw, self.invalid)
+        try:
+            built = _Typer(self, check=False).walk(raw, schema.type_tree(), ())
+        except (ValueError, TypeError, KeyError):
+            return None
+        return (built, raw) if isinstance(built, dict) else None
 
     def locate(self, paths: list[tuple[Path_, bool]]) -> list[tuple[int, int]]:
         """1-based line and column of each (manifest path, point-at-key) pair.
@@ -152,6 +171,8 @@ def load(file: Path, display: str, root: Path, *, max_bytes: int = yamlsafe.MAX_
     seen = {p.path for p in problems}
     problems += [p for p in typer.problems if p.path not in seen]
     if problems:
+        # A missing key (SL005) leaves nothing wrong to take out; any other problem takes out its value.
+        manifest.invalid = [prune_point(p.path) for p in problems if p.rule != "SL005"]
         positions = manifest.locate([(p.path, p.key) for p in problems])
         located = [
             ManifestError(p.rule, p.message, file=display, line=line, col=col)
@@ -159,6 +180,33 @@ def load(file: Path, display: str, root: Path, *, max_bytes: int = yamlsafe.MAX_
         ]
         manifest.problems.extend(sorted(located, key=lambda e: (e.line, e.col)))
     return manifest
+
+
+def prune_point(path: Path_) -> Path_:
+    """The mapping key to leave out for a wrong value at `path`: list items take their whole list."""
+    for i, part in enumerate(path):
+        if isinstance(part, int):
+            return path[:i]
+    return path
+
+
+def _without(raw: dict[str, Any], paths: list[Path_]) -> dict[str, Any]:
+    """A copy of `raw` without the values at `paths` (copied only along those paths)."""
+    out = dict(raw)
+    for path in paths:
+        if not path:
+            return {}
+        parent: Any = out
+        for key in path[:-1]:
+            child = parent.get(key) if isinstance(parent, dict) else None
+            if not isinstance(child, dict):
+                parent = None
+                break
+            parent[key] = child = dict(child)
+            parent = child
+        if isinstance(parent, dict):
+            parent.pop(path[-1], None)
+    return out
 
 
 class _Typer:
