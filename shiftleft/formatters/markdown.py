@@ -87,7 +87,7 @@ def render(result: RunResult, options: Options) -> str:
 def evidence_section(result: RunResult) -> str:
     """How much of what is declared is proven: claim statuses per service and per framework."""
     from shiftleft.formatters import claims
-    from shiftleft.formatters.templating import md
+    from shiftleft.formatters.safe import md
 
     coverage = claims.coverage(result)
     total = claims.counts(claims.rows(result))
