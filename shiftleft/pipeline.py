@@ -84,7 +84,9 @@ def run(
                 collect(manifest)  # before the engine trims the manifest
             evaluation.add(manifest)
         result = evaluation.finish()
-    if collect is not None:
+    if collect is not None and any(s.infrastructure or s.code for s in collect.subjects):
+        # Only when some service has infrastructure or code to look at: otherwise there is nothing to judge,
+        # and a CI run over manifests without spec.paths reads as it always did.
         from shiftleft import evidence as evidence_mod
 
         result = evidence_mod.apply(
