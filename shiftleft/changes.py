@@ -44,6 +44,8 @@ class Selection(NamedTuple):
     """Configuration, a rule or the tier policy changed: every service."""
     owners: frozenset[str] = frozenset()
     """Manifests (as `check` displays them) owning the changed files."""
+    files: tuple[Path, ...] = ()
+    """The same manifests' paths."""
 
 
 def selection(files: Sequence[str], *, config_file: str | None, cwd: Path) -> Selection | None:
@@ -55,16 +57,16 @@ def selection(files: Sequence[str], *, config_file: str | None, cwd: Path) -> Se
     folders = [shipped_folder()[0], *config.rules]
     if any(_is_policy(cwd / f, config, folders) for f in present):
         return Selection(everything=True)
-    owners = {t.display for t in discover(present, config.manifests, config.exclude, cwd)}
+    owners = {t.display: t.file for t in discover(present, config.manifests, config.exclude, cwd)}
     orphans = [f for f in present if not discover([f], config.manifests, config.exclude, cwd)]
     if orphans:  # outside every service's folder: a shared folder some manifest names in spec.paths?
-        owners |= _claimed(orphans, config, cwd)
+        owners.update(_claimed(orphans, config, cwd))
     if not owners:
         return None
-    return Selection(everything=False, owners=frozenset(owners))
+    return Selection(everything=False, owners=frozenset(owners), files=tuple(owners.values()))
 
 
-def _claimed(files: Sequence[str], config: config_mod.Config, cwd: Path) -> set[str]:
+def _claimed(files: Sequence[str], config: config_mod.Config, cwd: Path) -> dict[str, Path]:
     """Manifests whose `spec.paths` (code or infrastructure) contain one of `files`."""
     import os
 
@@ -74,10 +76,10 @@ def _claimed(files: Sequence[str], config: config_mod.Config, cwd: Path) -> set[
 
     root = repo_root((cwd / files[0]).resolve())
     if root is None:
-        return set()
+        return {}
     wanted = [os.path.realpath(cwd / f) for f in files]
     top = os.path.realpath(root).rstrip(os.sep) + os.sep
-    out = set()
+    out: dict[str, Path] = {}
     for target in discover([str(root)], config.manifests, config.exclude, cwd):
         try:
             data = yamlsafe.parse(target.file.read_text(encoding="utf-8"), target.display)
@@ -92,7 +94,7 @@ def _claimed(files: Sequence[str], config: config_mod.Config, cwd: Path) -> set[
             if not base.startswith(top):
                 continue  # outside the repository (SL008): claims nothing
             if any(w == base or w.startswith(base.rstrip(os.sep) + os.sep) for w in wanted):
-                out.add(target.display)
+                out[target.display] = target.file
     return out
 
 

@@ -86,7 +86,10 @@ class Evaluation:
                 state.tier = self.tiers.get(state.tier_number)
             state.skipped = True
         elif not manifest.valid:
-            state.findings.extend(_from_errors(manifest, self.catalog, manifest.problems))
+            known = ", ".join(str(t) for t in sorted(self.tiers.tiers))
+            state.findings.extend(
+                _from_errors(manifest, self.catalog, manifest.problems, f" (the tier policy has {known})")
+            )
             state.findings.extend(self._valid_part(manifest, state.tier_number))
         else:
             pending: list[_Pending] = []
@@ -179,7 +182,11 @@ class Evaluation:
             self.settings.now,
             self.rules_count,
             tiers={n: t.raw for n, t in self.tiers.tiers.items()},
-            catalog=tuple(r for r in self.catalog.rules if r.id not in self.settings.disable),
+            # Evidence rules (SL8xx) join the reported catalog only when evidence runs (shiftleft.evidence.apply):
+            # otherwise reports would count them as checked and passed.
+            catalog=tuple(
+                r for r in self.catalog.rules if r.id not in self.settings.disable and r.category != "evidence"
+            ),
         )
 
 
@@ -247,10 +254,10 @@ def _positions(manifest: Manifest, rules: list[Rule]) -> dict[tuple[Path_, bool]
 
 
 _REPORTED: dict[str, frozenset[str] | None] = {
-    "metadata": frozenset({"name", "owner", "description"}),
-    "spec": frozenset({"tier", "lifecycle", "continuity", "availability", "dependencies"}),
+    "metadata": frozenset({"name", "owner", "description", "people", "reviewed"}),
+    "spec": frozenset({"tier", "lifecycle", "continuity", "availability", "dependencies", "data", "compliance"}),
 }
-"""What reports show of a manifest (targets, owner, dependencies)."""
+"""What reports show of a manifest (targets, people, data and scope, dependencies)."""
 
 _GRAPH = re.compile(r"\bgraph\b")
 _SECTION = re.compile(r"\b(spec|metadata)\b(?:\s*\.\s*([a-z_][a-z0-9_]*))?")
@@ -432,9 +439,15 @@ def _place(
     ]
 
 
-def _from_errors(manifest: Manifest, catalog: Catalog, errors: list[ManifestError]) -> list[Finding]:
+def _from_errors(manifest: Manifest, catalog: Catalog, errors: list[ManifestError], tiers: str = "") -> list[Finding]:
+    """SL0xx findings; a wrong `spec.tier` also lists the policy's tiers (`tiers`), as SL010 does."""
     return [
-        _finding(_builtin(catalog, e.rule), manifest.name, Location(manifest.display, e.line, e.col), e.message)
+        _finding(
+            _builtin(catalog, e.rule),
+            manifest.name,
+            Location(manifest.display, e.line, e.col),
+            e.message + tiers if e.message.startswith("spec.tier ") else e.message,
+        )
         for e in errors
     ]
 

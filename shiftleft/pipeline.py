@@ -32,7 +32,9 @@ class Outcome(NamedTuple):
     config: Config
     """The effective configuration (for messages such as "no manifests found")."""
     found: int
-    """How many manifests discovery found."""
+    """How many manifests discovery found (checked or not)."""
+    checked: int
+    """How many of them were read and evaluated (the rest are SL012/SL013 findings)."""
 
 
 def run(
@@ -44,6 +46,7 @@ def run(
     cwd: Path,
     focus: frozenset[str] | None = None,
     whole_catalog: bool = False,
+    vendored: bool = True,
     evidence: bool | None = None,
     quiet: bool = False,
 ) -> Outcome:
@@ -54,6 +57,7 @@ def run(
     `whole_catalog`: the manifests under `paths` are the focus, and every
     manifest of their repository joins the graph, so checking one folder sees
     the same neighbours as checking the repository.
+    `vendored=False` does not look inside vendor folders (see `discover`).
     """
     config = load_config(config_file, cwd)
     threshold = config.fail_on
@@ -63,8 +67,8 @@ def run(
         except ValueError as e:
             raise UsageError(f"--fail-on: {e}") from None
     policy = load_policy(config, cwd)
-    targets = discover(list(paths), config.manifests, config.exclude, cwd)
-    found = len(targets)
+    targets = discover(list(paths), config.manifests, config.exclude, cwd, vendored=vendored)
+    found, checked = len(targets), sum(1 for t in targets if t.skip is None)
     if whole_catalog and paths:
         targets, focus = _with_repository(targets, paths, config, cwd, focus)
     settings = Settings(
@@ -79,7 +83,7 @@ def run(
     collect = _evidence_collector(config, evidence, policy.catalog, policy.tiers, settings)
     with _few_collections():
         for target in targets:
-            manifest = model.load(target.file, target.display, target.root, max_bytes=config.max_manifest_bytes)
+            manifest = model.load_target(target, max_bytes=config.max_manifest_bytes)
             if collect is not None and (focus is None or manifest.display in focus):
                 collect(manifest)  # before the engine trims the manifest
             evaluation.add(manifest)
@@ -94,7 +98,7 @@ def run(
             timeout=config.evidence_timeout, quiet=quiet,
         )  # fmt: skip
         result = result._replace(evidence=True)
-    return Outcome(result, config, found)
+    return Outcome(result, config, found, checked)
 
 
 def _with_repository(
@@ -105,7 +109,9 @@ def _with_repository(
     if root is None or not targets:
         return targets, focus  # outside git there is no repository to take the neighbours from
     shown = {t.display for t in targets}
-    catalog = {t.file: t for t in discover([str(root)], config.manifests, config.exclude, cwd)}
+    # Only context for the graph: manifests in vendor folders are neither neighbours nor in focus.
+    context = discover([str(root)], config.manifests, config.exclude, cwd, vendored=False)
+    catalog = {t.file: t for t in context if t.skip is None}
     catalog.update((t.file, t) for t in targets)
     return sorted(catalog.values(), key=lambda t: t.display), frozenset(shown) | (focus or frozenset())
 

@@ -367,7 +367,7 @@ def test_markdown_stays_under_the_step_summary_limit_on_10000_services() -> None
     assert len(text.encode()) < 1024 * 1024
     assert "> **Truncated:**" in text
     assert "to stay under GitHub's 1 MiB job summary limit" in text
-    assert "| … | | | | 3284 more failing services |" in text
+    assert "| … | | | | | | 3284 more failing services |" in text
     graph = text.split("```mermaid\n", 1)[1].split("```", 1)[0]
     assert len(graph) < markdown.MAX_GRAPH_CHARS
     assert "Showing 100 of 10000 services" in text

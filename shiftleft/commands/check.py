@@ -10,6 +10,7 @@ from pathlib import Path
 from shiftleft import formatters, pipeline
 from shiftleft.errors import UsageError
 from shiftleft.formatters.safe import log
+from shiftleft.paths import printable
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -60,6 +61,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="check the manifests' claims against their infrastructure (checkov) and code (bandit); "
         "default: evidence in configuration, else on when CI=true or GITHUB_ACTIONS=true",
     )
+    parser.add_argument(
+        "--allow-empty",
+        action="store_true",
+        help="finding no manifest is a clean run (exit 0) instead of an error (exit 2)",
+    )
     noise = parser.add_mutually_exclusive_group()
     noise.add_argument("-q", "--quiet", action="store_true", help="print only the findings; with every --format "
                        "going to a file, print nothing")  # fmt: skip
@@ -85,14 +91,26 @@ def run(args: argparse.Namespace) -> int:
         selection = changes.selection(args.paths, config_file=args.config, cwd=cwd)
         if selection is None:
             return 0  # nothing shiftleft reads was changed: a clean run, and a quiet one
-        paths = ["."]  # the whole catalog, so graph rules see every neighbour; only the selection is reported
+        # The whole catalog, so graph rules see every neighbour; only the selection is reported. The
+        # owners are named too: one inside a vendor folder, which the hook's walk does not enter, is
+        # still reported as not checked.
+        paths = [".", *(str(f) for f in selection.files)]
     focus = selection.owners if selection is not None and not selection.everything else None
     outcome = pipeline.run(
         paths, config_file=args.config, fail_on=args.fail_on, now=now, cwd=cwd, focus=focus,
-        whole_catalog=not args.changed, evidence=args.evidence, quiet=args.quiet,
+        whole_catalog=not args.changed, vendored=not args.changed, evidence=args.evidence, quiet=args.quiet,
     )  # fmt: skip
     result, config = outcome.result, outcome.config
     verbosity = -1 if args.quiet else (1 if args.verbose else 0)
+    if not outcome.checked and result.passed:
+        where = printable(", ".join(args.paths)) if args.paths and not args.changed else "."
+        note = f"no manifests found in {where} (looking for {', '.join(config.manifests)})"
+        if outcome.found:
+            note = f"no manifest checked in {where}: all {outcome.found} found are excluded by the configuration"
+        if not (args.allow_empty or args.changed):
+            raise UsageError(f"{note}; pass --allow-empty if an empty run is expected")
+        if verbosity >= 0:
+            print(f"shiftleft: {log(note)}", file=sys.stderr)
     for name, target in outputs:
         color = target is None and _use_color(args.color)
         text = formatters.get(name)(result, formatters.Options(color=color, verbosity=verbosity))
@@ -106,10 +124,6 @@ def run(args: argparse.Namespace) -> int:
 
         files = [(name, target) for name, target in outputs if target is not None]
         pipeline.write_file(Path(args.github_output), github.outputs(result, files), append=True)
-    if not outcome.found and verbosity >= 0:
-        where = ", ".join(args.paths) if args.paths else "."
-        where, looking = log(where), log(", ".join(config.manifests))
-        print(f"shiftleft: no manifests found in {where} (looking for {looking})", file=sys.stderr)
     return 0 if result.passed else 1
 
 

@@ -74,7 +74,9 @@ def apply(
             service = service._replace(findings=tuple(sorted((*service.findings, *extra), key=Finding.sort_key)))
         services.append(service)
     every = tuple(sorted((f for s in services for f in s.findings), key=Finding.sort_key))
-    return result._replace(services=tuple(services), findings=every, claims=tuple(statuses))
+    shown = tuple(r for r in catalog.rules if r.category == "evidence" and r.id not in disable)
+    rules_ = tuple(sorted((*result.catalog, *shown), key=lambda r: r.id))
+    return result._replace(services=tuple(services), findings=every, claims=tuple(statuses), catalog=rules_)
 
 
 def scan_all(subjects: Sequence[Subject], timeout: float, quiet: bool = False) -> dict[str, Scan]:

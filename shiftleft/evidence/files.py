@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from shiftleft.evidence.model import Problem
-from shiftleft.manifest.model import confine
+from shiftleft.paths import confine
 
 INFRASTRUCTURE = (".tf", ".yaml", ".yml", ".json")
 """Terraform, Kubernetes and CloudFormation files checkov reads."""
