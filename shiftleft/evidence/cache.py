@@ -3,30 +3,25 @@
 The key is a SHA-256 of the scanner, the identity of its executable (path,
 size, modification time: a reinstall changes it), shiftleft's version, the
 fixed arguments, the custom policies, and the path and content hash of every
-scanned file. A hit means no scanner starts. The cache lives beside the rule
-catalog's cache (`$XDG_CACHE_HOME/shiftleft/evidence`), never in the
-checkout; the stored key is compared on reading, and anything unexpected is a
-miss. `SHIFTLEFT_NO_CACHE=1` turns it off.
+scanned file. A hit means no scanner starts. Entries live beside the rule
+catalog's (`$XDG_CACHE_HOME/shiftleft/evidence-<key>.json`), never in the
+checkout, and carry the same keyed MAC (`shiftleft.policy.cache`): a result
+written by anyone but this user's shiftleft, such as a cache folder restored
+from a pull request's job, is a miss, so a forged "clean" scan is never
+believed. `SHIFTLEFT_NO_CACHE=1` turns it off.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 import os
-import tempfile
 from collections.abc import Sequence
-from pathlib import Path
 
 from shiftleft import __version__
 from shiftleft.evidence.model import Problem, Result, Scan
 from shiftleft.policy import cache as policy_cache
 
 FORMAT = 1
-
-
-def directory() -> Path:
-    return policy_cache.directory() / "evidence"
 
 
 def key(scanner: str, executable: str, args: Sequence[str], files: Sequence[str], extra: Sequence[str] = ()) -> str:
@@ -55,11 +50,9 @@ def key(scanner: str, executable: str, args: Sequence[str], files: Sequence[str]
 
 
 def read(cache_key: str) -> Scan | None:
-    if not policy_cache.enabled():
-        return None
     try:
-        data = json.loads((directory() / f"{cache_key}.json").read_text(encoding="utf-8"))
-        if data["format"] != FORMAT or data["key"] != cache_key:
+        data = policy_cache.load_entry(_name(cache_key))  # MAC, versions and identity verified
+        if data is None or data["format"] != FORMAT or data["key"] != cache_key:
             return None
         return Scan(
             data["scanner"],
@@ -67,13 +60,13 @@ def read(cache_key: str) -> Scan | None:
             tuple(Result(*r) for r in data["results"]),
             tuple(Problem(*p) for p in data["problems"]),
         )
-    except Exception:  # missing, stale, truncated or tampered: a miss
+    except Exception:  # stale or malformed: a miss
         return None
 
 
 def write(cache_key: str, scan: Scan) -> None:
     """Store a scan that ran; a failed scan is never cached (the next run tries again)."""
-    if not policy_cache.enabled() or scan.failure:
+    if scan.failure:
         return
     record = {
         "format": FORMAT,
@@ -83,12 +76,8 @@ def write(cache_key: str, scan: Scan) -> None:
         "results": [list(r) for r in scan.results],
         "problems": [list(p) for p in scan.problems],
     }
-    folder = directory()
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=".json")
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(record, fh)
-        os.replace(tmp, folder / f"{cache_key}.json")
-    except OSError:
-        pass  # a read-only cache folder only costs speed
+    policy_cache.store_entry(_name(cache_key), record)
+
+
+def _name(cache_key: str) -> str:
+    return f"evidence-{cache_key}.json"

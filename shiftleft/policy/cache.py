@@ -308,3 +308,13 @@ def _decode(record: dict[str, Any]) -> dict[str, Any]:
             value = tuple(value["tuple"])
         out[name] = value
     return out
+
+
+def load_entry(name: str) -> dict[str, Any] | None:
+    """A verified entry stored by `store_entry`: other caches (evidence results) share the MAC and the folder."""
+    return _load(name)
+
+
+def store_entry(name: str, content: dict[str, Any]) -> None:
+    """Store `content` under `name` with this cache's MAC and identity."""
+    _store(name, content)

@@ -243,3 +243,20 @@ def test_no_evidence_runs_no_scanner_and_reports_no_claims(checked: Checked, no_
     assert "evidence" not in err
     assert "claims" not in plain and "evidence" not in plain["run"]
     assert [f for f in plain["findings"] if f["rule"].startswith("SL8")] == []
+
+
+def test_a_forged_cache_entry_is_not_believed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from shiftleft.evidence.model import Result, Scan
+    from shiftleft.policy import cache as policy_cache
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    failed = Result("checkov", "CKV_AWS_3", "EBS encrypted", "/repo/main.tf", 1, 5, "aws_ebs_volume.data", "failed")
+    cache.write("k" * 64, Scan("checkov", "3.3.30", (failed,)))
+    assert cache.read("k" * 64) == Scan("checkov", "3.3.30", (failed,))
+    entry = policy_cache.directory() / f"evidence-{'k' * 64}.json"
+    mac, _, body = entry.read_bytes().partition(b"\n")
+    entry.write_bytes(mac + b"\n" + body.replace(b'"failed"', b'"passed"'))  # a pull request's "clean" result
+    assert cache.read("k" * 64) is None
+    cache.write("f" * 64, Scan("checkov", "", failure="checkov crashed"))  # failures are never cached
+    assert cache.read("f" * 64) is None
