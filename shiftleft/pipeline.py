@@ -16,6 +16,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from shiftleft import deadline
 from shiftleft.config import Config
 from shiftleft.discover import Target, discover, display_path, repo_root
 from shiftleft.engine import Evaluation, Settings
@@ -59,6 +60,7 @@ def run(
     the same neighbours as checking the repository.
     `vendored=False` does not look inside vendor folders (see `discover`).
     """
+    deadline.stage("reading the configuration and the rules")
     config = load_config(config_file, cwd)
     threshold = config.fail_on
     if fail_on is not None:
@@ -67,6 +69,7 @@ def run(
         except ValueError as e:
             raise UsageError(f"--fail-on: {e}") from None
     policy = load_policy(config, cwd)
+    deadline.stage("looking for manifests")
     targets = discover(list(paths), config.manifests, config.exclude, cwd, vendored=vendored)
     found, checked = len(targets), sum(1 for t in targets if t.skip is None)
     if whole_catalog and paths:
@@ -83,16 +86,19 @@ def run(
     collect = _evidence_collector(config, evidence, policy.catalog, policy.tiers, settings)
     with _few_collections():
         for target in targets:
+            deadline.stage(f"checking {target.display}")
             manifest = model.load_target(target, max_bytes=config.max_manifest_bytes)
             if collect is not None and (focus is None or manifest.display in focus):
                 collect(manifest)  # before the engine trims the manifest
             evaluation.add(manifest)
+        deadline.stage(f"evaluating the service graph of {len(targets):,} manifests")
         result = evaluation.finish()
     if collect is not None and any(s.infrastructure or s.code for s in collect.subjects):
         # Only when some service has infrastructure or code to look at: otherwise there is nothing to judge,
         # and a CI run over manifests without spec.paths reads as it always did.
         from shiftleft import evidence as evidence_mod
 
+        deadline.stage("running checkov and bandit (evidence)")
         result = evidence_mod.apply(
             result, collect.subjects, policy.catalog, severity=settings.severity, disable=settings.disable, cwd=cwd,
             timeout=config.evidence_timeout, quiet=quiet,
