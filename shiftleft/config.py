@@ -30,6 +30,9 @@ class Config:
     - `catalogs`: exported service catalogs of other repositories (absolute):
       their services resolve as dependencies.
     - `file`: the configuration file read, if any.
+    - `waivers`: the central waiver file, absolute; None means `shiftleft-waivers.yaml` at the
+      repository root (read when it exists).
+    - `inline_waivers`: the highest severity `spec.waivers` may accept, or "off".
     """
 
     __slots__ = (
@@ -38,6 +41,7 @@ class Config:
         "exclude",
         "fail_on",
         "file",
+        "inline_waivers",
         "manifests",
         "max_manifest_bytes",
         "org",
@@ -45,6 +49,7 @@ class Config:
         "rules",
         "severity",
         "tiers",
+        "waivers",
     )  # fmt: skip
 
     def __init__(
@@ -61,6 +66,8 @@ class Config:
         catalogs: tuple[Path, ...] = (),
         file: Path | None = None,
         origin: dict[str, str] | None = None,
+        waivers: Path | None = None,
+        inline_waivers: str = "medium",
     ) -> None:
         self.manifests = manifests
         self.exclude = exclude
@@ -74,10 +81,12 @@ class Config:
         self.catalogs = catalogs
         self.file = file
         self.origin: dict[str, str] = {} if origin is None else origin
+        self.waivers = waivers
+        self.inline_waivers = inline_waivers
 
     _FIELDS = (
         "manifests", "exclude", "rules", "tiers", "fail_on", "severity", "disable", "max_manifest_bytes", "org",
-        "catalogs", "file", "origin",
+        "catalogs", "file", "origin", "waivers", "inline_waivers",
     )  # fmt: skip
     """Constructor order, for the repr and equality."""
 
@@ -98,6 +107,7 @@ class Config:
 
 _KEYS = (
     "manifests", "exclude", "rules", "tiers", "fail_on", "severity", "disable", "max_manifest_bytes", "org", "catalogs",
+    "waivers", "inline_waivers",
 )  # fmt: skip
 
 
@@ -226,7 +236,27 @@ def _apply(config: Config, section: dict[str, Any], base: Path, label: str, text
                     raise fail(key, f"catalog file {v!r} does not exist")
                 files.append(catalog)
             config.catalogs = tuple(files)
+        elif key in ("waivers", "inline_waivers"):
+            _governance(config, key, value, base, lambda m, k=key: fail(k, m))
         config.origin[key] = label
+
+
+def _governance(config: Config, key: str, value: Any, base: Path, fail: Any) -> None:
+    """`waivers` (the central waiver file, inside the repository) and `inline_waivers` (a severity or "off")."""
+    if key == "inline_waivers":
+        if value != "off":
+            _severity(value, fail)
+        config.inline_waivers = str(value)
+        return
+    if not isinstance(value, str) or not value:
+        raise fail("must be the path of the waiver file, relative to this configuration file")
+    path = (base / value).resolve()
+    from shiftleft.discover import repo_root
+
+    root = repo_root(base.resolve()) or base.resolve()
+    if not path.is_relative_to(root):
+        raise fail(f"waiver file {value!r} is outside the repository")
+    config.waivers = path
 
 
 def _severity(value: Any, fail: Any) -> Severity:

@@ -219,9 +219,9 @@ def _positions(manifest: Manifest, rules: list[Rule]) -> dict[tuple[Path_, bool]
 
 _REPORTED: dict[str, frozenset[str] | None] = {
     "metadata": frozenset({"name", "owner", "description"}),
-    "spec": frozenset({"tier", "lifecycle", "continuity", "availability", "dependencies"}),
+    "spec": frozenset({"tier", "lifecycle", "continuity", "availability", "dependencies", "waivers"}),
 }
-"""What reports show of a manifest (targets, owner, dependencies)."""
+"""What reports show of a manifest (targets, owner, dependencies), and its inline waivers for governance."""
 
 _GRAPH = re.compile(r"\bgraph\b")
 _SECTION = re.compile(r"\b(spec|metadata)\b(?:\s*\.\s*([a-z_][a-z0-9_]*))?")

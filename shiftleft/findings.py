@@ -1,7 +1,8 @@
-"""Immutable result types: Severity, Location, Finding."""
+"""Immutable result types: Severity, Location, Waiver, Finding."""
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
 from typing import NamedTuple
 
@@ -59,6 +60,24 @@ class Location(NamedTuple):
         return out
 
 
+class Waiver(NamedTuple):
+    """An accepted risk that suppresses matching findings (DESIGN.md section 6), or a baseline entry."""
+
+    rule: str
+    service: str
+    reason: str
+    approved_by: str
+    ticket: str
+    expires: dt.date | None
+    """Date the waiver stops applying; None only for baseline entries."""
+    source: str
+    """Where it is declared, `file:line` (the waiver file, the manifest, or the baseline file)."""
+    path: str = ""
+    """Manifest path (or evidence resource) the waiver is limited to; empty: the whole service."""
+    kind: str = "waiver"
+    """`waiver` (central file), `inline` (spec.waivers) or `baseline`."""
+
+
 class Finding(NamedTuple):
     """One rule violated by one service at one place."""
 
@@ -76,6 +95,8 @@ class Finding(NamedTuple):
     """Short fix advice, the rule's remediation text."""
     extra: tuple[tuple[str, str], ...] = ()
     """Additional key/value context (evidence, values) for reports."""
+    waiver: Waiver | None = None
+    """The waiver or baseline entry that accepts this finding: it stays in every report but does not fail."""
 
     @property
     def fingerprint(self) -> str:

@@ -13,7 +13,7 @@ import gc
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from shiftleft.config import Config
 from shiftleft.discover import discover, display_path
@@ -23,7 +23,10 @@ from shiftleft.findings import Severity
 from shiftleft.graph import catalogfile
 from shiftleft.manifest import model
 from shiftleft.results import RunResult
-from shiftleft.setup import load_config, load_policy
+from shiftleft.setup import load_policy
+
+if TYPE_CHECKING:
+    from shiftleft.governance.session import Session
 
 
 class Outcome(NamedTuple):
@@ -42,20 +45,34 @@ def run(
     now: dt.datetime,
     cwd: Path,
     focus: frozenset[str] | None = None,
+    base: str | None = None,
+    baseline: str | None = None,
 ) -> Outcome:
     """Load configuration and policy, discover manifests, then load and evaluate them one by one.
 
     `focus` (manifests as displayed) limits evaluation to those services and the
     services depending on them; the others still join the service graph.
+    `base` (a git revision) takes the whole policy from that commit and adds
+    drift findings; `baseline` is a baseline file (see `shiftleft.governance`).
     """
-    config = load_config(config_file, cwd)
+    from shiftleft.governance.session import Session
+
+    with Session(base=base, baseline=baseline, config_file=config_file, cwd=cwd) as session:
+        return _run(paths, session, fail_on=fail_on, now=now, cwd=cwd, focus=focus)
+
+
+def _run(
+    paths: Sequence[str], session: Session, *, fail_on: str | None, now: dt.datetime, cwd: Path,
+    focus: frozenset[str] | None,
+) -> Outcome:  # fmt: skip
+    config = session.config()
     threshold = config.fail_on
     if fail_on is not None:
         try:
             threshold = Severity.parse(fail_on)
         except ValueError as e:
             raise UsageError(f"--fail-on: {e}") from None
-    policy = load_policy(config, cwd)
+    policy = load_policy(config, session.policy_cwd)
     targets = discover(list(paths), config.manifests, config.exclude, cwd)
     settings = Settings(
         fail_on=threshold,
@@ -63,13 +80,14 @@ def run(
         org=config.org,
         severity=config.severity,
         disable=frozenset(config.disable),
-        imported=tuple(n for c in config.catalogs for n in catalogfile.load(c, display_path(c, cwd))),
+        imported=tuple(n for c in config.catalogs for n in catalogfile.load(c, display_path(c, session.policy_cwd))),
     )
     evaluation = Evaluation(policy.catalog, policy.tiers, settings, focus)
     with _few_collections():
         for target in targets:
             evaluation.add(model.load(target.file, target.display, target.root, max_bytes=config.max_manifest_bytes))
         result = evaluation.finish()
+    result = session.finish(result, config, targets, paths=paths, scoped=focus is not None)
     return Outcome(result, config, len(targets))
 
 

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from shiftleft.findings import Finding, Severity
+from shiftleft.findings import Finding, Severity, Waiver
 
 if TYPE_CHECKING:
     from shiftleft.policy.catalog import Rule
@@ -27,6 +27,17 @@ class ServiceResult(NamedTuple):
     """The manifest as written (empty when it could not be read), for reports."""
 
 
+class PolicyChange(NamedTuple):
+    """One edit of the policy between the base and the working tree (`check --base`)."""
+
+    loosening: bool
+    """True when the edit lets more through (listed first)."""
+    text: str
+    """What changed, e.g. `fail_on high -> critical`."""
+    source: str = ""
+    """The policy file it was read from."""
+
+
 class RunResult(NamedTuple):
     services: tuple[ServiceResult, ...]
     findings: tuple[Finding, ...]
@@ -39,12 +50,21 @@ class RunResult(NamedTuple):
     """The tier policy's rows as written (`max_rto: 1h`, ...), by tier number, for reports."""
     catalog: tuple[Rule, ...] = ()
     """The catalog's rules minus disabled ones (builtins included), for their docs in reports."""
+    waivers: tuple[Waiver, ...] = ()
+    """Every waiver declared (central file and inline), valid or not, for the waiver inventory."""
+    policy_changes: tuple[PolicyChange, ...] = ()
+    """With `check --base`: how the pull request edits the policy, loosenings first."""
 
     @property
     def failing(self) -> tuple[Finding, ...]:
-        """Findings at or above the fail-on threshold."""
+        """Findings at or above the fail-on threshold that no waiver or baseline accepts."""
         threshold = self.fail_on.rank
-        return tuple(f for f in self.findings if f.severity.rank >= threshold)
+        return tuple(f for f in self.findings if f.severity.rank >= threshold and f.waiver is None)
+
+    @property
+    def waived(self) -> tuple[Finding, ...]:
+        """Findings a waiver or the baseline accepts."""
+        return tuple(f for f in self.findings if f.waiver is not None)
 
     @property
     def passed(self) -> bool:
