@@ -77,6 +77,14 @@ class Waiver(NamedTuple):
     kind: str = "waiver"
     """`waiver` (central file), `inline` (spec.waivers) or `baseline`."""
 
+    def describe(self) -> str:
+        """One line for reports: `waived by architecture-board until 2027-01-31 (RISK-142, file:3): reason`."""
+        if self.kind == "baseline":
+            return f"in the baseline {self.source}"
+        until = self.expires.isoformat() if self.expires else "?"
+        ticket = f"{self.ticket}, " if self.ticket else ""
+        return f"waived by {self.approved_by} until {until} ({ticket}{self.source}): {self.reason}"
+
 
 class Finding(NamedTuple):
     """One rule violated by one service at one place."""
@@ -105,6 +113,10 @@ class Finding(NamedTuple):
 
         key = "\0".join((self.rule, self.service, self.location.path or self.location.file))
         return hashlib.sha256(key.encode()).hexdigest()[:16]
+
+    def blocks(self, fail_on: Severity) -> bool:
+        """Whether this finding fails the gate: at or above `fail_on` and accepted by no waiver."""
+        return self.severity.rank >= fail_on.rank and self.waiver is None
 
     def sort_key(self) -> tuple[str, int, int, str]:
         return (self.location.file, self.location.line, self.location.col, self.rule)

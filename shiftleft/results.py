@@ -58,8 +58,7 @@ class RunResult(NamedTuple):
     @property
     def failing(self) -> tuple[Finding, ...]:
         """Findings at or above the fail-on threshold that no waiver or baseline accepts."""
-        threshold = self.fail_on.rank
-        return tuple(f for f in self.findings if f.severity.rank >= threshold and f.waiver is None)
+        return tuple(f for f in self.findings if f.blocks(self.fail_on))
 
     @property
     def waived(self) -> tuple[Finding, ...]:

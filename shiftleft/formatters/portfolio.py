@@ -143,7 +143,7 @@ def _service(service: ServiceResult, result: RunResult, threshold: int, categori
     spec = _map(raw.get("spec"))
     tier_row = result.tiers.get(service.tier) if service.tier is not None else None
     findings = tuple(sorted(service.findings, key=lambda f: (-f.severity.rank, f.sort_key())))
-    if any(f.severity.rank >= threshold for f in findings):
+    if any(f.severity.rank >= threshold and f.waiver is None for f in findings):
         status = FAIL
     elif findings:
         status = WARN
@@ -154,7 +154,7 @@ def _service(service: ServiceResult, result: RunResult, threshold: int, categori
         mine = [f for f in findings if f.category == category]
         if not service.valid and category != "manifest":
             per_category.append(NA)
-        elif any(f.severity.rank >= threshold for f in mine):
+        elif any(f.severity.rank >= threshold and f.waiver is None for f in mine):
             per_category.append(FAIL)
         elif mine:
             per_category.append(WARN)
@@ -261,17 +261,20 @@ def _controls(result: RunResult, services: tuple[ServiceView, ...]) -> tuple[Con
                     ids.append(rule.id)
     threshold = result.fail_on.rank
     failed: dict[str, set[str]] = {}
+    waived: dict[str, set[str]] = {}
     for s in services:
-        failed[s.name] = {f.rule for f in s.findings if f.severity.rank >= threshold}
+        failed[s.name] = {f.rule for f in s.findings if f.severity.rank >= threshold and f.waiver is None}
+        waived[s.name] = {f.rule for f in s.findings if f.waiver is not None}
     out = []
     for (framework, control), ids in sorted(
         rules_of.items(), key=lambda kv: (FRAMEWORK_ORDER.index(kv[0][0]), _natural(kv[0][1]))
     ):
         fail = sum(1 for s in services if s.valid and failed[s.name] & set(ids))
+        waive = sum(1 for s in services if s.valid and not failed[s.name] & set(ids) and waived[s.name] & set(ids))
         assessed = sum(1 for s in services if s.valid)
         out.append(
             Control(framework, FRAMEWORKS.get(framework, framework), control, tuple(ids),
-                    satisfy=assessed - fail, fail=fail, waive=0, not_assessed=len(services) - assessed)
+                    satisfy=assessed - fail - waive, fail=fail, waive=waive, not_assessed=len(services) - assessed)
         )  # fmt: skip
     return tuple(out)
 

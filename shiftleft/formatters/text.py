@@ -40,9 +40,17 @@ def render(result: RunResult, options: Options) -> str:
             lines.append(paint(_BOLD, header))
         for finding in service.findings:
             lines.append(_line(finding, paint))
+            if finding.waiver is not None:
+                lines.append(paint(_DIM, f"    {' '.join(finding.waiver.describe().split())}"))
             if options.verbosity > 0 and finding.remediation:
                 lines.append(paint(_DIM, f"    fix: {' '.join(finding.remediation.split())}"))
     if options.verbosity >= 0:
+        if result.policy_changes:
+            if lines:
+                lines.append("")
+            lines.append(paint(_BOLD, "policy changes in the working tree (not applied: the base policy judged this run):"))
+            for change in result.policy_changes:
+                lines.append(f"  {'loosens' if change.loosening else 'tightens'}: {' '.join(change.text.split())}")
         if lines:
             lines.append("")
         lines.append(summary(result, paint))
@@ -54,7 +62,9 @@ def render(result: RunResult, options: Options) -> str:
 
 def _line(finding: Finding, paint: Paint) -> str:
     sev = finding.severity.value.upper()
-    painted = paint(_COLORS[finding.severity], sev)
+    painted = paint(_DIM if finding.waiver is not None else _COLORS[finding.severity], sev)
+    if finding.waiver is not None:
+        painted += " (waived)" if finding.waiver.kind != "baseline" else " (baseline)"
     return f"{finding.location}: {painted} {finding.rule} {finding.name} {finding.message}"
 
 
@@ -68,6 +78,9 @@ def summary(result: RunResult, paint: Paint | None = None) -> str:
     counts = ", ".join(f"{n} {s.value}" for s, n in result.counts().items() if n)
     total = len(result.findings)
     head = f"{total} finding{'s' if total != 1 else ''} in {failing_services} of {services} {noun} ({counts})"
+    waived = len(result.waived)
+    if waived:
+        head += f", {waived} accepted by waivers or the baseline"
     if result.passed:
         return f"{head}; none at or above --fail-on {result.fail_on.value}: passed"
     return paint(_BOLD, f"{head}; {len(result.failing)} at or above --fail-on {result.fail_on.value}: failed")

@@ -56,7 +56,7 @@ def _config(base: basepolicy.Base, old: config_mod.Config, new: config_mod.Confi
         yield PolicyChange(True, f"configuration {base.config_path} removed", base.config_path)
     if old.fail_on != new.fail_on:
         looser = new.fail_on.rank > old.fail_on.rank
-        yield PolicyChange(looser, f"fail_on {old.fail_on.value} -> {new.fail_on.value}", shown)
+        yield PolicyChange(looser, f"fail_on {old.fail_on.value} → {new.fail_on.value}", shown)
     for rule in sorted(set(new.disable) - set(old.disable)):
         yield PolicyChange(True, f"{rule} disabled", shown)
     for rule in sorted(set(old.disable) - set(new.disable)):
@@ -66,7 +66,7 @@ def _config(base: basepolicy.Base, old: config_mod.Config, new: config_mod.Confi
         if a != b:
             looser = a is None or b is None or b.rank < a.rank
             was_text, now_text = a.value if a else "the rule's own", b.value if b else "the rule's own"
-            yield PolicyChange(looser, f"{rule} severity {was_text} -> {now_text}", shown)
+            yield PolicyChange(looser, f"{rule} severity {was_text} → {now_text}", shown)
     for key, looser_when_removed in (("manifests", True), ("exclude", False)):
         before, after = getattr(old, key), getattr(new, key)
         for glob in [g for g in before if g not in after]:
@@ -74,14 +74,14 @@ def _config(base: basepolicy.Base, old: config_mod.Config, new: config_mod.Confi
         for glob in [g for g in after if g not in before]:
             yield PolicyChange(not looser_when_removed, f"{key} glob {glob!r} added", shown)
     if old.inline_waivers != new.inline_waivers:
-        yield PolicyChange(True, f"inline_waivers {old.inline_waivers} -> {new.inline_waivers}", shown)
+        yield PolicyChange(True, f"inline_waivers {old.inline_waivers} → {new.inline_waivers}", shown)
     for key in ("rules", "tiers", "catalogs", "waivers"):
         was, now = _paths(getattr(old, key), base.folder), _paths(getattr(new, key), base.root)
         if was != now:
-            yield PolicyChange(True, f"{key} {was or 'default'} -> {now or 'default'}", shown)
+            yield PolicyChange(True, f"{key} {was or 'default'} → {now or 'default'}", shown)
     for key in sorted(set(old.org) | set(new.org)):
         if old.org.get(key) != new.org.get(key):
-            yield PolicyChange(True, f"org.{key} {old.org.get(key)!r} -> {new.org.get(key)!r}", shown)
+            yield PolicyChange(True, f"org.{key} {old.org.get(key)!r} → {new.org.get(key)!r}", shown)
 
 
 def _paths(value: Any, root: Path) -> str:
@@ -95,7 +95,7 @@ def _catalog(old: Catalog, new: Catalog) -> Iterator[PolicyChange]:
         if other is None:
             yield PolicyChange(True, f"rule {rule.id} removed ({rule.file})", rule.file)
         elif other.severity != rule.severity:
-            text = f"{rule.id} severity {rule.severity.value} -> {other.severity.value}"
+            text = f"{rule.id} severity {rule.severity.value} → {other.severity.value}"
             yield PolicyChange(other.severity.rank < rule.severity.rank, text, other.file)
         elif _logic(other) != _logic(rule):
             yield PolicyChange(True, f"{rule.id} logic changed (when, assert or each)", other.file)
@@ -117,7 +117,7 @@ def _tiers(old: TierPolicy, new: TierPolicy) -> Iterator[PolicyChange]:
         for key in sorted(set(tier.raw) | set(other.raw)):
             a, b = tier.raw.get(key), other.raw.get(key)
             if a != b:
-                yield PolicyChange(_looser(key, a, b), f"tier {number} {key} {a} -> {b}", new.source)
+                yield PolicyChange(_looser(key, a, b), f"tier {number} {key} {a} → {b}", new.source)
 
 
 def _looser(key: str, a: Any, b: Any) -> bool:
@@ -151,7 +151,7 @@ def _waivers(
         elif was.expires != waiver.expires:
             looser = was.expires is None or waiver.expires is None or waiver.expires > was.expires
             shown = was.expires.isoformat() if was.expires else "?"
-            yield PolicyChange(looser, f"waiver for {what} expiry {shown} -> {until}", waiver.source)
+            yield PolicyChange(looser, f"waiver for {what} expiry {shown} → {until}", waiver.source)
     for key, waiver in before.items():
         if key not in after:
             yield PolicyChange(False, f"waiver removed: {waiver.rule} on {waiver.service}", "")
