@@ -40,8 +40,9 @@ def document(result: RunResult) -> dict[str, Any]:
         "services": [_service(s, result.fail_on) for s in result.services],
         "findings": [_finding(f, result.fail_on) for f in result.findings],
         "waivers": [_waiver(w) for w in result.waivers],
-        "policy_changes": [{"loosening": c.loosening, "change": c.text, "source": c.source}
-                           for c in result.policy_changes],  # fmt: skip
+        "policy_changes": [
+            {"loosening": c.loosening, "change": c.text, "source": c.source} for c in result.policy_changes
+        ],
         "errors": [],
     }
 

@@ -48,7 +48,7 @@ def render(result: RunResult, options: Options) -> str:
         if result.policy_changes:
             if lines:
                 lines.append("")
-            lines.append(paint(_BOLD, "policy changes in the working tree (not applied: the base policy judged this run):"))
+            lines.append(paint(_BOLD, "policy changes in the working tree (not applied: the base policy judges):"))
             for change in result.policy_changes:
                 lines.append(f"  {'loosens' if change.loosening else 'tightens'}: {' '.join(change.text.split())}")
         if lines:

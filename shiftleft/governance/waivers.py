@@ -147,11 +147,11 @@ def judge(declared: Declared, rules: Judge) -> tuple[bool, Problem | None]:
     if rules.services is not None and w.service not in rules.services:
         return False, problem("SL902", f"{label}: no service {w.service!r} in the catalog; it accepts nothing")
     if w.kind == "inline" and (rules.inline_limit is None or severity.rank > rules.inline_limit.rank):
-        limit = "inline waivers are off" if rules.inline_limit is None else f"up to {rules.inline_limit.value}"
-        return False, problem(
-            "SL906", f"{label}: {w.rule} is {severity.value} and inline waivers accept {limit}; "
-            f"record it in the central waiver file"
-        )  # fmt: skip
+        if rules.inline_limit is None:
+            why = "inline waivers are off (inline_waivers in configuration)"
+        else:
+            why = f"{w.rule} is {severity.value} and inline waivers accept up to {rules.inline_limit.value}"
+        return False, problem("SL906", f"{label}: {why}; record it in the central waiver file")
     if w.expires is None:  # cannot happen: a complete waiver has a date; fail closed if it does
         return False, problem("SL901", f"{label}: no expiry date")
     days = (w.expires - rules.today).days
