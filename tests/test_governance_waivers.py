@@ -95,19 +95,34 @@ def test_text_output_marks_the_waived_finding(repo: Path, capsys, monkeypatch) -
 @pytest.mark.parametrize(
     ("entry", "rule", "message"),
     [
-        (waiver(ticket=""), "SL901",
-         "waiver for SL301 on checkout: missing ticket; it accepts nothing until complete"),
-        (waiver(expires="2027-02-30"), "SL901",
-         "waiver for SL301 on checkout: expires: '2027-02-30' is not a calendar date; it accepts nothing until "
-         "complete"),
-        (waiver(rule="SL391"), "SL902", "waiver for SL391 on checkout: no rule SL391 in the catalog; it accepts nothing"),
-        (waiver(service="chekout"), "SL902",
-         "waiver for SL301 on chekout: no service 'chekout' in the catalog; it accepts nothing"),
-        (waiver(expires="2027-03-01"), "SL903",
-         "waiver for SL301 on checkout expires 2027-03-01, 96 days away; high findings may be waived for at most "
-         "90 days"),
-        (waiver(expires="2026-10-31"), "SL904",
-         "waiver for SL301 on checkout expired on 2026-10-31; it no longer accepts the risk"),
+        (waiver(ticket=""), "SL901", "waiver for SL301 on checkout: missing ticket; it accepts nothing until complete"),
+        (
+            waiver(expires="2027-02-30"),
+            "SL901",
+            "waiver for SL301 on checkout: expires: '2027-02-30' is not a calendar date; it accepts nothing until "
+            "complete",
+        ),
+        (
+            waiver(rule="SL391"),
+            "SL902",
+            "waiver for SL391 on checkout: no rule SL391 in the catalog; it accepts nothing",
+        ),
+        (
+            waiver(service="chekout"),
+            "SL902",
+            "waiver for SL301 on chekout: no service 'chekout' in the catalog; it accepts nothing",
+        ),
+        (
+            waiver(expires="2027-03-01"),
+            "SL903",
+            "waiver for SL301 on checkout expires 2027-03-01, 96 days away; high findings may be waived for at most "
+            "90 days",
+        ),
+        (
+            waiver(expires="2026-10-31"),
+            "SL904",
+            "waiver for SL301 on checkout expired on 2026-10-31; it no longer accepts the risk",
+        ),
     ],
     ids=["missing-field", "bad-date", "unknown-rule", "unknown-service", "too-long", "expired"],
 )
@@ -135,7 +150,9 @@ def test_expiring_within_30_days_is_a_warning_and_still_accepts(repo: Path, caps
     ]
     sl905 = doc["findings"][2]
     assert (sl905["severity"], sl905["message"]) == (
-        "medium", "waiver for SL301 on checkout expires on 2026-12-15, in 20 days")
+        "medium",
+        "waiver for SL301 on checkout expires on 2026-12-15, in 20 days",
+    )
 
 
 def test_org_maximum_per_severity_is_configurable(repo: Path, capsys, monkeypatch) -> None:
@@ -144,8 +161,7 @@ def test_org_maximum_per_severity_is_configurable(repo: Path, capsys, monkeypatc
     code, doc = check(repo, capsys, monkeypatch)
     assert code == 1
     assert [f["message"] for f in doc["findings"] if f["rule"] == "SL903"] == [
-        "waiver for SL301 on checkout expires 2027-01-31, 67 days away; high findings may be waived for at most "
-        "30 days"
+        "waiver for SL301 on checkout expires 2027-01-31, 67 days away; high findings may be waived for at most 30 days"
     ]
 
 
@@ -269,4 +285,6 @@ def test_markdown_and_html_show_the_waiver_inventory(repo: Path, capsys, monkeyp
     assert "| high (waived) | SL301 rto-within-tier |" in run.out
     run = run_cli(["check", "--now", NOW, "--format", "html"], capsys, monkeypatch, repo)
     assert '<span class="pill warn" title="">expiring</span>' in run.out
-    assert 'title="waiver for SL315 on checkout expired on 2026-10-01; it no longer accepts the risk">expired' in run.out
+    assert (
+        'title="waiver for SL315 on checkout expired on 2026-10-01; it no longer accepts the risk">expired' in run.out
+    )

@@ -130,6 +130,8 @@ def _changed(label: str, old: Any, new: Any, since: str, verb: str = "lowered") 
 
 
 def _shown(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
     return "(removed)" if value is None else str(value)
 
 
