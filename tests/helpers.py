@@ -73,9 +73,7 @@ def good_manifest(name: str = "checkout", tier: int = 1) -> str:
     return GOOD.format(name=name, tier=tier)
 
 
-def run_cli(
-    args: list[str], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, cwd: Path
-) -> Run:
+def run_cli(args: list[str], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, cwd: Path) -> Run:
     monkeypatch.chdir(cwd)
     capsys.readouterr()
     code = main(args)

@@ -58,6 +58,8 @@ class Runner:
             expr = m.group(1)
             if expr.startswith("inputs."):
                 return self.inputs[expr.removeprefix("inputs.")]
+            if expr == "github.event.pull_request.base.sha":
+                return ""  # not a pull_request event
             step = re.fullmatch(r"steps\.([\w-]+)\.outputs\.([\w-]+)", expr)
             assert step, f"unexpected expression in env: {expr}"
             return self.outputs.get(step.group(1), {}).get(step.group(2), "")
@@ -156,7 +158,7 @@ def test_steps_are_pinned_and_take_inputs_through_env_only() -> None:
     assert "actions/setup-python@a26af69be951a213d495a4c3e4e4022e16d87065 # v5.6.0" in raw
     assert set(action()["inputs"]) == {
         "working-directory", "paths", "config", "fail-on", "sarif-file", "html-file", "summary",
-        "extra-args", "python-version",
+        "extra-args", "python-version", "base",
     }  # fmt: skip
 
 

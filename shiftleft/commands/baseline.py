@@ -20,7 +20,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("paths", nargs="*", metavar="PATH",
                         help="folders to search for manifests, or files; default: the current folder")  # fmt: skip
     parser.add_argument("-o", "--output", metavar="FILE",
-                        help=f"where to write the baseline (default: {DEFAULT_OUTPUT}; - for standard output)")  # fmt: skip
+                        help=f"baseline file to write (default: {DEFAULT_OUTPUT}; - for stdout)")  # fmt: skip
     parser.add_argument("--config", metavar="FILE", help="configuration file (default: searched as by check)")
     parser.add_argument("--now", metavar="DATE", help="evaluate as of this date (YYYY-MM-DD or RFC 3339)")
 
