@@ -109,6 +109,8 @@ class Evaluation:
             else:
                 pending.extend(_run_rules(manifest, self.local_rules, state.tier, self.settings, self.now, None))
             state.findings.extend(_place(manifest, pending))
+            if manifest.placeholders:
+                state.findings.extend(_placeholders(manifest, self.catalog))
             if manifest.nodes is not None and self.graph_rules:
                 state.positions = _positions(manifest, [r for g in self.graph_rules for r in g.rules])
         self.first_file.setdefault(name, manifest.display)
@@ -396,6 +398,14 @@ def _place(
     return [
         _finding(p.rule, manifest.name, Location(manifest.display, line, col, _dotted(p.path)), p.message)
         for p, (line, col) in zip(pending, positions, strict=True)
+    ]
+
+
+def _placeholders(manifest: Manifest, catalog: Catalog) -> list[Finding]:
+    rule = _builtin(catalog, "SL012")
+    return [
+        _finding(rule, manifest.name, Location(manifest.display, line, col), f"placeholder not filled in: {text}")
+        for line, col, text in manifest.placeholders
     ]
 
 

@@ -105,5 +105,7 @@ def test_readme_downgrade_walkthrough(tmp_path: Path, capsys, monkeypatch) -> No
     manifest.write_text(manifest.read_text().replace("\n  tier: 1\n", "\n  tier: 3\n"))
     run = run_cli(["check", "examples/shop", "--now", "2026-11-25", "--base", "HEAD"], capsys, monkeypatch, repo)
     assert run.code == 1
-    assert f"{SHOP}/checkout/shiftleft.yaml:13:9: HIGH SL911 tier-lowered tier lowered from 1 to 3 since HEAD" in run.lines
+    assert (
+        f"{SHOP}/checkout/shiftleft.yaml:13:9: HIGH SL911 tier-lowered tier lowered from 1 to 3 since HEAD" in run.lines
+    )
     assert run.lines[0] == f"checkout (tier 3, {SHOP}/checkout/shiftleft.yaml): 4 findings"
