@@ -288,3 +288,11 @@ def test_markdown_and_html_show_the_waiver_inventory(repo: Path, capsys, monkeyp
     assert (
         'title="waiver for SL315 on checkout expired on 2026-10-01; it no longer accepts the risk">expired' in run.out
     )
+
+
+def test_changing_the_waiver_file_checks_every_service_in_the_hook(repo: Path, capsys, monkeypatch) -> None:
+    write(repo, WAIVERS, "waivers:\n" + waiver(expires="2026-10-31"))
+    code, doc = check(repo, capsys, monkeypatch, "--changed", WAIVERS)
+    assert code == 1
+    assert [s["name"] for s in doc["services"]] == ["checkout", "search"]
+    assert [f["rule"] for f in doc["findings"] if f["failing"]] == ["SL301", "SL904"]
