@@ -221,7 +221,7 @@ def _positions(manifest: Manifest, rules: list[Rule]) -> dict[tuple[Path_, bool]
 
 _REPORTED: dict[str, frozenset[str] | None] = {
     "metadata": frozenset({"name", "owner", "description"}),
-    "spec": frozenset({"tier", "lifecycle", "continuity", "availability", "dependencies", "waivers"}),
+    "spec": frozenset({"tier", "lifecycle", "continuity", "availability", "dependencies", "waivers", "compliance"}),
 }
 """What reports show of a manifest (targets, owner, dependencies), and its inline waivers for governance."""
 

@@ -216,7 +216,7 @@ def _by_framework(view: Portfolio) -> list[dict[str, Any]]:
     for control in view.controls:
         if not out or out[-1]["id"] != control.framework:
             out.append({"id": control.framework, "name": control.framework_name, "controls": []})
-        total = control.satisfy + control.fail + control.waive
+        total = control.satisfy + control.fail + control.below + control.waive
         out[-1]["controls"].append(
             {"c": control, "pct": round(100 * control.satisfy / total) if total else 0, "total": total}
         )
