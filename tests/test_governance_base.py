@@ -205,3 +205,34 @@ def test_changed_with_base_scopes_to_services_changed_since_the_base(repo: Path,
 def test_changed_with_base_and_nothing_changed_is_clean(repo: Path, capsys, monkeypatch) -> None:
     code, doc = check(repo, capsys, monkeypatch, "--changed", "--base", "main")
     assert (code, doc["findings"], doc["services"]) == (0, [], [])
+
+
+def test_with_base_the_baseline_is_the_base_commits(repo: Path, capsys, monkeypatch) -> None:
+    assert run_cli(["baseline", "--now", NOW, "-o", "baseline.json"], capsys, monkeypatch, repo).code == 0
+    commit(repo, "baseline")  # on the pr branch: not in the base
+    code, doc = check(repo, capsys, monkeypatch, "--baseline", "baseline.json")
+    assert (code, doc["findings"][0]["waiver"]["kind"]) == (0, "baseline")
+    run = run_cli(["check", "--now", NOW, "--base", "main", "--baseline", "baseline.json"], capsys, monkeypatch, repo)
+    assert (run.code, run.err) == (
+        2, "shiftleft: error: --baseline: baseline.json does not exist at the base commit main\n")  # fmt: skip
+    # The base has an empty baseline; the pull request's own one, listing its finding, is not read.
+    git(repo, "checkout", "-q", "main")
+    write(repo, "baseline.json", '{"schema": "shiftleft/baseline-v1", "findings": []}')
+    commit(repo, "empty baseline")
+    code, doc = check(repo, capsys, monkeypatch, "--base", "pr", "--baseline", "baseline.json")
+    assert (code, doc["findings"][0]["waiver"]["kind"]) == (0, "baseline"), "the other way round, as a check"
+    git(repo, "checkout", "-q", "pr")
+    code, doc = check(repo, capsys, monkeypatch, "--base", "main", "--baseline", "baseline.json")
+    assert (code, rules_at(doc)) == (1, [("SL301", "checkout", f"{CHECKOUT}:13")])
+
+
+def test_inline_waiver_added_in_the_pull_request_is_listed(repo: Path, capsys, monkeypatch) -> None:
+    path = repo / CHECKOUT
+    path.write_text(path.read_text() + "  waivers:\n    - {rule: SL315, reason: soon, approved_by: me, "
+                    "expires: 2027-01-31}\n")  # fmt: skip
+    commit(repo, "inline waiver")
+    code, doc = check(repo, capsys, monkeypatch, "--base", "main")
+    assert (code, changes(doc)) == (
+        1,
+        [(True, "inline waiver added: SL315 on checkout until 2027-01-31, approved by me")],
+    )

@@ -36,10 +36,13 @@ def render(result: RunResult) -> str:
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
-def read(path: Path, shown: str) -> frozenset[str]:
-    """The fingerprints of a baseline file. Raises ConfigError (exit 2) when it cannot be used."""
+def read(path: Path, shown: str, content: bytes | None = None) -> frozenset[str]:
+    """The fingerprints of a baseline file (or of its `content`, read from a commit).
+
+    Raises ConfigError (exit 2) when it cannot be used.
+    """
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(path.read_bytes() if content is None else content)
     except OSError as e:
         raise ConfigError(f"cannot read the baseline: {e.strerror or e}", file=shown) from None
     except (UnicodeDecodeError, json.JSONDecodeError) as e:

@@ -125,6 +125,21 @@ def _suppliers(old: dict[str, Any], new: dict[str, Any], since: str) -> Iterator
                             f"supplier {_shown(supplier.get('name'))} added without an exit plan {since}")  # fmt: skip
 
 
+def waivers_added(old: Any, new: Any, service: str) -> list[str]:
+    """Inline waivers in `new` that `old` did not have (rule, path and expiry compared): policy changes."""
+
+    def entries(raw: Any) -> list[dict[str, Any]]:
+        return _list(_map(raw.get("spec") if isinstance(raw, dict) else None).get("waivers"))
+
+    before = {(w.get("rule"), w.get("path"), str(w.get("expires"))) for w in entries(old)}
+    return [
+        f"inline waiver added: {w.get('rule')} on {service} until {w.get('expires')}, "
+        f"approved by {w.get('approved_by')}"
+        for w in entries(new)
+        if (w.get("rule"), w.get("path"), str(w.get("expires"))) not in before
+    ]
+
+
 def _changed(label: str, old: Any, new: Any, since: str, verb: str = "lowered") -> str:
     return f"{label} {verb} from {_shown(old)} to {_shown(new)} {since}"
 

@@ -14,7 +14,7 @@ from types import TracebackType
 
 from shiftleft import config as config_mod
 from shiftleft.discover import Target, display_path, glob_regex, repo_root
-from shiftleft.errors import ManifestError, ShiftleftError, UsageError
+from shiftleft.errors import ConfigError, ManifestError, ShiftleftError, UsageError
 from shiftleft.findings import Finding, Location, Severity
 from shiftleft.governance import apply as apply_mod
 from shiftleft.governance import basepolicy, drift, gitread, policydiff
@@ -68,8 +68,8 @@ class Session:
         removed: list[ServiceResult] = []
         changes: list[PolicyChange] = []
         if self.base is not None:
-            extra, removed = self._drift(result, config, targets, paths)
-            changes = self._policy_changes(config)
+            extra, removed, changes = self._drift(result, config, targets, paths)
+            changes += self._policy_changes(config)
         inputs = apply_mod.Inputs(
             cwd=self.cwd,
             waiver_file=waiver_file,
@@ -91,7 +91,16 @@ class Session:
             return None
         from shiftleft.governance import baseline
 
-        return baseline.read(self.cwd / self.baseline_arg, self.baseline_arg)
+        path = Path(os.path.normpath(self.cwd / self.baseline_arg))
+        if self.base is not None and path.is_relative_to(self.base.root):
+            # Inside the repository, the pull request could add its own findings to the baseline:
+            # with --base, the baseline is the base commit's.
+            rel = path.relative_to(self.base.root).as_posix()
+            content = gitread.show(self.base.commit, rel, self.base.root)
+            if content is None:
+                raise ConfigError(f"--baseline: {rel} does not exist at the base commit {self.base.ref}")
+            return baseline.read(path, f"{self.base.ref}:{rel}", content)
+        return baseline.read(path, self.baseline_arg)
 
     def _policy_changes(self, config: config_mod.Config) -> list[PolicyChange]:
         if self.base is None:
@@ -104,10 +113,11 @@ class Session:
 
     def _drift(
         self, result: RunResult, config: config_mod.Config, targets: Sequence[Target], paths: Sequence[str]
-    ) -> tuple[list[Finding], list[ServiceResult]]:
+    ) -> tuple[list[Finding], list[ServiceResult], list[PolicyChange]]:
+        """Downgrade findings, removed services, and inline waivers the pull request adds."""
         base = self.base
         if base is None:
-            return [], []
+            return [], [], []
         rules = {r.id: r for r in result.catalog}
         changed = set(gitread.changed(base.commit, base.root))
         head_by_path = {_rel(t.file, base.root): t for t in targets}
@@ -115,6 +125,7 @@ class Session:
         file_of = {t.display: t for t in targets}
         extra: list[Finding] = []
         removed: list[ServiceResult] = []
+        changes: list[PolicyChange] = []
         for path in _base_manifests(base, config, paths, self.cwd):
             if path not in changed:
                 continue
@@ -132,23 +143,25 @@ class Session:
                 tier = old.get("spec", {}).get("tier") if isinstance(old.get("spec"), dict) else None
                 removed.append(ServiceResult(name, shown, tier if isinstance(tier, int) else None, True, (finding,)))
                 continue
-            extra += _downgrades(rules, old, target, base.ref)
-        return extra, removed
+            found, added = _downgrades(rules, old, target, base.ref)
+            extra += found
+            changes += [PolicyChange(True, text, target.display) for text in added]
+        return extra, removed, changes
 
 
-def _downgrades(rules: Mapping[str, object], old: object, target: Target, ref: str) -> list[Finding]:
+def _downgrades(rules: Mapping[str, object], old: object, target: Target, ref: str) -> tuple[list[Finding], list[str]]:
     try:
         text = target.file.read_text(encoding="utf-8").removeprefix("\ufeff")
         new, nodes = yamlsafe.parse_with_nodes(text, target.display)
     except (OSError, UnicodeDecodeError, ManifestError):
-        return []  # the engine already reports a manifest that does not load
+        return [], []  # the engine already reports a manifest that does not load
     out = []
     name = _name(new, target.display) if isinstance(new, dict) else target.display
     for change in drift.compare(old, new, ref):
         line, col = yamlsafe.locate_in(nodes, change.path)
         where = Location(target.display, line, col, ".".join(str(p) for p in change.path))
         out.append(apply_mod.finding(rules, change.rule, name, where, change.message))
-    return out
+    return out, drift.waivers_added(old, new, name)
 
 
 def _base_manifests(base: basepolicy.Base, config: config_mod.Config, paths: Sequence[str], cwd: Path) -> list[str]:
