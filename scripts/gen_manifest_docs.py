@@ -207,7 +207,7 @@ _DEF_EXAMPLES = {
     "slug": "`pci-dss` `europe-west1`",
 }
 _DEF_NOTES = {
-    "duration": "No spaces, fractions, months or years: `1.5h` is `1h30m`, 6 months is `183d`.",
+    "duration": "No spaces, fractions, months or years: `1.5h` is `1h30m`, `1.5s` is `1500ms`, 6 months is `183d`.",
     "date": "A real calendar day; quotes are optional.",
     "percent": "Numbers are 0 to 100; quotes around `5%` are optional.",
     "path": "Absolute paths and `~` are rejected.",

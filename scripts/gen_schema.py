@@ -15,6 +15,12 @@ from typing import Any
 OUT = Path(__file__).resolve().parent.parent / "shiftleft" / "schema" / "manifest.schema.json"
 
 DURATION = {"$ref": "#/definitions/duration"}
+SECRET_STORES = [
+    "vault", "kms", "cloud-secret-manager", "aws-secrets-manager", "aws-ssm-parameter-store",
+    "gcp-secret-manager", "azure-key-vault", "doppler", "1password", "cyberark", "infisical",
+    "external-secrets", "sealed-secrets", "sops", "kubernetes", "environment", "none",
+]  # fmt: skip
+"""`security.secrets`: the stores teams use, closed so a typo is still an error."""
 DATE = {"$ref": "#/definitions/date"}
 PERCENT = {"$ref": "#/definitions/percent"}
 PATH = {"$ref": "#/definitions/path"}
@@ -237,8 +243,10 @@ SPEC = obj(
                     "oidc",
                 ),
                 "secrets": doc(
-                    {"enum": ["vault", "kms", "cloud-secret-manager", "sealed-secrets", "environment", "none"]},
-                    "Where secrets are kept.",
+                    {"enum": SECRET_STORES},
+                    "Where secrets are kept: a secrets manager (vault, a cloud vendor's manager, kms), a tool that "
+                    "syncs or encrypts them for Kubernetes (external-secrets, sealed-secrets, sops), plain "
+                    "Kubernetes Secrets, environment configuration, or none.",
                     "vault",
                 ),
                 "threat_model": obj(
@@ -367,8 +375,8 @@ SCHEMA: dict[str, Any] = {
     "definitions": {
         "duration": {
             "type": "string",
-            "pattern": "^([0-9]+[smhdw])+$",
-            "description": "A duration: one or more <number><unit> groups, units s m h d w (30s, 15m, 4h, 1h30m, 30d, 2w).",
+            "pattern": "^([0-9]+(ms|[smhdw]))+$",
+            "description": "A duration: one or more <number><unit> groups, units ms s m h d w (250ms, 30s, 15m, 4h, 1h30m, 30d, 2w).",
         },
         "date": {
             "type": "string",

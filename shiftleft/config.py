@@ -177,6 +177,8 @@ def _apply(config: Config, section: dict[str, Any], base: Path, label: str, text
 
             close = difflib.get_close_matches(key, _KEYS, n=1)
             hint = f" (did you mean {close[0]!r}?)" if close else ""
+            if key == "tool" and label == shown:
+                hint = " (in .shiftleft.toml the settings are at the top level: drop the [tool.shiftleft] header)"
             raise ConfigError(
                 f"unknown setting {key!r}{hint}; known: {', '.join(_KEYS)}", file=shown, line=_line_of(text, key)
             )
@@ -280,7 +282,8 @@ def _plain(value: Any) -> Any:
 
 
 def _line_of(text: str, key: str) -> int:
-    pattern = re.compile(rf"^\s*(?:(?:{re.escape(key)}|\"{re.escape(key)}\")\s*=|\[{re.escape(key)}\])", re.M)
+    # `key = ...`, `"key" = ...`, a `[key]` table or a dotted `[key.sub]` table header.
+    pattern = re.compile(rf"^\s*(?:(?:{re.escape(key)}|\"{re.escape(key)}\")\s*=|\[{re.escape(key)}[\].])", re.M)
     m = pattern.search(text)
     return text.count("\n", 0, m.start()) + 1 if m else 0
 

@@ -72,6 +72,8 @@ class Evaluation:
         self.now = cel.timestamp(settings.now)
         self.first_file: dict[str, str] = {}
         self.states: list[_State] = []
+        self._partial_groups: dict[frozenset[str], list[_Group]] = {}
+        """Rule groups without the rules an invalid manifest's wrong values would feed, by those rules."""
 
     def add(self, manifest: Manifest) -> None:
         name = manifest.name
@@ -84,6 +86,7 @@ class Evaluation:
             state.skipped = True
         elif not manifest.valid:
             state.findings.extend(_from_errors(manifest, self.catalog, manifest.problems))
+            state.findings.extend(self._valid_part(manifest, state.tier_number))
         else:
             pending: list[_Pending] = []
             duplicate = self.first_file.get(name)
@@ -109,16 +112,41 @@ class Evaluation:
             else:
                 pending.extend(_run_rules(manifest, self.local_rules, state.tier, self.settings, self.now, None))
             state.findings.extend(_place(manifest, pending))
-            if manifest.placeholders:
-                state.findings.extend(_placeholders(manifest, self.catalog))
             if manifest.nodes is not None and self.graph_rules:
                 state.positions = _positions(manifest, [r for g in self.graph_rules for r in g.rules])
+        if manifest.placeholders and not state.skipped:
+            state.findings.extend(_placeholders(manifest, self.catalog))
         self.first_file.setdefault(name, manifest.display)
         manifest.raw = _trim(manifest.raw, self.keep)
         if not self.graph_exists:
             manifest.files.clear()  # only exists() in graph rules would read it again
         manifest.release()
         self.states.append(state)
+
+    def _valid_part(self, manifest: Manifest, tier_number: int | None) -> list[Finding]:
+        """Findings of the rules that read only the valid part of an invalid manifest.
+
+        One wrong value should not hide every other finding of the manifest,
+        so the author fixes everything in one go. A rule runs only if neither
+        its expressions, its message nor its location name a value that was
+        left out; the graph rules wait for a valid manifest.
+        """
+        part = manifest.valid_part()
+        tier = self.tiers.get(tier_number) if tier_number is not None else None
+        if part is None or tier is None or manifest.invalid is None:
+            return []
+        left_out = [re.compile(rf"\b{re.escape(dotted(p))}\b") for p in manifest.invalid]
+        unread = frozenset(
+            r.id for g in self.local_rules for r in g.rules if any(p.search(t) for p in left_out for t in _sources(r))
+        )
+        groups = self._partial_groups.get(unread)
+        if groups is None:
+            groups = self._partial_groups[unread] = _groups(
+                [r for g in self.local_rules for r in g.rules if r.id not in unread]
+            )
+        typed, raw = part
+        pending = list(_run_rules(manifest, groups, tier, self.settings, self.now, None, (typed, raw)))
+        return _place(manifest, pending)
 
     def finish(self) -> RunResult:
         graph = build([s.node for s in self.states] + list(self.settings.imported))
@@ -133,7 +161,7 @@ class Evaluation:
                 pending = list(_run_rules(manifest, self.graph_rules, state.tier, self.settings, self.now, facts))
                 state.findings.extend(_place(manifest, pending, state.positions))
             findings = [_adjust(f, self.settings) for f in state.findings if f.rule not in self.settings.disable]
-            findings.sort(key=Finding.sort_key)
+            findings.sort(key=_invalid_first)
             services.append(
                 ServiceResult(
                     state.name,
@@ -306,11 +334,15 @@ def _run_rules(
     settings: Settings,
     now: dt.datetime,
     facts: tuple[dict[str, Any], dict[str, Any]] | None,
+    values: tuple[dict[str, Any], dict[str, Any]] | None = None,
 ) -> Iterator[_Pending]:
-    """Pending findings of the rule groups on one manifest; `facts` is its graph view (None: not needed)."""
+    """Pending findings of the rule groups on one manifest; `facts` is its graph view (None: not needed).
+
+    `values`: the typed and raw values to judge, when not the whole manifest's.
+    """
     if not groups:
         return
-    typed, raw = manifest.typed(), manifest.raw
+    typed, raw = values if values is not None else (manifest.typed(), manifest.raw)
     graph_typed, graph_shown = facts if facts is not None else ({}, {})
     data = {
         "spec": typed.get("spec", {}),
@@ -434,6 +466,11 @@ def _builtin(catalog: Catalog, rule_id: str) -> Rule:
     if rule is None:  # the shipped catalog documents every builtin; a stripped catalog still reports
         return Rule(rule_id, "manifest-invalid", Severity.CRITICAL, "manifest", "", "", "", "", builtin=True)
     return rule
+
+
+def _invalid_first(finding: Finding) -> tuple[bool, str, int, int, str]:
+    """A service's findings in file order, what makes the manifest invalid (SL0xx) first: fix that before the rest."""
+    return (finding.category != "manifest", *finding.sort_key())
 
 
 def _adjust(finding: Finding, settings: Settings) -> Finding:

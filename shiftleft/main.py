@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 from types import ModuleType
@@ -67,6 +68,18 @@ def _top_help() -> str:
     return "\n".join(lines) + "\n"
 
 
+def _refuse_mistyped_command(word: str) -> None:
+    """`shiftleft chek` is a typo for `check`, not a path to check: say so rather than "path not found"."""
+    if word.startswith("-") or os.path.lexists(word):
+        return
+    import difflib
+
+    close = difflib.get_close_matches(word, COMMANDS, n=1, cutoff=0.6)
+    if close:
+        known = ", ".join(COMMANDS)
+        raise UsageError(f"unknown command {word!r}; did you mean `shiftleft {close[0]}`? (commands: {known})")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     return guarded(lambda: _dispatch(args), args)
@@ -80,6 +93,8 @@ def _dispatch(args: list[str]) -> int:
         print(f"shiftleft {__version__}")
         return 0
     # `check` is the default command: `shiftleft examples/shop` means `shiftleft check examples/shop`.
+    if args and args[0] not in COMMANDS:
+        _refuse_mistyped_command(args[0])
     name = args[0] if args and args[0] in COMMANDS else "check"
     rest = args[1:] if args and args[0] in COMMANDS else args
     parsed = command_parser(name).parse_args(rest)

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from shiftleft.config import Config
-from shiftleft.discover import discover, display_path
+from shiftleft.discover import Target, discover, display_path, repo_root
 from shiftleft.engine import Evaluation, Settings
 from shiftleft.errors import UsageError
 from shiftleft.findings import Severity
@@ -45,6 +45,7 @@ def run(
     now: dt.datetime,
     cwd: Path,
     focus: frozenset[str] | None = None,
+    whole_catalog: bool = False,
     base: str | None = None,
     baseline: str | None = None,
 ) -> Outcome:
@@ -52,18 +53,21 @@ def run(
 
     `focus` (manifests as displayed) limits evaluation to those services and the
     services depending on them; the others still join the service graph.
+    `whole_catalog`: the manifests under `paths` are the focus, and every
+    manifest of their repository joins the graph, so checking one folder sees
+    the same neighbours as checking the repository.
     `base` (a git revision) takes the whole policy from that commit and adds
     drift findings; `baseline` is a baseline file (see `shiftleft.governance`).
     """
     from shiftleft.governance.session import Session
 
     with Session(base=base, baseline=baseline, config_file=config_file, cwd=cwd) as session:
-        return _run(paths, session, fail_on=fail_on, now=now, cwd=cwd, focus=focus)
+        return _run(paths, session, fail_on=fail_on, now=now, cwd=cwd, focus=focus, whole_catalog=whole_catalog)
 
 
 def _run(
     paths: Sequence[str], session: Session, *, fail_on: str | None, now: dt.datetime, cwd: Path,
-    focus: frozenset[str] | None,
+    focus: frozenset[str] | None, whole_catalog: bool,
 ) -> Outcome:  # fmt: skip
     config = session.config()
     threshold = config.fail_on
@@ -74,6 +78,9 @@ def _run(
             raise UsageError(f"--fail-on: {e}") from None
     policy = load_policy(config, session.policy_cwd)
     targets = discover(list(paths), config.manifests, config.exclude, cwd)
+    found = len(targets)
+    if whole_catalog and paths:
+        targets, focus = _with_repository(targets, paths, config, cwd, focus)
     settings = Settings(
         fail_on=threshold,
         now=now,
@@ -87,8 +94,22 @@ def _run(
         for target in targets:
             evaluation.add(model.load(target.file, target.display, target.root, max_bytes=config.max_manifest_bytes))
         result = evaluation.finish()
-    result = session.finish(result, config, targets, paths=paths, scoped=focus is not None)
-    return Outcome(result, config, len(targets))
+    known = frozenset(state.name for state in evaluation.states)
+    result = session.finish(result, config, targets, paths=paths, scoped=focus is not None, known=known)
+    return Outcome(result, config, found)
+
+
+def _with_repository(
+    targets: list[Target], paths: Sequence[str], config: Config, cwd: Path, focus: frozenset[str] | None
+) -> tuple[list[Target], frozenset[str] | None]:
+    """The repository's whole catalog, with the manifests under `paths` (or `focus`) as the focus."""
+    root = repo_root((cwd / paths[0]).resolve())
+    if root is None or not targets:
+        return targets, focus  # outside git there is no repository to take the neighbours from
+    shown = {t.display for t in targets}
+    catalog = {t.file: t for t in discover([str(root)], config.manifests, config.exclude, cwd)}
+    catalog.update((t.file, t) for t in targets)
+    return sorted(catalog.values(), key=lambda t: t.display), frozenset(shown) | (focus or frozenset())
 
 
 @contextlib.contextmanager

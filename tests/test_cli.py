@@ -77,8 +77,11 @@ def test_color_only_when_asked_or_on_a_tty(repo: Path, capsys, monkeypatch) -> N
 
 def test_format_to_file(repo: Path, capsys, monkeypatch) -> None:
     run = run_cli(["check", "--now", NOW, "--format", "text=out/report.txt"], capsys, monkeypatch, repo)
-    assert (run.code, run.out) == (1, "")
-    assert (repo / "out/report.txt").read_text().startswith("checkout (tier 1, services/checkout/shiftleft.yaml)")
+    assert run.code == 1
+    assert (repo / "out/report.txt").read_text() == run.out  # the terminal still shows the text (issue 12)
+    assert run.out.startswith("checkout (tier 1, services/checkout/shiftleft.yaml)")
+    quiet = run_cli(["check", "--now", NOW, "--format", "text=out/quiet.txt", "-q"], capsys, monkeypatch, repo)
+    assert (quiet.code, quiet.out) == (1, "")
 
 
 def test_no_manifests_is_clean_with_a_note(tmp_path: Path, capsys, monkeypatch) -> None:

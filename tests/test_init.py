@@ -191,7 +191,6 @@ def test_refuses_to_overwrite_an_existing_manifest(
     [
         (["svc", "--tier", "9"], "--tier: no tier 9 in the tier policy (it has 0, 1, 2, 3, 4)"),
         (["svc", "--tier", "one"], "--tier: 'one' is not a tier number (the tier policy has 0, 1, 2, 3, 4)"),
-        (["missing", "--tier", "1"], "missing: not a directory"),
         (["file.txt", "--tier", "1"], "file.txt: not a directory"),
         (["svc", "--tier", "1", "--name", "Bad_Name"], "service name 'Bad_Name' is not an RFC 1123 label"),
         (["svc", "--tier", "1", "--name=-x"], "service name '-x' is not an RFC 1123 label"),

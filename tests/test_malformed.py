@@ -52,12 +52,14 @@ RULE_NAMES = {
     "SL011": "unsupported-format",
 }
 
-DURATION_HINT = "write a number and a unit s, m, h, d or w (30s, 15m, 4h, 1h30m, 30d, 2w)"
+DURATION_HINT = "write a number and a unit ms, s, m, h, d or w (250ms, 30s, 15m, 4h, 1h30m, 30d, 2w)"
 ONLY_X = "; only x- keys are free for your own use"
 NOT_A_MAPPING = "a manifest is a mapping with apiVersion, kind, metadata and spec"
 EMPTY = "empty manifest; expected `apiVersion: shiftleft/v1`"
 TWO_DOCUMENTS = "more than one YAML document; a manifest holds exactly one (remove the `---` separator)"
 TIER_POLICY = "<shiftleft>/rules/tiers.yaml (known tiers: 0, 1, 2, 3, 4)"
+NOT_GIT = " ({root}, the checked folder, as it is not in a git repository)"
+"""SL008 names the folder taken as the repository; the malformed repository has no .git."""
 MANIFEST_OUTSIDE = "the manifest is a symlink that leads outside the repository; it was not read"
 
 
@@ -184,11 +186,23 @@ CASES = [
     # YAML syntax
     case(
         "syntax-unclosed-flow-mapping",
-        finding(32, 3, "SL001", "invalid YAML: did not find expected ',' or '}' (while parsing a flow mapping)"),
+        finding(
+            32,
+            3,
+            "SL001",
+            "invalid YAML: did not find expected ',' or '}' (while parsing a flow mapping); "
+            "a braced mapping is not closed, or two entries lack a comma between them",
+        ),
     ),
     case(
         "syntax-bad-indentation",
-        finding(24, 9, "SL001", "invalid YAML: mapping values are not allowed in this context"),
+        finding(
+            24,
+            9,
+            "SL001",
+            "invalid YAML: mapping values are not allowed in this context; a `key: value` "
+            "where YAML does not expect one: indent it under a parent key, or quote a value that contains ': '",
+        ),
     ),
     case(
         "syntax-tab-indentation",
@@ -197,11 +211,23 @@ CASES = [
     case(
         "syntax-unterminated-quote",
         # The position is where the quote opened, not the end of the file where the scanner gave up.
-        finding(33, 48, "SL001", "invalid YAML: found unexpected end of stream (while scanning a quoted scalar)"),
+        finding(
+            33,
+            48,
+            "SL001",
+            "invalid YAML: found unexpected end of stream (while scanning a quoted scalar); "
+            "the quote or bracket opened here is never closed",
+        ),
     ),
     case(
         "syntax-unterminated-quote-midfile",
-        finding(31, 61, "SL001", "invalid YAML: did not find expected key (while parsing a block mapping)"),
+        finding(
+            31,
+            61,
+            "SL001",
+            "invalid YAML: did not find expected key (while parsing a block mapping); "
+            "a quote above this line is probably never closed, so this quote ends it: close the earlier quote",
+        ),
     ),
     case("syntax-undefined-alias", finding(21, 14, "SL001", "invalid YAML: undefined alias")),
     case("key-not-a-string", finding(15, 7, "SL001", "mapping keys must be plain strings")),
@@ -468,7 +494,7 @@ CASES = [
     # paths that leave the repository
     case(
         "path-dotdot-outside",
-        finding(29, 14, "SL008", "spec.incident.runbook: '../../outside.md' points outside the repository"),
+        finding(29, 14, "SL008", "spec.incident.runbook: '../../outside.md' points outside the repository" + NOT_GIT),
     ),
     case(
         "path-absolute",
@@ -507,6 +533,8 @@ def test_malformed_fixture(
     assert run.code == 1, run.out
     assert len(run.lines) == len(expected), run.out
     for want, got in zip(expected, run.lines, strict=True):
+        if isinstance(want, str):
+            want = want.replace("{root}", str(malformed_repo.resolve()))
         assert matches(want, got), f"\nexpected: {want}\nactual:   {got}"
 
 
@@ -798,7 +826,11 @@ def test_symlinked_file_leading_outside(malformed_repo: Path, malformed_outside:
     assert run.code == 1
     assert run.lines == [
         finding(
-            28, 14, "SL008", "spec.incident.runbook: 'docs/runbook.md' is a symlink that leads outside the repository"
+            28,
+            14,
+            "SL008",
+            "spec.incident.runbook: 'docs/runbook.md' is a symlink that leads outside the repository"
+            + NOT_GIT.format(root=malformed_repo.resolve()),
         )
     ]
 
@@ -812,7 +844,11 @@ def test_relative_symlink_leading_outside(malformed_repo: Path, malformed_outsid
     assert run.code == 1
     assert run.lines == [
         finding(
-            25, 11, "SL008", "spec.continuity.plan: 'docs/dr-plan.md' is a symlink that leads outside the repository"
+            25,
+            11,
+            "SL008",
+            "spec.continuity.plan: 'docs/dr-plan.md' is a symlink that leads outside the repository"
+            + NOT_GIT.format(root=malformed_repo.resolve()),
         )
     ]
 
@@ -826,7 +862,11 @@ def test_symlinked_folder_leading_outside(malformed_repo: Path, malformed_outsid
     assert run.code == 1
     assert run.lines == [
         finding(
-            28, 14, "SL008", "spec.incident.runbook: 'docs/runbook.md' is a symlink that leads outside the repository"
+            28,
+            14,
+            "SL008",
+            "spec.incident.runbook: 'docs/runbook.md' is a symlink that leads outside the repository"
+            + NOT_GIT.format(root=malformed_repo.resolve()),
         )
     ]
 
@@ -883,7 +923,13 @@ def test_other_services_are_still_checked(malformed_repo: Path, malformed_cli: R
     run = malformed_cli()
     assert run.code == 1
     assert run.lines == [
-        finding(32, 3, "SL001", "invalid YAML: did not find expected ',' or '}' (while parsing a flow mapping)"),
+        finding(
+            32,
+            3,
+            "SL001",
+            "invalid YAML: did not find expected ',' or '}' (while parsing a flow mapping); "
+            "a braced mapping is not closed, or two entries lack a comma between them",
+        ),
         "payment/shiftleft.yaml:22:10: HIGH SL301 rto-within-tier "
         "RTO 48h exceeds the tier 3 (business-operational) ceiling of 24h",
     ]

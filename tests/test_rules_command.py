@@ -208,7 +208,7 @@ def test_test_broken_rule_folder_is_a_configuration_error(repo: Path, capsys, mo
     run = run_cli(["rules", "test", "org-rules"], capsys, monkeypatch, repo)
     assert (run.code, run.out) == (2, "")
     assert run.err == ("shiftleft: error: org-rules/ACME301-bad.yaml:5:10: invalid YAML: found unexpected end of "
-                       "stream (while scanning a quoted scalar)\n")  # fmt: skip
+                       "stream (while scanning a quoted scalar); the quote or bracket opened here is never closed\n")  # fmt: skip
 
 
 @pytest.mark.parametrize(

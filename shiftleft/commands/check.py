@@ -56,7 +56,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--baseline", metavar="FILE",
                         help="accept the findings recorded in FILE (written by `shiftleft baseline`)")  # fmt: skip
     noise = parser.add_mutually_exclusive_group()
-    noise.add_argument("-q", "--quiet", action="store_true", help="print only the findings")
+    noise.add_argument("-q", "--quiet", action="store_true", help="print only the findings; with every --format "
+                       "going to a file, print nothing")  # fmt: skip
     noise.add_argument("-v", "--verbose", action="store_true", help="also print fixes and clean services")
 
 
@@ -64,6 +65,8 @@ def run(args: argparse.Namespace) -> int:
     cwd = Path.cwd()
     if args.format:
         outputs = _outputs(args.format, cwd)
+        if not args.quiet and all(target is not None for _name, target in outputs):
+            outputs.append(("text", None))  # reports to files; the person at the terminal still sees the verdict
     elif os.environ.get("GITHUB_ACTIONS") == "true":
         # Under GitHub Actions the annotations come for free, followed by the usual text.
         outputs = [("github", None), ("text", None)]
@@ -86,8 +89,10 @@ def run(args: argparse.Namespace) -> int:
             selection = changes.Selection(everything=False)  # still: deleted manifests and the policy diff
         paths = ["."]  # the whole catalog, so graph rules see every neighbour; only the selection is reported
     focus = selection.owners if selection is not None and not selection.everything else None
-    outcome = pipeline.run(paths, config_file=args.config, fail_on=args.fail_on, now=now, cwd=cwd, focus=focus,
-                           base=args.base, baseline=args.baseline)  # fmt: skip
+    outcome = pipeline.run(
+        paths, config_file=args.config, fail_on=args.fail_on, now=now, cwd=cwd, focus=focus,
+        whole_catalog=not args.changed, base=args.base, baseline=args.baseline,
+    )  # fmt: skip
     result, config = outcome.result, outcome.config
     verbosity = -1 if args.quiet else (1 if args.verbose else 0)
     for name, target in outputs:

@@ -49,8 +49,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     cwd = Path.cwd()
     folder = (cwd / args.dir).absolute()
-    if not folder.is_dir():
+    if folder.exists() and not folder.is_dir():
         raise UsageError(f"{args.dir}: not a directory")
+    create = not folder.exists()
     manifest = folder / MANIFEST
     if manifest.exists() or manifest.is_symlink():
         raise UsageError(f"{_shown(manifest, cwd)} already exists; not overwriting it")
@@ -61,7 +62,13 @@ def run(args: argparse.Namespace) -> int:
             f"service name {name!r}{hint} is not an RFC 1123 label: lower-case letters, digits and '-', "
             "starting and ending with a letter or digit, at most 63 characters"
         )
-    row = _tier_row(args.tier, args.config, cwd, folder)
+    row = _tier_row(args.tier, args.config, cwd, _existing(folder))
+    if create:  # a new service's folder: made only once the name and the tier are known to be good
+        try:
+            folder.mkdir(parents=True)
+        except OSError as e:
+            raise UsageError(f"cannot create {args.dir}: {e.strerror or e}") from None
+        print(f"created {_shown(folder, cwd)}/")
     root = repo_root(folder.resolve()) or folder.resolve()
     schema = root / SCHEMA_FILE
     wrote_schema = False
@@ -80,6 +87,13 @@ def run(args: argparse.Namespace) -> int:
     if wrote_schema:
         print(f"wrote {_shown(schema, cwd)} for editor completion (refresh: shiftleft schema > {SCHEMA_FILE})")
     return 0
+
+
+def _existing(folder: Path) -> Path:
+    """The folder, or its nearest existing parent, where configuration is looked up from."""
+    while not folder.exists() and folder.parent != folder:
+        folder = folder.parent
+    return folder
 
 
 def _tier_row(text: str, config_file: str | None, cwd: Path, folder: Path) -> dict[str, object]:

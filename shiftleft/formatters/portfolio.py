@@ -323,7 +323,7 @@ def _text(value: Any, default: str = "-") -> str:
     return str(value)
 
 
-def _seconds(value: Any) -> int:
+def _seconds(value: Any) -> float:
     from shiftleft.manifest.values import parse_duration
 
     if not isinstance(value, str):

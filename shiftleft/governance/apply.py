@@ -32,7 +32,9 @@ class Inputs(NamedTuple):
     severity: Mapping[str, Severity]
     """Configuration's severity overrides."""
     scoped: bool
-    """A `--changed` run: services outside the selection are not in the result."""
+    """Services outside a focus (a folder, `--changed`) are not in the result: their waivers are not judged."""
+    known: frozenset[str] = frozenset()
+    """Every service name of the catalog evaluated (focus or not), for unknown-service waivers."""
     baseline: frozenset[str] | None = None
     """Fingerprints recorded by `shiftleft baseline`; None: no baseline."""
     baseline_display: str = ""
@@ -51,16 +53,18 @@ def apply(result: RunResult, inputs: Inputs) -> RunResult:
     judge = waivers_mod.Judge(
         today=result.now.date(),
         severities=severities,
-        services=None if inputs.scoped else frozenset(s.name for s in services),
+        services=inputs.known | {s.name for s in services},
         inline_limit=inputs.inline_limit,
         max_days=inputs.max_days,
     )
+    reported_names = {s.name for s in services}
     valid: list[Waiver] = []
     for entry in declared:
         accepts, problem = waivers_mod.judge(entry, judge)
         if accepts:
             valid.append(entry.waiver)
-        if problem is not None and (not inputs.scoped or entry.waiver.service in {s.name for s in services}):
+        reported = entry.waiver.service in reported_names or entry.waiver.service not in judge.services
+        if problem is not None and (not inputs.scoped or reported):
             problems.append(problem)
     by_service: dict[str, list[Finding]] = {}
     for finding in inputs.extra:

@@ -177,7 +177,7 @@ def _number(value: Any) -> float | None:
         return None
 
 
-def _seconds(value: Any) -> int | None:
+def _seconds(value: Any) -> float | None:
     try:
         return values.parse_duration(value) if isinstance(value, str) else None
     except ValueError:

@@ -55,7 +55,8 @@ class Session:
         return self.base.cwd if self.base is not None else self.cwd
 
     def finish(self, result: RunResult, config: config_mod.Config, targets: Sequence[Target], *,
-               paths: Sequence[str], scoped: bool) -> RunResult:  # fmt: skip
+               paths: Sequence[str], scoped: bool, known: frozenset[str] = frozenset()) -> RunResult:  # fmt: skip
+        """`scoped`: only some services are reported (a focus); `known`: every service name of the catalog."""
         root = repo_root(self.cwd.resolve()) or self.cwd.resolve()
         if self.base is not None:
             waiver_file = config.waivers or (self.base.folder / waivers_mod.DEFAULT_FILE)
@@ -78,6 +79,7 @@ class Session:
             max_days=waivers_mod.max_days(config.org, shown_config),
             severity=config.severity,
             scoped=scoped,
+            known=known,
             baseline=self._baseline(),
             baseline_display=self.baseline_arg or "",
             extra=extra,

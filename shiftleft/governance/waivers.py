@@ -123,8 +123,8 @@ class Judge(NamedTuple):
     today: dt.date
     severities: Mapping[str, Severity]
     """Effective severity of every rule in the catalog (after configuration overrides)."""
-    services: frozenset[str] | None
-    """Every service name; None when the run was scoped (`--changed`), so unknown services are not judged."""
+    services: frozenset[str]
+    """Every service name of the catalog."""
     inline_limit: Severity | None
     """The highest severity an inline waiver may accept; None: inline waivers are off."""
     max_days: Mapping[Severity, int]
@@ -144,7 +144,7 @@ def judge(declared: Declared, rules: Judge) -> tuple[bool, Problem | None]:
     severity = rules.severities.get(w.rule)
     if severity is None:
         return False, problem("SL902", f"{label}: no rule {w.rule} in the catalog; it accepts nothing")
-    if rules.services is not None and w.service not in rules.services:
+    if w.service not in rules.services:
         return False, problem("SL902", f"{label}: no service {w.service!r} in the catalog; it accepts nothing")
     if w.kind == "inline" and (rules.inline_limit is None or severity.rank > rules.inline_limit.rank):
         if rules.inline_limit is None:

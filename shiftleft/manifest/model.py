@@ -28,7 +28,7 @@ class Manifest:
       placeholders), outside whole-line comments.
     """
 
-    __slots__ = ("display", "file", "files", "nodes", "placeholders", "problems", "raw", "root")
+    __slots__ = ("display", "file", "files", "invalid", "nodes", "placeholders", "problems", "raw", "root")
 
     def __init__(
         self,
@@ -47,6 +47,9 @@ class Manifest:
         self.files: dict[str, bool] = {} if files is None else files
         self.problems: list[ManifestError] = [] if problems is None else problems
         self.nodes = nodes
+        self.invalid: list[Path_] | None = None
+        """Where a parsed manifest's values are wrong (schema and typing problems); None when it did not
+        parse, so nothing of it can be evaluated."""
         self.placeholders: list[tuple[int, int, str]] = []
 
     _COMPARED = ("file", "display", "root", "raw", "files", "problems")
@@ -100,6 +103,22 @@ class Manifest:
             return {}
         built = _Typer(self, check=False).walk(self.raw, schema.type_tree(), ())
         return built if isinstance(built, dict) else {}
+
+    def valid_part(self) -> tuple[dict[str, Any], dict[str, Any]] | None:
+        """The typed and the raw values of a parsed but invalid manifest without its invalid parts.
+
+        Each wrong value is left out whole (a list with one wrong item is left
+        out as a list, so the indexes of what remains never shift). None when
+        the manifest did not parse or what remains cannot be typed.
+        """
+        if self.invalid is None:
+            return None
+        raw = _without(self.raw, self.invalid)
+        try:
+            built = _Typer(self, check=False).walk(raw, schema.type_tree(), ())
+        except (ValueError, TypeError, KeyError):
+            return None
+        return (built, raw) if isinstance(built, dict) else None
 
     def locate(self, paths: list[tuple[Path_, bool]]) -> list[tuple[int, int]]:
         """1-based line and column of each (manifest path, point-at-key) pair.
@@ -157,6 +176,8 @@ def load(file: Path, display: str, root: Path, *, max_bytes: int = yamlsafe.MAX_
     seen = {p.path for p in problems}
     problems += [p for p in typer.problems if p.path not in seen]
     if problems:
+        # A missing key (SL005) leaves nothing wrong to take out; any other problem takes out its value.
+        manifest.invalid = [prune_point(p.path) for p in problems if p.rule != "SL005"]
         positions = manifest.locate([(p.path, p.key) for p in problems])
         located = [
             ManifestError(p.rule, p.message, file=display, line=line, col=col)
@@ -173,6 +194,33 @@ def placeholders(text: str) -> list[tuple[int, int, str]]:
         stripped = line.lstrip()
         if "TODO" in line and not stripped.startswith("#"):
             out.append((number, len(line) - len(stripped) + 1, " ".join(stripped.split())[:120]))
+    return out
+
+
+def prune_point(path: Path_) -> Path_:
+    """The mapping key to leave out for a wrong value at `path`: list items take their whole list."""
+    for i, part in enumerate(path):
+        if isinstance(part, int):
+            return path[:i]
+    return path
+
+
+def _without(raw: dict[str, Any], paths: list[Path_]) -> dict[str, Any]:
+    """A copy of `raw` without the values at `paths` (copied only along those paths)."""
+    out = dict(raw)
+    for path in paths:
+        if not path:
+            return {}
+        parent: Any = out
+        for key in path[:-1]:
+            child = parent.get(key) if isinstance(parent, dict) else None
+            if not isinstance(child, dict):
+                parent = None
+                break
+            parent[key] = child = dict(child)
+            parent = child
+        if isinstance(parent, dict):
+            parent.pop(path[-1], None)
     return out
 
 
@@ -236,7 +284,15 @@ class _Typer:
             self.manifest.files[value] = exists
             return
         rule = "SL006" if problem == "a control character" else "SL008"
-        self.problems.append(Problem(rule, f"{schema.dotted(path)}: {value!r} {_PATH_PROBLEMS[problem]}", path))
+        message = f"{schema.dotted(path)}: {value!r} {_PATH_PROBLEMS[problem]}"
+        if problem in ("outside", "symlink"):  # say which folder was taken as the repository
+            why = (
+                "the folder holding .git"
+                if os.path.lexists(os.path.join(self._root_real, ".git"))
+                else ("the checked folder, as it is not in a git repository")
+            )
+            message += f" ({self._root_real}, {why})"
+        self.problems.append(Problem(rule, message, path))
 
 
 _PATH_PROBLEMS = {

@@ -156,7 +156,8 @@ _PATTERN_WORDS = {
 
 _FORMAT_HINT = {
     "duration": lambda v: (
-        f"{_show(v)} is not a duration; write a number and a unit s, m, h, d or w (30s, 15m, 4h, 1h30m, 30d, 2w)"
+        f"{_show(v)} is not a duration; write a number and a unit ms, s, m, h, d or w "
+        "(250ms, 30s, 15m, 4h, 1h30m, 30d, 2w)"
     ),
     "date": lambda v: f"{_show(v)} is not a date; write YYYY-MM-DD",
 }

@@ -10,21 +10,26 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
-_DURATION = re.compile(r"(?:[0-9]+[smhdw])+\Z")
-_PART = re.compile(r"([0-9]+)([smhdw])")
+_UNITS_MS = {"ms": 1, "s": 1000, "m": 60_000, "h": 3_600_000, "d": 86_400_000, "w": 604_800_000}
+_DURATION = re.compile(r"(?:[0-9]+(?:ms|[smhdw]))+\Z")
+_PART = re.compile(r"([0-9]+)(ms|[smhdw])")
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
 MAX_SECONDS = 100 * 365 * 86400
 """Durations above a century are certainly typos; CEL durations also have a range."""
 
 
-def parse_duration(text: str) -> int:
-    """Seconds in `30s`, `15m`, `4h`, `1h30m`, `30d`, `2w`. Raises ValueError."""
+def parse_duration(text: str) -> float:
+    """Seconds in `250ms`, `30s`, `15m`, `4h`, `1h30m`, `30d`, `2w`. Raises ValueError.
+
+    Whole seconds come back as an int; only a duration with a millisecond
+    part (`1500ms`) is fractional, so most arithmetic stays exact.
+    """
     if not isinstance(text, str) or not _DURATION.match(text):
         raise ValueError(
-            f"{text!r} is not a duration; write a number and a unit s, m, h, d or w (for example 4h or 1h30m)"
+            f"{text!r} is not a duration; write a number and a unit ms, s, m, h, d or w (for example 4h or 1h30m)"
         )
-    seconds = sum(int(n) * _UNITS[u] for n, u in _PART.findall(text))
+    millis = sum(int(n) * _UNITS_MS[u] for n, u in _PART.findall(text))
+    seconds: float = millis // 1000 if millis % 1000 == 0 else millis / 1000
     if seconds > MAX_SECONDS:
         raise ValueError(f"{text!r} is longer than 100 years")
     return seconds
@@ -58,21 +63,27 @@ def parse_percent(value: object) -> float:
     raise ValueError(f"{value!r} is not a percentage; write a number like 99.9 or a string like 5%")
 
 
-def cel_duration(seconds: int) -> str:
-    return f"{seconds}s"
+def cel_duration(seconds: float) -> str:
+    if seconds == int(seconds):
+        return f"{int(seconds)}s"
+    return f"{round(seconds * 1000)}ms"
 
 
 def cel_timestamp(day: dt.date) -> str:
     return f"{day.isoformat()}T00:00:00Z"
 
 
-def format_seconds(seconds: int) -> str:
-    """The shortest exact spelling: 3600 -> 1h, 5400 -> 1h30m."""
-    if seconds == 0:
+def format_seconds(seconds: float) -> str:
+    """The shortest exact spelling: 3600 -> 1h, 5400 -> 1h30m, 1.5 -> 1s500ms."""
+    millis = round(seconds * 1000)
+    if millis == 0:
         return "0s"
     out = []
-    for unit, size in (("w", 604800), ("d", 86400), ("h", 3600), ("m", 60), ("s", 1)):
-        if seconds >= size:
-            n, seconds = divmod(seconds, size)
+    for unit, size in _UNITS_MS_DESCENDING:
+        if millis >= size:
+            n, millis = divmod(millis, size)
             out.append(f"{n}{unit}")
     return "".join(out)
+
+
+_UNITS_MS_DESCENDING = sorted(_UNITS_MS.items(), key=lambda kv: -kv[1])

@@ -337,6 +337,30 @@ class _Builder:
         return value
 
 
+_SYNTAX_HINTS = (
+    (
+        "did not find expected key",
+        "this line is indented differently from the keys above it: "
+        "align it with its siblings, or indent it under its parent",
+    ),
+    ("did not find expected '-' indicator", "this line breaks a list: indent it like the list's other `- ` items"),
+    ("expected <block end>", "this line is indented differently from the lines above it: align it with its siblings"),
+    (
+        "mapping values are not allowed",
+        "a `key: value` where YAML does not expect one: indent it under a "
+        "parent key, or quote a value that contains ': '",
+    ),
+    ("did not find expected ',' or ']'", "a bracketed list is not closed, or two items lack a comma between them"),
+    ("did not find expected ',' or '}'", "a braced mapping is not closed, or two entries lack a comma between them"),
+    ("unexpected end of stream", "the quote or bracket opened here is never closed"),
+    (
+        "could not find expected ':'",
+        "a key without ':', or a value continuing on the next line: add ':' after the key, or quote the value",
+    ),
+)
+"""PyYAML's parser messages, each with what the author most likely has to change."""
+
+
 def _syntax_error(e: yaml.MarkedYAMLError, text: str, display: str) -> ManifestError:
     mark = e.problem_mark or e.context_mark
     if e.context_mark is not None and e.problem and "end of stream" in e.problem:
@@ -348,6 +372,13 @@ def _syntax_error(e: yaml.MarkedYAMLError, text: str, display: str) -> ManifestE
         problem = "tab character; indent with spaces, YAML does not allow tabs"
     if "found duplicate anchor" in problem or "found undefined alias" in problem:
         problem = problem.replace("found ", "")
+    hint = next((h for text_, h in _SYNTAX_HINTS if text_ in problem), None)
+    around = text[max(0, mark.index - 1) : mark.index + 1] if mark is not None else ""
+    if "expected key" in problem and ("'" in around or '"' in around):
+        # A quote opened earlier swallowed the lines in between and was closed by this one.
+        hint = "a quote above this line is probably never closed, so this quote ends it: close the earlier quote"
+    if hint is not None:
+        problem = f"{problem}; {hint}"
     line = mark.line + 1 if mark else 0
     col = mark.column + 1 if mark else 0
     return ManifestError("SL001", f"invalid YAML: {_one_line(problem)}", file=display, line=line, col=col)
