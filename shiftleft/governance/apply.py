@@ -84,7 +84,7 @@ def apply(result: RunResult, inputs: Inputs) -> RunResult:
             orphans.setdefault(problem.location.file, []).append(finding)
     for file, findings in orphans.items():
         out_services.append(ServiceResult(file, file, None, True, tuple(findings)))
-    out_services = [s._replace(findings=tuple(sorted(s.findings, key=Finding.sort_key))) for s in out_services]
+    out_services = [s._replace(findings=tuple(sorted(s.findings, key=_order))) for s in out_services]
     every = tuple(sorted((f for s in out_services for f in s.findings), key=Finding.sort_key))
     return result._replace(
         services=tuple(out_services),
@@ -92,6 +92,11 @@ def apply(result: RunResult, inputs: Inputs) -> RunResult:
         waivers=tuple(sorted((d.waiver for d in declared), key=_expiry)),
         policy_changes=tuple(sorted(inputs.policy_changes, key=lambda c: not c.loosening)),
     )
+
+
+def _order(finding: Finding) -> tuple[bool, str, int, int, str]:
+    """The engine's order within a service: what makes the manifest invalid (SL0xx) first, then file order."""
+    return (finding.category != "manifest", *finding.sort_key())
 
 
 def _expiry(waiver: Waiver) -> tuple[dt.date, str]:
@@ -108,6 +113,8 @@ def _declared(
         declared += found
         problems += trouble
     for service in services:
+        if not service.valid:
+            continue  # its waivers are among the values SL0xx reports; a broken manifest accepts nothing
         spec = service.raw.get("spec")
         entries = spec.get("waivers") if isinstance(spec, dict) else None
         if not isinstance(entries, list) or not entries:
