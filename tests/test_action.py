@@ -300,3 +300,11 @@ def test_documented_workflow_is_valid_and_pinned(tmp_path: Path) -> None:
         audit = subprocess.run([_tool("zizmor"), "--offline", "--no-progress", str(path)],
                                capture_output=True, text=True, timeout=120, check=False)  # fmt: skip
         assert audit.returncode == 0, audit.stdout + audit.stderr
+
+
+def test_a_base_that_is_not_a_revision_is_a_usage_error(tmp_path: Path, installed: dict[str, str]) -> None:
+    runner, proc = run_check(tmp_path, installed, paths="examples/shop", base="--upload-pack=touch x")
+    out = runner.action_outputs()
+    assert proc.returncode == 2
+    assert (out["exit-code"], out["passed"]) == ("2", "false")
+    assert "shiftleft: error: --base: '--upload-pack=touch x' is not a git revision" in proc.stderr
