@@ -38,6 +38,33 @@ class PolicyChange(NamedTuple):
     """The policy file it was read from."""
 
 
+class Change(NamedTuple):
+    """A finding that differs from a previous run (`report --compare`)."""
+
+    kind: str
+    """new, fixed, waived (accepted since) or expired (accepted before, failing again)."""
+    rule: str
+    service: str
+    message: str
+    frameworks: tuple[str, ...]
+    """Frameworks the rule's controls belong to."""
+
+
+class Comparison(NamedTuple):
+    """What changed since a previous run's JSON report."""
+
+    previous: str
+    """The previous report, as named on the command line, and its date."""
+    changes: tuple[Change, ...]
+
+    def count(self, kind: str, service: str | None = None, framework: str | None = None) -> int:
+        return sum(
+            1 for c in self.changes
+            if c.kind == kind and (service is None or c.service == service)
+            and (framework is None or framework in c.frameworks)
+        )  # fmt: skip
+
+
 class RunResult(NamedTuple):
     services: tuple[ServiceResult, ...]
     findings: tuple[Finding, ...]
@@ -54,6 +81,8 @@ class RunResult(NamedTuple):
     """Every waiver declared (central file and inline), valid or not, for the waiver inventory."""
     policy_changes: tuple[PolicyChange, ...] = ()
     """With `check --base`: how the pull request edits the policy, loosenings first."""
+    comparison: Comparison | None = None
+    """With `report --compare`: what is new, fixed, waived and expired since a previous run."""
 
     @property
     def failing(self) -> tuple[Finding, ...]:
