@@ -43,6 +43,7 @@ metadata:
   name: checkout                # RFC 1123 label, unique across the catalog
   description: Takes orders and charges cards
   owner: team-checkout          # accountable team
+  reviewed: 2026-10-15         # last architecture review of this design
   people:                       # People, the first of the Four Ps (ITIL roles)
     service_owner: jane.doe     # accountable person or role
     process_owner: incident-lead
@@ -90,6 +91,10 @@ spec:
   dependencies:                 # Products, the third P (internal services)
     - {service: payment, hard: true}
     - {service: currency, hard: false, fallback: "cached rates, 24h"}  # quoted: it holds a comma
+    - service: ledger           # not onboarded yet: judged on what its owner promises
+      hard: true
+      promise: {tier: 1, slo: 99.99, rto: 30m, rpo: 5m, owner: team-ledger}
+    - {service: stripe, hard: true, external: true}  # a third party: declared under suppliers
   suppliers:                    # Partners, the fourth P
     - name: stripe
       function: card payments
@@ -488,7 +493,8 @@ def render_tiers(tiers: dict[str, Any]) -> str:
         "`rules/tiers.yaml`, drawn from public practice (AWS DR strategies and",
         "Resilience Hub tiers, Google SRE, DORA, enterprise tier tables). An",
         "organisation replaces them with `tiers = \"path/to/tiers.yaml\"` under",
-        "`[tool.shiftleft]`; `shiftleft config` shows which table is in effect.",
+        "`[tool.shiftleft]` (a path inside the repository, relative to the",
+        "configuration file); `shiftleft config` shows which table is in effect.",
         "A `spec.tier` that is not in the table is an error.",
         "",
         "| tier | " + " | ".join(_TIER_COLUMNS.get(k, (k, ""))[0] for k in keys) + " |",

@@ -82,6 +82,10 @@ METADATA = obj(
         "name": doc(NAME, "Service name: an RFC 1123 label, unique across the catalog.", "checkout"),
         "description": doc(TEXT, "One line on what the service does.", "Takes orders and charges cards"),
         "owner": doc(TEXT, "Accountable team.", "team-checkout"),
+        "reviewed": doc(
+            DATE, "When the service's design (this manifest) was last reviewed, e.g. by the architecture board.",
+            "2026-10-15",
+        ),
         "people": PEOPLE,
     },
     required=("name",),
@@ -277,6 +281,24 @@ SPEC = obj(
                         "hard": doc(BOOL, "A hard dependency: this service fails when it fails.", True),
                         "fallback": doc(
                             TEXT, "What happens when it is down (makes a soft dependency safe).", "cached rates, 24h"
+                        ),
+                        "promise": obj(
+                            {
+                                "tier": doc({"type": "integer", "minimum": 0, "maximum": 99}, "Promised tier.", 1),
+                                "slo": doc(PERCENT, "Promised availability, percent.", 99.95),
+                                "rto": doc(DURATION, "Promised recovery time.", "1h"),
+                                "rpo": doc(DURATION, "Promised recovery point.", "15m"),
+                                "owner": doc(TEXT, "Team that made the promise.", "team-payments"),
+                            },
+                            doc="While the dependency has no manifest of its own: what its owner promises. "
+                            "Dependency rules use it, marked unverified (SL721), and compare it with the "
+                            "dependency's manifest once that exists (SL719).",
+                        ),
+                        "external": doc(
+                            BOOL,
+                            "A third party, not a service of the organisation: it is not looked up in the "
+                            "catalog, and belongs under spec.suppliers with its SLA and exit plan (SL720).",
+                            False,
                         ),
                     },
                     required=("service",),

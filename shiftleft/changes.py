@@ -42,6 +42,8 @@ class Selection(NamedTuple):
     """Configuration, a rule or the tier policy changed: every service."""
     owners: frozenset[str] = frozenset()
     """Manifests (as `check` displays them) owning the changed files."""
+    files: tuple[Path, ...] = ()
+    """The same manifests' paths."""
 
 
 def selection(files: Sequence[str], *, config_file: str | None, cwd: Path) -> Selection | None:
@@ -56,7 +58,7 @@ def selection(files: Sequence[str], *, config_file: str | None, cwd: Path) -> Se
     owners = discover(present, config.manifests, config.exclude, cwd)
     if not owners:
         return None
-    return Selection(everything=False, owners=frozenset(t.display for t in owners))
+    return Selection(everything=False, owners=frozenset(t.display for t in owners), files=tuple(t.file for t in owners))
 
 
 def _is_policy(path: Path, config: config_mod.Config, rule_folders: Iterable[Path]) -> bool:

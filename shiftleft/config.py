@@ -4,16 +4,25 @@ The file is looked for in the working directory and its parents up to the
 repository root (the first folder with `.git`). `.shiftleft.toml` wins over
 pyproject.toml when both exist. Every value remembers where it came from, for
 `shiftleft config`.
+
+A configuration file in the repository comes from pull requests like the
+manifests (DESIGN.md section 10): the paths it names (`rules`, `tiers`,
+`catalogs`) must resolve inside the repository root (`shiftleft.paths`), and
+the file itself must not be a symlink that leads out of it. A file the caller
+names on the command line outside the repository is trusted: its paths may
+point anywhere.
 """
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from shiftleft.errors import ConfigError
 from shiftleft.findings import Severity
+from shiftleft.paths import confine, explain, inside, real_folder
 
 if TYPE_CHECKING:
     import tomllib
@@ -30,6 +39,9 @@ class Config:
     - `catalogs`: exported service catalogs of other repositories (absolute):
       their services resolve as dependencies.
     - `file`: the configuration file read, if any.
+    - `root`: the repository root every path the file names must stay inside
+      (also rule files in its rule folders); None for a trusted file from the
+      command line outside the repository, or no file.
     - `waivers`: the central waiver file, absolute; None means `shiftleft-waivers.yaml` at the
       repository root (read when it exists).
     - `inline_waivers`: the highest severity `spec.waivers` may accept, or "off".
@@ -46,6 +58,7 @@ class Config:
         "max_manifest_bytes",
         "org",
         "origin",
+        "root",
         "rules",
         "severity",
         "tiers",
@@ -66,6 +79,7 @@ class Config:
         catalogs: tuple[Path, ...] = (),
         file: Path | None = None,
         origin: dict[str, str] | None = None,
+        root: Path | None = None,
         waivers: Path | None = None,
         inline_waivers: str = "medium",
     ) -> None:
@@ -81,12 +95,13 @@ class Config:
         self.catalogs = catalogs
         self.file = file
         self.origin: dict[str, str] = {} if origin is None else origin
+        self.root = root
         self.waivers = waivers
         self.inline_waivers = inline_waivers
 
     _FIELDS = (
         "manifests", "exclude", "rules", "tiers", "fail_on", "severity", "disable", "max_manifest_bytes", "org",
-        "catalogs", "file", "origin", "waivers", "inline_waivers",
+        "catalogs", "file", "origin", "root", "waivers", "inline_waivers",
     )  # fmt: skip
     """Constructor order, for the repr and equality."""
 
@@ -115,11 +130,12 @@ def find(start: Path) -> Path | None:
     """The configuration file that applies to `start`, if any."""
     start = start.resolve()
     for folder in (start, *start.parents):
+        # A symlink is returned unread: `load` refuses it if it leads outside the repository.
         dotfile = folder / ".shiftleft.toml"
-        if dotfile.is_file():
+        if dotfile.is_file() or dotfile.is_symlink():
             return dotfile
         pyproject = folder / "pyproject.toml"
-        if pyproject.is_file() and _has_section(pyproject):
+        if pyproject.is_symlink() or (pyproject.is_file() and _has_section(pyproject)):
             return pyproject
         if (folder / ".git").exists():
             return None
@@ -133,12 +149,19 @@ def _has_section(pyproject: Path) -> bool:
         return False
 
 
-def load(path: Path | None, display: str | None = None) -> Config:
-    """Read a configuration file (None: all defaults). Raises ConfigError."""
+def load(path: Path | None, display: str | None = None, *, root: Path | None = None) -> Config:
+    """Read a configuration file (None: all defaults). Raises ConfigError.
+
+    `root`: the repository the file belongs to; the file and every path it
+    names must resolve inside it. None trusts the file (the caller named it).
+    """
     config = Config()
     if path is None:
         return config
     shown = display or str(path)
+    if root is not None and not inside(os.path.realpath(path), os.path.realpath(root)):
+        raise ConfigError("the configuration file is a symlink that leads outside the repository; it was not read",
+                          file=shown)  # fmt: skip
     try:
         raw = path.read_bytes()
     except OSError as e:
@@ -163,13 +186,22 @@ def load(path: Path | None, display: str | None = None) -> Config:
     if not isinstance(section, dict):
         raise ConfigError("[tool.shiftleft] must be a table", file=shown)
     config.file = path
-    _apply(config, section, path.parent, label, text, shown)
+    config.root = root
+    _apply(config, section, Path(os.path.realpath(path.parent)), label, text, shown)
     return config
 
 
 def _apply(config: Config, section: dict[str, Any], base: Path, label: str, text: str, shown: str) -> None:
     def fail(key: str, message: str) -> ConfigError:
         return ConfigError(f"{key}: {message}", file=shown, line=_line_of(text, key))
+
+    def located(key: str, value: str) -> Path:
+        """`value` relative to the file's folder; confined to the repository unless the file is trusted."""
+        if config.root is not None:
+            problem, _exists = confine(real_folder(str(base)), os.path.realpath(config.root), value)
+            if problem is not None:
+                raise fail(key, explain(value, problem, "the configuration file's folder"))
+        return (base / value).resolve()
 
     for key, value in section.items():
         if key not in _KEYS:
@@ -197,7 +229,7 @@ def _apply(config: Config, section: dict[str, Any], base: Path, label: str, text
                 raise fail(key, "must be a list of folders")
             folders = []
             for v in value:
-                folder = (base / v).resolve()
+                folder = located(key, v)
                 if not folder.is_dir():
                     raise fail(key, f"rule folder {v!r} does not exist")
                 folders.append(folder)
@@ -205,7 +237,7 @@ def _apply(config: Config, section: dict[str, Any], base: Path, label: str, text
         elif key == "tiers":
             if not isinstance(value, str) or not value:
                 raise fail(key, "must be the path of a tier policy file")
-            tiers = (base / value).resolve()
+            tiers = located(key, value)
             if not tiers.is_file():
                 raise fail(key, f"tier policy {value!r} does not exist")
             config.tiers = tiers
@@ -233,17 +265,17 @@ def _apply(config: Config, section: dict[str, Any], base: Path, label: str, text
                 raise fail(key, "must be a list of catalog files (written by `shiftleft catalog export`)")
             files = []
             for v in value:
-                catalog = (base / v).resolve()
+                catalog = located(key, v)
                 if not catalog.is_file():
                     raise fail(key, f"catalog file {v!r} does not exist")
                 files.append(catalog)
             config.catalogs = tuple(files)
         elif key in ("waivers", "inline_waivers"):
-            _governance(config, key, value, base, lambda m, k=key: fail(k, m))
+            _governance(config, key, value, lambda v, k=key: located(k, v), lambda m, k=key: fail(k, m))
         config.origin[key] = label
 
 
-def _governance(config: Config, key: str, value: Any, base: Path, fail: Any) -> None:
+def _governance(config: Config, key: str, value: Any, located: Any, fail: Any) -> None:
     """`waivers` (the central waiver file, inside the repository) and `inline_waivers` (a severity or "off")."""
     if key == "inline_waivers":
         if value != "off":
@@ -252,13 +284,7 @@ def _governance(config: Config, key: str, value: Any, base: Path, fail: Any) -> 
         return
     if not isinstance(value, str) or not value:
         raise fail("must be the path of the waiver file, relative to this configuration file")
-    path = (base / value).resolve()
-    from shiftleft.discover import repo_root
-
-    root = repo_root(base.resolve()) or base.resolve()
-    if not path.is_relative_to(root):
-        raise fail(f"waiver file {value!r} is outside the repository")
-    config.waivers = path
+    config.waivers = located(value)
 
 
 def _severity(value: Any, fail: Any) -> Severity:

@@ -248,10 +248,13 @@ def _positions(manifest: Manifest, rules: list[Rule]) -> dict[tuple[Path_, bool]
 
 
 _REPORTED: dict[str, frozenset[str] | None] = {
-    "metadata": frozenset({"name", "owner", "description"}),
-    "spec": frozenset({"tier", "lifecycle", "continuity", "availability", "dependencies", "waivers", "compliance"}),
+    "metadata": frozenset({"name", "owner", "description", "people", "reviewed"}),
+    "spec": frozenset(
+        {"tier", "lifecycle", "continuity", "availability", "dependencies", "data", "compliance", "waivers"}
+    ),
 }
-"""What reports show of a manifest (targets, owner, dependencies), and its inline waivers for governance."""
+"""What reports show of a manifest (targets, people, data and scope, dependencies), and its inline waivers
+for governance."""
 
 _GRAPH = re.compile(r"\bgraph\b")
 _SECTION = re.compile(r"\b(spec|metadata)\b(?:\s*\.\s*([a-z_][a-z0-9_]*))?")
@@ -434,7 +437,7 @@ def _place(
 
 
 def _placeholders(manifest: Manifest, catalog: Catalog) -> list[Finding]:
-    rule = _builtin(catalog, "SL012")
+    rule = _builtin(catalog, "SL014")
     return [
         _finding(rule, manifest.name, Location(manifest.display, line, col), f"placeholder not filled in: {text}")
         for line, col, text in manifest.placeholders

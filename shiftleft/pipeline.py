@@ -34,7 +34,9 @@ class Outcome(NamedTuple):
     config: Config
     """The effective configuration (for messages such as "no manifests found")."""
     found: int
-    """How many manifests discovery found."""
+    """How many manifests discovery found (checked or not)."""
+    checked: int
+    """How many of them were read and evaluated (the rest are SL012/SL013 findings)."""
 
 
 def run(
@@ -46,6 +48,7 @@ def run(
     cwd: Path,
     focus: frozenset[str] | None = None,
     whole_catalog: bool = False,
+    vendored: bool = True,
     base: str | None = None,
     baseline: str | None = None,
 ) -> Outcome:
@@ -56,18 +59,20 @@ def run(
     `whole_catalog`: the manifests under `paths` are the focus, and every
     manifest of their repository joins the graph, so checking one folder sees
     the same neighbours as checking the repository.
+    `vendored=False` does not look inside vendor folders (see `discover`).
     `base` (a git revision) takes the whole policy from that commit and adds
     drift findings; `baseline` is a baseline file (see `shiftleft.governance`).
     """
     from shiftleft.governance.session import Session
 
     with Session(base=base, baseline=baseline, config_file=config_file, cwd=cwd) as session:
-        return _run(paths, session, fail_on=fail_on, now=now, cwd=cwd, focus=focus, whole_catalog=whole_catalog)
+        return _run(paths, session, fail_on=fail_on, now=now, cwd=cwd, focus=focus, whole_catalog=whole_catalog,
+                    vendored=vendored)  # fmt: skip
 
 
 def _run(
     paths: Sequence[str], session: Session, *, fail_on: str | None, now: dt.datetime, cwd: Path,
-    focus: frozenset[str] | None, whole_catalog: bool,
+    focus: frozenset[str] | None, whole_catalog: bool, vendored: bool,
 ) -> Outcome:  # fmt: skip
     config = session.config()
     threshold = config.fail_on
@@ -77,8 +82,8 @@ def _run(
         except ValueError as e:
             raise UsageError(f"--fail-on: {e}") from None
     policy = load_policy(config, session.policy_cwd)
-    targets = discover(list(paths), config.manifests, config.exclude, cwd)
-    found = len(targets)
+    targets = discover(list(paths), config.manifests, config.exclude, cwd, vendored=vendored)
+    found, checked = len(targets), sum(1 for t in targets if t.skip is None)
     if whole_catalog and paths:
         targets, focus = _with_repository(targets, paths, config, cwd, focus)
     settings = Settings(
@@ -92,11 +97,11 @@ def _run(
     evaluation = Evaluation(policy.catalog, policy.tiers, settings, focus)
     with _few_collections():
         for target in targets:
-            evaluation.add(model.load(target.file, target.display, target.root, max_bytes=config.max_manifest_bytes))
+            evaluation.add(model.load_target(target, max_bytes=config.max_manifest_bytes))
         result = evaluation.finish()
     known = frozenset(state.name for state in evaluation.states)
     result = session.finish(result, config, targets, paths=paths, scoped=focus is not None, known=known)
-    return Outcome(result, config, found)
+    return Outcome(result, config, found, checked)
 
 
 def _with_repository(
@@ -107,7 +112,9 @@ def _with_repository(
     if root is None or not targets:
         return targets, focus  # outside git there is no repository to take the neighbours from
     shown = {t.display for t in targets}
-    catalog = {t.file: t for t in discover([str(root)], config.manifests, config.exclude, cwd)}
+    # Only context for the graph: manifests in vendor folders are neither neighbours nor in focus.
+    context = discover([str(root)], config.manifests, config.exclude, cwd, vendored=False)
+    catalog = {t.file: t for t in context if t.skip is None}
     catalog.update((t.file, t) for t in targets)
     return sorted(catalog.values(), key=lambda t: t.display), frozenset(shown) | (focus or frozenset())
 
@@ -148,10 +155,11 @@ def write_stdout(text: str, chunk: int = 1 << 20) -> None:
         sys.stdout.write(text[start : start + chunk])
 
 
-def write_file(path: Path, text: str) -> None:
-    """Write an output file, creating its folder; a failure is a usage error (exit 2)."""
+def write_file(path: Path, text: str, append: bool = False) -> None:
+    """Write (or append to) an output file, creating its folder; a failure is a usage error (exit 2)."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+        with path.open("a" if append else "w", encoding="utf-8") as fh:
+            fh.write(text)
     except OSError as e:
         raise UsageError(f"cannot write {path}: {e.strerror or e}") from None

@@ -6,11 +6,13 @@ same effective policy.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from shiftleft import config as config_mod
-from shiftleft.discover import display_path
+from shiftleft.discover import display_path, repo_root
 from shiftleft.errors import ConfigError
+from shiftleft.paths import inside
 from shiftleft.policy import catalog as catalog_mod
 from shiftleft.policy import tiers as tiers_mod
 
@@ -45,13 +47,23 @@ class Policy:
 
 
 def load_config(explicit: str | None, cwd: Path) -> config_mod.Config:
+    """The configuration for a run in `cwd`: `explicit` (--config), or the one `config.find` finds.
+
+    A file inside the repository is confined to it (see `shiftleft.config`);
+    one the command line names outside the repository is trusted.
+    """
     if explicit is not None:
         path = (cwd / explicit).absolute()
         if not path.is_file():
             raise ConfigError(f"configuration file not found: {explicit}")
-        return config_mod.load(path, explicit)
+        checkout = os.path.realpath(repo_root(cwd.resolve()) or cwd)
+        named = os.path.join(os.path.realpath(path.parent), path.name)  # the name as given, symlink not followed
+        return config_mod.load(path, explicit, root=Path(checkout) if inside(named, checkout) else None)
     found = config_mod.find(cwd)
-    return config_mod.load(found, display_path(found, cwd) if found else None)
+    if found is None:
+        return config_mod.load(None)
+    root = repo_root(found.parent.resolve()) or found.parent.resolve()
+    return config_mod.load(found, display_path(found, cwd), root=root)
 
 
 def load_policy(config: config_mod.Config, cwd: Path) -> Policy:
@@ -61,7 +73,7 @@ def load_policy(config: config_mod.Config, cwd: Path) -> Policy:
     else:
         tiers = tiers_mod.load(shipped / "tiers.yaml", f"{shipped_display}/tiers.yaml")
     folders = [(shipped, shipped_display)] + [(f, display_path(f, cwd)) for f in config.rules]
-    catalog = catalog_mod.load(folders)
+    catalog = catalog_mod.load(folders, confine_to=config.root)
     for key, ids in (("severity", list(config.severity)), ("disable", list(config.disable))):
         for rule_id in ids:
             if catalog.get(rule_id) is None:

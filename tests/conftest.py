@@ -1,4 +1,4 @@
-"""Suite-wide settings: the catalog cache lives in a temporary folder, never the user's."""
+"""Suite-wide settings: the catalog cache and its key live in temporary folders, never the user's."""
 
 from __future__ import annotations
 
@@ -11,3 +11,4 @@ import pytest
 def pytest_configure(config: pytest.Config) -> None:
     del config
     os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="shiftleft-test-cache-")
+    os.environ["XDG_STATE_HOME"] = tempfile.mkdtemp(prefix="shiftleft-test-state-")

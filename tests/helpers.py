@@ -73,6 +73,15 @@ def good_manifest(name: str = "checkout", tier: int = 1) -> str:
     return GOOD.format(name=name, tier=tier)
 
 
+def two_service_repo(tmp_path: Path) -> Path:
+    """A git repository: services/checkout (tier 1, RTO 2h: SL301 at line 13) and services/catalog (clean)."""
+    root = tmp_path / "repo"
+    (root / ".git").mkdir(parents=True)
+    write(root, "services/checkout/shiftleft.yaml", good_manifest("checkout", 1).replace("rto: 30m", "rto: 2h"))
+    write(root, "services/catalog/shiftleft.yaml", good_manifest("catalog", 2))
+    return root
+
+
 def run_cli(args: list[str], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, cwd: Path) -> Run:
     monkeypatch.chdir(cwd)
     capsys.readouterr()

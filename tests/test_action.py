@@ -7,7 +7,16 @@ INPUT_* variables. The step's `env:` mapping is resolved here, the only place
 expressions may appear: `${{ inputs.x }}` and `${{ steps.y.outputs.z }}`.
 The `uses:` step (actions/setup-python) is replaced by this interpreter.
 Installing the package into the action's virtual environment needs the
-package index for the dependencies; it runs once per module (~30 s).
+package index for the dependencies; it runs once per module (~30 s), in a
+hostile checkout (below) as the runner's working directory.
+
+The hostile checkout is what a pull request can send: modules that shadow
+shiftleft, pip, venv, json, secrets and yaml (each leaves a marker file when
+imported), folders named like workflow commands (`::error ...::`,
+`::stop-commands::x`) holding manifests, and a repository rule that quotes a
+manifest value full of terminal escapes, bidirectional overrides, a line
+break, `##[add-mask]`, a URL and an @mention. The step's output goes through a
+model of the runner's command parser (tests/actions_runner.py).
 """
 
 from __future__ import annotations
@@ -18,6 +27,7 @@ import re
 import shutil
 import subprocess
 import sys
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,6 +35,8 @@ from typing import Any
 import pytest
 import yaml
 
+from tests import actions_runner
+from tests.helpers import good_manifest, write
 from tests.test_init import fill
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -66,7 +78,7 @@ class Runner:
 
         return EXPR.sub(one, text)
 
-    def run_step(self, step: dict[str, Any], cwd: Path) -> subprocess.CompletedProcess[str]:
+    def run_step(self, step: dict[str, Any], cwd: Path, **extra_env: str) -> subprocess.CompletedProcess[str]:
         script = step["run"]
         assert "${{" not in script, f"step {step.get('name')!r}: expression inside run:"
         assert step.get("shell") == "bash"
@@ -84,6 +96,7 @@ class Runner:
         )
         env.update({f"INPUT_{k.upper()}": v for k, v in self.inputs.items()})
         env.update({k: self.resolve(str(v)) for k, v in (step.get("env") or {}).items()})
+        env.update(extra_env)
         (self.tmp / "runner-temp").mkdir(exist_ok=True)
         proc = subprocess.run(
             [BASH, "--noprofile", "--norc", "-eo", "pipefail", "-c", script],
@@ -121,29 +134,83 @@ def defaults(**overrides: str) -> dict[str, str]:
     return values
 
 
+PLANTED = (
+    "shiftleft/__init__.py", "shiftleft/__main__.py", "pip/__init__.py", "pip/__main__.py",
+    "venv/__init__.py", "venv/__main__.py", "ensurepip/__init__.py", "ensurepip/__main__.py",
+    "secrets.py", "json.py", "yaml.py", "jinja2/__init__.py", "sitecustomize.py", "usercustomize.py",
+)  # fmt: skip
+"""Modules a pull request adds to shadow what the Action imports; each one leaves a marker when imported."""
+FORGED = "::error file=README.md,line=1::forged"
+STOPPER = "::stop-commands::x"
+HOSTILE_DESCRIPTION = "pay\\e[2J\\e]0;pwned\\a \\u202eevil\\n::warning::x ##[add-mask]y https://evil.example @everyone"  # YAML double-quoted escapes: ESC sequences, BEL, RIGHT-TO-LEFT OVERRIDE, a line break
+ORG_RULE = """\
+id: ACME101
+name: described
+severity: medium
+category: people
+summary: The description is reviewed
+assert: "!has(metadata.description)"
+location: metadata.description
+message: "description to review: {{ metadata.description }}"
+rationale: Descriptions are reviewed by the architecture board.
+remediation: Ask the board.
+"""
+
+
+@dataclass
+class Hostile:
+    root: Path
+    markers: Path
+
+
 @pytest.fixture(scope="module")
-def installed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
-    """Runs the setup and install steps once; later runners reuse the install step's outputs."""
+def hostile(tmp_path_factory: pytest.TempPathFactory) -> Hostile:
+    return make_hostile(tmp_path_factory.mktemp("checkout"), tmp_path_factory.mktemp("markers"))
+
+
+def make_hostile(root: Path, markers: Path) -> Hostile:
+    """The checkout a hostile pull request sends (see the module docstring); `markers` is outside it."""
+    (root / ".git").mkdir()
+    for rel in PLANTED:
+        code = f"open({str(markers / rel.replace('/', '.'))!r}, 'w').close()\n"
+        if rel.endswith("__main__.py"):
+            code += "raise SystemExit(0)  # the gate passes\n"
+        write(root, rel, code)
+    forged = good_manifest("forged", 1).replace("rto: 30m", "rto: 2h")
+    forged = forged.replace("owner: team-forged,", f'owner: team-forged, description: "{HOSTILE_DESCRIPTION}",')
+    write(root, f"{FORGED}/shiftleft.yaml", forged)
+    write(root, f"{STOPPER}/shiftleft.yaml", good_manifest("stopper", 2).replace("slo: 99.95", "slo: 99.0"))
+    write(root, ".shiftleft.toml", 'rules = ["policy"]\n')
+    write(root, "policy/ACME101-described.yaml", ORG_RULE)
+    return Hostile(root, markers)
+
+
+@pytest.fixture(scope="module")
+def installed(tmp_path_factory: pytest.TempPathFactory, hostile: Hostile) -> dict[str, str]:
+    """Runs the setup and install steps once, in the hostile checkout; later runners reuse the outputs."""
     tmp = tmp_path_factory.mktemp("action-install")
     runner = Runner(tmp, defaults())
     for step in action()["runs"]["steps"]:
         if step["id"] == "python":
             runner.outputs["python"] = {"python-path": sys.executable}
         elif step["id"] == "install":
-            proc = runner.run_step(step, ROOT)
+            proc = runner.run_step(step, hostile.root, PYTHONPATH=str(hostile.root))
             assert proc.returncode == 0, proc.stdout + proc.stderr
             break
+    assert sorted(p.name for p in hostile.markers.iterdir()) == []  # no planted module ran
     assert Path(runner.outputs["install"]["python"]).is_file()
     # The action's environment is its own: not this interpreter.
     assert Path(runner.outputs["install"]["python"]).parent != Path(sys.executable).parent
     return runner.outputs["install"]
 
 
-def run_check(tmp: Path, installed: dict[str, str], cwd: Path = ROOT, **inputs: str) -> tuple[Runner, Any]:
+def run_check(
+    tmp: Path, installed: dict[str, str], cwd: Path = ROOT, env: dict[str, str] | None = None, **inputs: str
+) -> tuple[Runner, Any]:
     runner = Runner(tmp, defaults(**inputs))
     runner.outputs["install"] = installed
     step = next(s for s in action()["runs"]["steps"] if s["id"] == "check")
-    return runner, runner.run_step(step, cwd)
+    return runner, runner.run_step(step, cwd, **(env or {}))
 
 
 def test_steps_are_pinned_and_take_inputs_through_env_only() -> None:
@@ -157,13 +224,13 @@ def test_steps_are_pinned_and_take_inputs_through_env_only() -> None:
     raw = ACTION.read_text(encoding="utf-8")
     assert "actions/setup-python@a26af69be951a213d495a4c3e4e4022e16d87065 # v5.6.0" in raw
     assert set(action()["inputs"]) == {
-        "working-directory", "paths", "config", "fail-on", "sarif-file", "html-file", "summary",
+        "working-directory", "paths", "config", "fail-on", "sarif-file", "html-file", "summary", "now",
         "extra-args", "python-version", "base",
     }  # fmt: skip
 
 
 def test_shop_fails_with_annotations_summary_sarif_and_outputs(tmp_path: Path, installed: dict[str, str]) -> None:
-    runner, proc = run_check(tmp_path, installed, paths="examples/shop", **{"extra-args": f"--now {NOW}"})
+    runner, proc = run_check(tmp_path, installed, paths="examples/shop", now=NOW)
     out = runner.action_outputs()
     assert proc.returncode == 1, proc.stderr
     assert out["exit-code"] == "1"
@@ -174,13 +241,23 @@ def test_shop_fails_with_annotations_summary_sarif_and_outputs(tmp_path: Path, i
     report = json.loads(Path(out["json-file"]).read_text(encoding="utf-8"))
     assert report["run"]["counts"] == counts
     assert report["run"]["passed"] is False
-    # Annotations: workflow commands on stdout, one per finding, pointing at manifest lines.
-    annotations = [line for line in proc.stdout.splitlines() if re.match(r"::(error|warning|notice) ", line)]
-    assert len(annotations) == report["run"]["findings"] or len(annotations) >= 10
-    assert any("file=examples/shop/services/checkout/shiftleft.yaml,line=" in a for a in annotations)
-    # The human-readable text is fenced off from command processing.
+    # Annotations: the commands the runner acts on, at most 10 of each kind, then one notice for the rest.
+    acted = actions_runner.commands(proc.stdout)
+    kinds = {"error": counts["critical"] + counts["high"], "warning": counts["medium"],
+             "notice": counts["low"] + counts["info"]}  # fmt: skip
+    annotated = {k: min(n, 10) for k, n in kinds.items() if n}
+    hidden = sum(kinds.values()) - sum(annotated.values())
+    assert Counter(c.name for c in acted if "file" in c.properties) == annotated
+    notices = [c.data for c in acted if "file" not in c.properties]
+    assert notices == ([f"{sum(kinds.values())} findings, {hidden} not annotated: GitHub shows at most 10 error "
+                        "and 10 warning annotations per step. All findings are in the log below, the job summary "
+                        "and the SARIF report."] if hidden else [])  # fmt: skip
+    assert any(c.properties.get("file") == "examples/shop/services/checkout/shiftleft.yaml" for c in acted)
+    assert actions_runner.commands(proc.stderr) == []
+    # Every finding is in the log, in the human-readable report fenced off from command processing.
     stop = re.search(r"^::stop-commands::([0-9a-f]{32})$", proc.stdout, re.M)
-    assert stop and f"\n::{stop.group(1)}::" in proc.stdout
+    assert stop and proc.stdout.endswith(f"\n::{stop.group(1)}::\n")
+    assert proc.stdout.count(" SL") >= sum(kinds.values())
     # Job summary: the Markdown report.
     summary = runner.summary.read_text(encoding="utf-8")
     assert "shiftleft" in summary and "checkout" in summary
@@ -212,7 +289,7 @@ def test_compliant_service_passes_with_chosen_files_and_no_summary(tmp_path: Pat
         tmp_path, installed, workspace,
         **{"working-directory": "services", "paths": "billing\n", "summary": "false",
            "sarif-file": str(tmp_path / "out" / "a.sarif"), "html-file": "../report.html",
-           "extra-args": f"--now {NOW}"},
+           "now": NOW},
     )  # fmt: skip
     out = runner.action_outputs()
     assert proc.returncode == 0, proc.stdout + proc.stderr
@@ -229,7 +306,7 @@ def test_compliant_service_passes_with_chosen_files_and_no_summary(tmp_path: Pat
 def test_fail_on_input_decides_the_exit_code(tmp_path: Path, installed: dict[str, str]) -> None:
     runner, proc = run_check(
         tmp_path, installed, paths="examples/shop/services/checkout",
-        **{"fail-on": "critical", "extra-args": f"--now {NOW}"},
+        **{"fail-on": "critical", "now": NOW},
     )  # fmt: skip
     out = runner.action_outputs()
     expected = "0" if out["critical"] == "0" else "1"
@@ -240,11 +317,90 @@ def test_fail_on_input_decides_the_exit_code(tmp_path: Path, installed: dict[str
 def test_inputs_are_data_not_code(tmp_path: Path, installed: dict[str, str]) -> None:
     marker = tmp_path / "pwned"
     evil = f'examples/shop";touch {marker};echo "$(touch {marker})'
-    runner, proc = run_check(tmp_path, installed, paths=evil, **{"extra-args": f"--now {NOW} `touch {marker}`"})
+    runner, proc = run_check(tmp_path, installed, paths=evil, now=f"{NOW} `touch {marker}`")
     assert not marker.exists()
     out = runner.action_outputs()
     assert proc.returncode == 2 and out["exit-code"] == "2" and out["passed"] == "false"
-    assert "error" in proc.stderr
+    assert proc.stderr.startswith("shiftleft: error: --now: ")
+
+
+def test_option_like_inputs_stay_values(tmp_path: Path, installed: dict[str, str]) -> None:
+    """A value that starts with a dash is the option's value, never another option."""
+    runner, proc = run_check(tmp_path, installed, paths="--fail-on critical", **{"fail-on": "--format=html=/x"})
+    assert proc.returncode == 2
+    assert proc.stderr.startswith("shiftleft: error: --fail-on: ")
+    assert runner.action_outputs()["exit-code"] == "2"
+
+
+def test_extra_args_is_refused_not_ignored(tmp_path: Path, installed: dict[str, str]) -> None:
+    runner, proc = run_check(tmp_path, installed, paths="examples/shop", **{"extra-args": "--fail-on critical"})
+    out = runner.action_outputs()
+    assert (proc.returncode, out["exit-code"], out["passed"], out["findings"]) == (2, "2", "false", "")
+    assert proc.stderr == (
+        "shiftleft: error: the extra-args input was removed; use the now, fail-on and config inputs\n"
+    )
+    assert proc.stdout == "" and not (tmp_path / "runner-temp" / "shiftleft" / "shiftleft.sarif").exists()
+
+
+def test_hostile_checkout_cannot_take_over_the_run(tmp_path: Path, installed: dict[str, str],
+                                                   hostile: Hostile) -> None:  # fmt: skip
+    """No planted code runs, the gate fails with the real findings, and no output line is a forged command."""
+    runner, proc = run_check(
+        tmp_path, installed, hostile.root, now=NOW,
+        env={"PYTHONPATH": str(hostile.root), "PYTHONSTARTUP": str(hostile.root / "json.py")},
+    )  # fmt: skip
+    assert sorted(p.name for p in hostile.markers.iterdir()) == []
+    # The compiled-rule cache is the job's own folder under RUNNER_TEMP, not the XDG_CACHE_HOME it was given.
+    assert any((tmp_path / "runner-temp" / "shiftleft-cache" / "shiftleft").iterdir())
+    assert not (tmp_path / "xdg-cache").exists()
+    out = runner.action_outputs()
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert (out["exit-code"], out["passed"], out["findings"]) == ("1", "false", "3")
+    assert (out["critical"], out["high"], out["medium"], out["low"], out["info"]) == ("0", "2", "1", "0", "0")
+    # Exactly the outputs the action declares: a path or value cannot add one.
+    assert set(runner.outputs["check"]) == {
+        "passed", "findings", "critical", "high", "medium", "low", "info", "exit-code",
+        "json-file", "markdown-file", "sarif-file", "html-file",
+    }  # fmt: skip
+    report = json.loads(Path(out["json-file"]).read_text(encoding="utf-8"))
+    found = [(f["rule"], f["location"]["file"], f["location"]["line"]) for f in report["findings"]]
+    assert found == [
+        ("ACME101", f"{FORGED}/shiftleft.yaml", 3),
+        ("SL301", f"{FORGED}/shiftleft.yaml", 13),
+        ("SL202", f"{STOPPER}/shiftleft.yaml", 9),
+    ]
+    # The runner acts on shiftleft's three annotations and nothing else, on either stream.
+    acted = actions_runner.commands(proc.stdout)
+    assert [(c.name, c.properties["file"], c.properties["line"], c.properties["title"]) for c in acted] == [
+        ("warning", f"{FORGED}/shiftleft.yaml", "3", "ACME101 described"),
+        ("error", f"{FORGED}/shiftleft.yaml", "13", "SL301 rto-within-tier"),
+        ("error", f"{STOPPER}/shiftleft.yaml", "9", "SL202 slo-at-tier-floor"),
+    ]
+    assert acted[0].data == (
+        "description to review: pay evil ::warning::x ##[add-mask]y https://evil.example @everyone "
+        "[medium, service forged]"
+    )
+    assert actions_runner.commands(proc.stderr) == []
+    # Every line is an annotation, a guard line, or inside the guard; the report lists all three findings.
+    lines = proc.stdout.splitlines()
+    token = lines[3].removeprefix("::stop-commands::")
+    assert re.fullmatch("[0-9a-f]{32}", token) and lines[-1] == f"::{token}::"
+    assert all(line.startswith(("::warning file=", "::error file=")) for line in lines[:3])
+    assert lines[4:7] == [
+        f"forged (tier 1, {FORGED}/shiftleft.yaml): 2 findings",
+        f"./{FORGED}/shiftleft.yaml:3:59: MEDIUM ACME101 described description to review: pay evil "
+        "::warning::x ##\\[add-mask]y https://evil.example @everyone",
+        f"./{FORGED}/shiftleft.yaml:13:10: HIGH SL301 rto-within-tier RTO 2h exceeds the tier 1 "
+        "(mission-critical) ceiling of 1h",
+    ]
+    # No terminal escapes, control characters or bidirectional overrides reach the log or the summary.
+    summary = runner.summary.read_text(encoding="utf-8")
+    for text in (proc.stdout, proc.stderr, summary):
+        assert not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]", text)
+    assert "https://evil.example" not in summary and "@everyone" not in summary
+    sarif = json.loads(Path(out["sarif-file"]).read_text(encoding="utf-8"))
+    uris = [r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in sarif["runs"][0]["results"]]
+    assert uris[0] == "%3A%3Aerror%20file%3DREADME.md%2Cline%3D1%3A%3Aforged/shiftleft.yaml"
 
 
 def test_usage_error_still_sets_outputs(tmp_path: Path, installed: dict[str, str]) -> None:

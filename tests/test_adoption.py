@@ -265,3 +265,130 @@ def test_an_unknown_tier_still_stops_at_the_schema(
     write(repo, "checkout/shiftleft.yaml", good_manifest().replace("tier: 1", "tier: one"))
     run = run_cli(["check", ".", "--now", NOW], capsys, monkeypatch, repo)
     assert [line.split(" ")[2] for line in run.lines if line.startswith("checkout/")] == ["SL006"]
+
+
+SHOP = Path(__file__).resolve().parent.parent / "examples" / "shop"
+
+
+@pytest.fixture(scope="module")
+def shop_view() -> object:
+    import datetime as dt
+
+    from shiftleft import pipeline
+    from shiftleft.formatters import portfolio
+
+    now = dt.datetime(2026, 11, 25, tzinfo=dt.UTC)
+    outcome = pipeline.run(["."], config_file=None, fail_on=None, now=now, cwd=SHOP)
+    return portfolio.build(outcome.result)
+
+
+def test_the_report_shows_people_data_scope_and_review(shop_view: object) -> None:
+    services = {s.name: s for s in shop_view.services}  # type: ignore[attr-defined]
+    payments = services["payments"]
+    assert payments.people == (
+        ("Service owner", "maria.santos"),
+        ("Process owner", "payments-incident-lead"),
+        ("On-call", "payments-primary (24x7)"),
+    )
+    assert (payments.data, payments.frameworks, payments.reviewed) == (
+        "restricted, personal data",
+        ("pci-dss", "soc2", "gdpr"),
+        "2026-10-15",
+    )
+    reporting = services["reporting-batch"]
+    assert (reporting.oncall, reporting.data, reporting.reviewed) == ("", "confidential", "")
+
+
+def test_the_summary_names_on_call_and_data_of_failing_services(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    run = run_cli(["check", ".", "--now", NOW, "--format", "markdown"], capsys, monkeypatch, SHOP)
+    assert "| service | tier | owner | on-call | data | findings | most severe |" in run.lines
+    row = next(line for line in run.lines if line.startswith("| ❌ checkout |"))
+    assert row.startswith(
+        "| ❌ checkout | 1 mission-critical | team-checkout | checkout-primary (24x7) | confidential, personal data | 9 |"
+    )
+
+
+def test_graph_edges_leave_high_and_arrive_low(shop_view: object) -> None:
+    """An edge out of a box and one into it never share a segment, so neither reads as the other."""
+    import re
+
+    from shiftleft.formatters import html
+
+    layout = html.graph(shop_view)  # type: ignore[arg-type]
+    mids = {n.y + html.NODE_H // 2 for n in layout["nodes"]}
+    assert layout["edges"]
+    for edge in layout["edges"]:
+        first_y = int(re.match(r"M\d+,(\d+)", edge["d"]).group(1))  # type: ignore[union-attr]
+        last_y = int(re.findall(r"V(\d+)", edge["d"])[-1])
+        assert first_y + html.PORT in mids  # leaves from the upper half
+        assert last_y - html.PORT in mids  # arrives in the lower half
+
+
+def _promised(name: str, promise: str) -> str:
+    return (
+        good_manifest(name) + f"  dependencies:\n    - service: payments\n      hard: true\n      promise: {promise}\n"
+    )
+
+
+def _rules_of(run: object, file: str) -> list[str]:
+    return [line.split(" ")[2] for line in run.lines if line.startswith(file)]  # type: ignore[attr-defined]
+
+
+def test_a_promise_lets_one_service_onboard_before_its_dependency(
+    repo: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write(repo, "checkout/shiftleft.yaml", _promised("checkout", "{tier: 1, slo: 99.995, rto: 15m, rpo: 1m}"))
+    run = run_cli(["check", ".", "--now", NOW], capsys, monkeypatch, repo)
+    assert run.code == 0, run.out
+    assert run.lines[1] == (
+        "checkout/shiftleft.yaml:33:7: INFO SL721 dependency-judged-on-a-promise payments has no manifest yet: the "
+        "dependency rules judged what its owner promised (tier 1), which nothing verifies until payments is onboarded"
+    )
+    assert _rules_of(run, "checkout/") == ["SL721"]
+
+
+def test_the_dependency_rules_judge_the_promise(
+    repo: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write(repo, "checkout/shiftleft.yaml", _promised("checkout", "{tier: 3, slo: 99.5, rto: 24h, rpo: 24h}"))
+    run = run_cli(["check", ".", "--now", NOW], capsys, monkeypatch, repo)
+    assert run.code == 1
+    assert _rules_of(run, "checkout/") == ["SL704", "SL701", "SL702", "SL703", "SL705", "SL721"]
+
+
+def test_the_real_manifest_is_held_to_the_promise(
+    repo: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write(repo, "checkout/shiftleft.yaml", _promised("checkout", "{tier: 1, slo: 99.995, rto: 15m, rpo: 1m}"))
+    write(repo, "payments/shiftleft.yaml", good_manifest("payments").replace("slo: 99.95", "slo: 99.995"))
+    run = run_cli(["check", ".", "--now", NOW], capsys, monkeypatch, repo)
+    assert run.code == 1
+    assert (
+        "checkout/shiftleft.yaml:33:7: HIGH SL719 dependency-promise-kept payments now declares RTO 30m (promised "
+        "15m); RPO 5m (promised 1m): less than was promised while it had no manifest, and this service was designed "
+        "against the promise"
+    ) in run.lines
+    assert "SL721" not in run.out
+
+
+def test_each_dependent_is_judged_by_its_own_promise(
+    repo: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write(repo, "checkout/shiftleft.yaml", _promised("checkout", "{tier: 1, slo: 99.995, rto: 15m, rpo: 1m}"))
+    write(repo, "orders/shiftleft.yaml", _promised("orders", "{tier: 3, slo: 99.995, rto: 15m, rpo: 1m}"))
+    run = run_cli(["check", ".", "--now", NOW], capsys, monkeypatch, repo)
+    assert _rules_of(run, "checkout/") == ["SL721"]
+    assert _rules_of(run, "orders/") == ["SL701", "SL721"]
+
+
+def test_an_external_dependency_belongs_under_suppliers(
+    repo: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = good_manifest() + "  dependencies:\n    - {service: stripe, hard: true, external: true}\n"
+    write(repo, "checkout/shiftleft.yaml", text)
+    run = run_cli(["check", ".", "--now", NOW], capsys, monkeypatch, repo)
+    assert run.code == 1
+    assert _rules_of(run, "checkout/") == ["SL720"]
+    assert run.lines[1].startswith("checkout/shiftleft.yaml:31:47: HIGH SL720 external-dependency-is-a-supplier ")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 from pathlib import Path
 
@@ -38,7 +39,10 @@ def _comparable(rules: list[catalog.Rule]) -> list[dict[str, object]]:
 @pytest.fixture
 def cache_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
     monkeypatch.delenv("SHIFTLEFT_NO_CACHE", raising=False)
+    cache._secret.cache_clear()
+    monkeypatch.setattr(cache, "_secret", functools.cache(cache._secret.__wrapped__))  # this test's key only
     return tmp_path / "cache" / "shiftleft"
 
 

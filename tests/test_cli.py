@@ -8,16 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import NOW, good_manifest, run_cli, write
+from tests.helpers import NOW, run_cli, two_service_repo, write
 
 
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
-    root = tmp_path / "repo"
-    (root / ".git").mkdir(parents=True)
-    write(root, "services/checkout/shiftleft.yaml", good_manifest("checkout", 1).replace("rto: 30m", "rto: 2h"))
-    write(root, "services/catalog/shiftleft.yaml", good_manifest("catalog", 2))
-    return root
+    return two_service_repo(tmp_path)
 
 
 def test_findings_exit_1_with_exact_line(repo: Path, capsys, monkeypatch) -> None:
@@ -82,22 +78,6 @@ def test_format_to_file(repo: Path, capsys, monkeypatch) -> None:
     assert run.out.startswith("checkout (tier 1, services/checkout/shiftleft.yaml)")
     quiet = run_cli(["check", "--now", NOW, "--format", "text=out/quiet.txt", "-q"], capsys, monkeypatch, repo)
     assert (quiet.code, quiet.out) == (1, "")
-
-
-def test_no_manifests_is_clean_with_a_note(tmp_path: Path, capsys, monkeypatch) -> None:
-    run = run_cli(["check", "--now", NOW], capsys, monkeypatch, tmp_path)
-    assert run.code == 0
-    assert run.err == "shiftleft: no manifests found in . (looking for **/shiftleft.yaml)\n"
-
-
-def test_skips_vendored_and_virtualenv_folders(repo: Path, capsys, monkeypatch) -> None:
-    bad = "apiVersion: [\n"
-    write(repo, "node_modules/x/shiftleft.yaml", bad)
-    write(repo, ".venv/lib/shiftleft.yaml", bad)
-    write(repo, "env3/pyvenv.cfg", "home = /usr\n")
-    write(repo, "env3/lib/shiftleft.yaml", bad)
-    run = run_cli(["check", "--now", NOW, "-q"], capsys, monkeypatch, repo)
-    assert "SL001" not in run.out
 
 
 @pytest.mark.parametrize(

@@ -70,7 +70,8 @@ def test_only_the_chosen_formatter_is_imported() -> None:
         "print(sorted(m for m in sys.modules if m.startswith(('shiftleft.formatters', 'jinja2'))))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
-    assert out.stdout.strip() == "['shiftleft.formatters', 'shiftleft.formatters.json']"
+    # `safe` is the shared escaping module every formatter uses (plain `re`, no jinja2).
+    assert out.stdout.strip() == "['shiftleft.formatters', 'shiftleft.formatters.json', 'shiftleft.formatters.safe']"
 
 
 # -- json ---------------------------------------------------------------------------------------------
@@ -259,11 +260,11 @@ def test_junit_is_well_formed_with_one_case_per_service_and_rule(result: RunResu
     assert runbook.find("failure") is None
     out = runbook.find("system-out")
     assert out is not None and out.text is not None and out.text.startswith("below --fail-on high: ")
-    # An unreadable manifest: only the rule that fired, as a failure, control characters removed.
+    # An unreadable manifest: only the rule that fired, as a failure, the terminal escape removed.
     (broken,) = suites["broken"].findall("testcase")
     assert broken.get("name") == "SL001 invalid-yaml"
     failure = broken.find("failure")
-    assert failure is not None and failure.get("message") == "YAML syntax error: <script>alert(1)</script> \ufffd[31m"
+    assert failure is not None and failure.get("message") == "YAML syntax error: <script>alert(1)</script> "
     assert len(suites["payments"].findall("testcase")) == 4
     assert suites["payments"].find("testcase/failure") is None
 
@@ -271,48 +272,76 @@ def test_junit_is_well_formed_with_one_case_per_service_and_rule(result: RunResu
 # -- github -------------------------------------------------------------------------------------------
 
 
+def _guarded(lines: list[str]) -> tuple[list[str], list[str]]:
+    """The lines before the stop-commands guard, and those inside it (checking the guard's shape)."""
+    opened = next(i for i, line in enumerate(lines) if line.startswith("::stop-commands::"))
+    token = lines[opened].removeprefix("::stop-commands::")
+    assert re.fullmatch("[0-9a-f]{32}", token)
+    assert lines[-1] == f"::{token}::" and lines.count(f"::{token}::") == 1
+    return lines[:opened], lines[opened + 1 : -1]
+
+
 def test_github_annotations_exact(result: RunResult) -> None:
-    assert render("github", result).splitlines() == [
-        "::group::broken (tier unknown): 1 finding",
+    text = render("github", result)
+    commands, guarded = _guarded(text.splitlines())
+    assert commands == [
         "::error file=services/broken/shiftleft.yaml,line=3,col=1,title=SL001 invalid-yaml::"
-        "YAML syntax error: <script>alert(1)</script> \x1b[31m [critical, service services/broken/shiftleft.yaml]",
-        "::endgroup::",
-        "::group::checkout (tier 1): 3 findings",
+        "YAML syntax error: <script>alert(1)</script>  [critical, service services/broken/shiftleft.yaml]",
         "::warning file=services/checkout/shiftleft.yaml,title=SL401 runbook-exists::"
-        "no runbook:%0Aline two, 100%25 sure [medium, service checkout]",
+        "no runbook: line two, 100%25 sure [medium, service checkout]",
         "::error file=services/checkout/shiftleft.yaml,line=9,col=10,title=SL202 slo-at-tier-floor::"
         "SLO 99.9%25 is below the tier 1 floor of 99.95%25, owner @team-checkout | <b>bold</b> "
         "[high, service checkout]",
         "::error file=services/checkout/shiftleft.yaml,line=13,col=10,title=SL301 rto-within-tier::"
         "RTO 2h exceeds the tier 1 (mission-critical) ceiling of 1h [high, service checkout]",
-        "::endgroup::",
-        "::group::search (tier 3): 1 finding",
         "::notice file=services/search/shiftleft.yaml,line=14,col=7,title=SL701 dependency-known::"
         "dependency `ghost` is not in the catalog [low, service search]",
-        "::endgroup::",
     ]
+    # The whole text report, every finding, inside the guard.
+    assert "\n".join(guarded) + "\n" == render("text", result)
+    # A fresh token on every run.
+    assert _guarded(render("github", result).splitlines())[1] == guarded
+    assert render("github", result).splitlines()[-1] != text.splitlines()[-1]
 
 
 def test_github_escaping() -> None:
     assert github.data("100% done\r\nnext") == "100%25 done%0D%0Anext"
     assert github.prop("a:b,c%d\ne") == "a%3Ab%2Cc%25d%0Ae"
+    assert github.prop("%3A") == "%253A"  # an escape in the input stays literal
 
 
 def test_github_limits_annotations_and_adds_a_notice() -> None:
     many = fixture.many_services(36)  # 12 failing services, 24 high findings
-    lines = render("github", many).splitlines()
-    assert sum(1 for line in lines if line.startswith("::error ")) == github.LIMIT
-    plain = [line for line in lines if not line.startswith("::")]
-    assert len(plain) == 24 - github.LIMIT
-    assert plain[0].startswith("services/svc-00000/shiftleft.yaml:") or "HIGH SL" in plain[0]
-    assert lines[-1] == (
+    commands, guarded = _guarded(render("github", many).splitlines())
+    assert len(commands) == github.LIMIT + 1
+    assert all(line.startswith("::error file=services/svc-") for line in commands[:-1])
+    assert commands[-1] == (
         "::notice title=shiftleft::24 findings, 14 not annotated: GitHub shows at most 10 error and 10 warning "
-        "annotations per step. All findings are in the log above, the job summary and the SARIF report."
+        "annotations per step. All findings are in the log below, the job summary and the SARIF report."
     )
+    # The findings past the limit are only in the guarded report, which has all 24.
+    assert sum(1 for line in guarded if " HIGH SL" in line) == 24
+    assert guarded[0] == "svc-00000 (tier 0, services/svc-00000/shiftleft.yaml): 2 findings"
 
 
-def test_github_is_empty_without_findings(result: RunResult) -> None:
-    assert render("github", fixture.run_result(result.services[2:3])) == ""
+def test_github_without_findings_prints_only_the_guarded_summary(result: RunResult) -> None:
+    commands, guarded = _guarded(render("github", fixture.run_result(result.services[2:3])).splitlines())
+    assert (commands, guarded) == ([], ["ok: 1 service checked, no findings"])
+    quiet = formatters.get("github")(fixture.run_result(result.services[2:3]), formatters.Options(verbosity=-1))
+    assert quiet == ""
+
+
+def test_github_outputs_file_format(result: RunResult, tmp_path: Path) -> None:
+    text = github.outputs(result, [("sarif", tmp_path / "a.sarif"), ("html", tmp_path / "x\ny=1.html")])
+    lines = text.splitlines()
+    assert lines[:7] == ["passed=false", "findings=5", "critical=1", "high=2", "medium=1", "low=1", "info=0"]
+    assert re.fullmatch("sarif-file<<ghadelimiter_[0-9a-f]{32}", lines[7])
+    delimiter = lines[7].split("<<")[1]
+    assert lines[8:10] == [str(tmp_path / "a.sarif"), delimiter]
+    # A path with a line break stays one value: it cannot add a `y` output.
+    other = lines[10].split("<<")[1]
+    assert other != delimiter
+    assert lines[10:] == [f"html-file<<{other}", f"{tmp_path}/x", "y=1.html", other]
 
 
 # -- markdown -----------------------------------------------------------------------------------------
@@ -340,7 +369,7 @@ def test_markdown_stays_under_the_step_summary_limit_on_10000_services() -> None
     assert len(text.encode()) < 1024 * 1024
     assert "> **Truncated:**" in text
     assert "to stay under GitHub's 1 MiB job summary limit" in text
-    assert "| … | | | | 3284 more failing services |" in text
+    assert "| … | | | | | | 3284 more failing services |" in text
     graph = text.split("```mermaid\n", 1)[1].split("```", 1)[0]
     assert len(graph) < markdown.MAX_GRAPH_CHARS
     assert "Showing 100 of 10000 services" in text
@@ -417,13 +446,19 @@ def test_github_annotations_are_automatic_under_actions(repo: Path, capsys, monk
     monkeypatch.setenv("GITHUB_ACTIONS", "true")
     run = run_cli(["check", "--now", NOW], capsys, monkeypatch, repo)
     assert run.code == 1
-    assert run.lines[:3] == [
-        "::group::checkout (tier 1): 1 finding",
+    assert run.lines[0] == (
         "::error file=services/checkout/shiftleft.yaml,line=13,col=10,title=SL301 rto-within-tier::"
-        "RTO 2h exceeds the tier 1 (mission-critical) ceiling of 1h [high, service checkout]",
-        "::endgroup::",
+        "RTO 2h exceeds the tier 1 (mission-critical) ceiling of 1h [high, service checkout]"
+    )
+    commands, guarded = _guarded(run.lines)
+    assert commands == run.lines[:1]
+    assert guarded == [  # as docs/reports.md shows it
+        "checkout (tier 1, services/checkout/shiftleft.yaml): 1 finding",
+        "services/checkout/shiftleft.yaml:13:10: HIGH SL301 rto-within-tier RTO 2h exceeds the tier 1 "
+        "(mission-critical) ceiling of 1h",
+        "",
+        "1 finding in 1 of 2 services (1 high); 1 at or above --fail-on high: failed",
     ]
-    assert run.lines[3] == "checkout (tier 1, services/checkout/shiftleft.yaml): 1 finding"
     # An explicit --format wins over the automatic choice.
     run = run_cli(["check", "--now", NOW, "--format", "json"], capsys, monkeypatch, repo)
     assert json.loads(run.out)["schema"] == "shiftleft/report-v1"

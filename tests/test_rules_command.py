@@ -227,3 +227,34 @@ def test_rules_needs_an_action(repo: Path, capsys, monkeypatch) -> None:
     run = run_cli(["rules"], capsys, monkeypatch, repo)
     assert run.code == 2
     assert run.err.startswith("shiftleft: error: the following arguments are required: ACTION")
+
+
+def test_explain_org_rule_text_reaches_the_terminal_inert(repo: Path, capsys, monkeypatch) -> None:
+    """An organisation rule comes from the repository: no escapes, bidi controls or commands on the terminal."""
+    from tests import actions_runner
+
+    write(repo, ".shiftleft.toml", 'rules = ["policy"]\n')
+    write(repo, "policy/ACME101-described.yaml", """\
+        id: ACME101
+        name: described
+        severity: medium
+        category: people
+        summary: "Reviewed \\e]0;pwned\\a\\e[2J ##[add-mask]x \\u202eevil"
+        assert: "!has(metadata.description)"
+        message: described
+        rationale: "Why:\\n::error file=README.md::forged"
+        remediation: Ask the board.
+        examples:
+          fail: |
+            metadata:
+              description: >-
+                a
+            ::warning::in an example: 1
+        """)  # fmt: skip
+    run = run_cli(["rules", "explain", "ACME101"], capsys, monkeypatch, repo)
+    assert run.code == 0
+    assert run.lines[:2] == ["ACME101 described", "Reviewed  ##\\[add-mask]x evil"]
+    assert "  Why: ::error file=README.md::forged" in run.lines
+    assert "\\    ::warning::in an example: 1" in run.lines
+    assert actions_runner.commands(run.out) == []
+    assert "\x1b" not in run.out and "\u202e" not in run.out

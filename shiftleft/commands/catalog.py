@@ -12,7 +12,8 @@ import json
 import sys
 from pathlib import Path
 
-from shiftleft.discover import discover
+from shiftleft.discover import NOT_CHECKED, discover
+from shiftleft.formatters.safe import log
 from shiftleft.graph import catalogfile
 from shiftleft.manifest import model
 from shiftleft.pipeline import write_file
@@ -36,10 +37,15 @@ def run(args: argparse.Namespace) -> int:
     cwd = Path.cwd()
     config = load_config(args.config, cwd)
     targets = discover(args.paths or ["."], config.manifests, config.exclude, cwd)
-    manifests = [model.load(t.file, t.display, t.root, max_bytes=config.max_manifest_bytes) for t in targets]
+    for t in targets:
+        if t.skip is not None:  # nothing is left out silently, but an excluded file is no error
+            print(f"shiftleft: {log(t.display)}: not exported, {log(t.skip[1])}", file=sys.stderr)
+    manifests = [
+        model.load(t.file, t.display, t.root, max_bytes=config.max_manifest_bytes) for t in targets if t.skip is None
+    ]
     invalid = [m for m in manifests if not m.valid]
     for m in invalid:
-        print(f"shiftleft: {m.display}: not exported, the manifest has problems (run shiftleft check)",
+        print(f"shiftleft: {log(m.display)}: not exported, the manifest has problems (run shiftleft check)",
               file=sys.stderr)  # fmt: skip
     seen: set[str] = set()
     raws = []
@@ -52,4 +58,4 @@ def run(args: argparse.Namespace) -> int:
         write_file(cwd / args.output, text)
     else:
         sys.stdout.write(text)
-    return 1 if invalid else 0
+    return 1 if invalid or any(t.skip is not None and t.skip[0] == NOT_CHECKED for t in targets) else 0

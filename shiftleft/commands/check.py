@@ -9,6 +9,8 @@ from pathlib import Path
 
 from shiftleft import formatters, pipeline
 from shiftleft.errors import UsageError
+from shiftleft.formatters.safe import log
+from shiftleft.paths import printable
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -38,6 +40,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="FORMAT[=FILE]",
         help=f"output format, to stdout or to FILE; repeatable (formats: {', '.join(formatters.NAMES)})",
     )
+    parser.add_argument(
+        "--github-output",
+        metavar="FILE",
+        help="append the step outputs (passed, findings, a count per severity, and NAME-file for each "
+        "--format NAME=FILE) to FILE in GitHub's output format; the Action passes $GITHUB_OUTPUT",
+    )
     parser.add_argument("--color", choices=("auto", "always", "never"), default="auto",
                         help="colour the text output (default: auto, only on a terminal)")  # fmt: skip
     parser.add_argument(
@@ -45,6 +53,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="PATHS are changed files (the pre-commit hook): check the services owning them and their "
         "dependents, or every service when configuration, rules or tiers changed; no files: exit 0",
+    )
+    parser.add_argument(
+        "--allow-empty",
+        action="store_true",
+        help="finding no manifest is a clean run (exit 0) instead of an error (exit 2)",
     )
     parser.add_argument(
         "--base",
@@ -68,8 +81,8 @@ def run(args: argparse.Namespace) -> int:
         if not args.quiet and all(target is not None for _name, target in outputs):
             outputs.append(("text", None))  # reports to files; the person at the terminal still sees the verdict
     elif os.environ.get("GITHUB_ACTIONS") == "true":
-        # Under GitHub Actions the annotations come for free, followed by the usual text.
-        outputs = [("github", None), ("text", None)]
+        # Under GitHub Actions the annotations come for free; the github format includes the usual text.
+        outputs = [("github", None)]
     else:
         outputs = [("text", None)]
     now = pipeline.parse_now(args.now)
@@ -87,14 +100,26 @@ def run(args: argparse.Namespace) -> int:
             if args.base is None:
                 return 0  # nothing shiftleft reads was changed: a clean run, and a quiet one
             selection = changes.Selection(everything=False)  # still: deleted manifests and the policy diff
-        paths = ["."]  # the whole catalog, so graph rules see every neighbour; only the selection is reported
+        # The whole catalog, so graph rules see every neighbour; only the selection is reported. The
+        # owners are named too: one inside a vendor folder, which the hook's walk does not enter, is
+        # still reported as not checked.
+        paths = [".", *(str(f) for f in selection.files)]
     focus = selection.owners if selection is not None and not selection.everything else None
     outcome = pipeline.run(
         paths, config_file=args.config, fail_on=args.fail_on, now=now, cwd=cwd, focus=focus,
-        whole_catalog=not args.changed, base=args.base, baseline=args.baseline,
+        whole_catalog=not args.changed, vendored=not args.changed, base=args.base, baseline=args.baseline,
     )  # fmt: skip
     result, config = outcome.result, outcome.config
     verbosity = -1 if args.quiet else (1 if args.verbose else 0)
+    if not outcome.checked and result.passed:
+        where = printable(", ".join(args.paths)) if args.paths and not args.changed else "."
+        note = f"no manifests found in {where} (looking for {', '.join(config.manifests)})"
+        if outcome.found:
+            note = f"no manifest checked in {where}: all {outcome.found} found are excluded by the configuration"
+        if not (args.allow_empty or args.changed):
+            raise UsageError(f"{note}; pass --allow-empty if an empty run is expected")
+        if verbosity >= 0:
+            print(f"shiftleft: {log(note)}", file=sys.stderr)
     for name, target in outputs:
         color = target is None and _use_color(args.color)
         text = formatters.get(name)(result, formatters.Options(color=color, verbosity=verbosity))
@@ -103,9 +128,11 @@ def run(args: argparse.Namespace) -> int:
         else:
             pipeline.write_file(target, text)
         del text  # a large report should not stay alive while the next one is built
-    if not outcome.found and verbosity >= 0:
-        where = ", ".join(args.paths) if args.paths else "."
-        print(f"shiftleft: no manifests found in {where} (looking for {', '.join(config.manifests)})", file=sys.stderr)
+    if args.github_output:
+        from shiftleft.formatters import github
+
+        files = [(name, target) for name, target in outputs if target is not None]
+        pipeline.write_file(Path(args.github_output), github.outputs(result, files), append=True)
     return 0 if result.passed else 1
 
 

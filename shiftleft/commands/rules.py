@@ -14,6 +14,7 @@ from pathlib import Path
 from shiftleft.discover import display_path
 from shiftleft.errors import UsageError
 from shiftleft.findings import Severity
+from shiftleft.formatters.safe import block, lead, log
 from shiftleft.policy import catalog as catalog_mod
 from shiftleft.policy import ruledoc, ruletest
 from shiftleft.setup import Policy, load_config, load_policy
@@ -121,7 +122,8 @@ def _explain(args: argparse.Namespace, policy: Policy) -> int:
         hint = f" (did you mean {close}?)" if close else ""
         raise UsageError(f"no rule {wanted!r} in the catalog{hint}; `shiftleft rules list` shows them all")
     severity = _severity(policy, rule).value
-    sys.stdout.write(ruledoc.explain(rule, severity=severity, disabled=rule.id in policy.config.disable))
+    # Organisation rules come from the repository: their text reaches the terminal inert.
+    sys.stdout.write(block(ruledoc.explain(rule, severity=severity, disabled=rule.id in policy.config.disable)))
     return 0
 
 
@@ -156,7 +158,7 @@ def _test_dirs(args: argparse.Namespace, config: object, cwd: Path) -> int:
 
 def _report(report: ruletest.Report, verbose: bool, catalog: catalog_mod.Catalog) -> int:
     for broken in report.broken:
-        print(str(broken))
+        print(lead(log(broken), "./"))
     if verbose:
         for rule in catalog.rules:
             print(f"tested {rule.id} {rule.name}")

@@ -1,14 +1,29 @@
-"""GitHub Actions workflow commands: one annotation per finding, grouped per service.
+"""GitHub Actions workflow commands: annotations for the most severe findings, then the text report.
 
-GitHub shows at most 10 error and 10 warning annotations per step and drops
-the rest silently, so the most severe findings are annotated, the others are
-printed as plain log lines, and one notice says how many were not annotated.
+The runner reads a workflow command from any line of a step's output, so
+nothing quoted from the input may reach the log outside an annotation
+shiftleft means to emit. The output is exactly:
+
+1. One annotation per finding, most severe first, within GitHub's limit of
+   10 error and 10 warning annotations per step (it drops the rest
+   silently). Each is a single line whose properties and message are
+   escaped as the Actions toolkit does, after control characters, terminal
+   escapes and bidirectional overrides are removed (`safe.clean`).
+2. A notice saying how many findings were not annotated, when some were not.
+3. The whole text report (every finding, grouped by service) between
+   `::stop-commands::TOKEN` and `::TOKEN::`, with a fresh random TOKEN, so no
+   line in it is read as a command, whatever a manifest path or value says.
 """
 
 from __future__ import annotations
 
+import secrets
+from collections.abc import Iterable
+from pathlib import Path
+
 from shiftleft.findings import Finding, Severity
-from shiftleft.formatters import Options
+from shiftleft.formatters import Options, text
+from shiftleft.formatters.safe import clean
 from shiftleft.results import RunResult
 
 COMMAND = {
@@ -22,36 +37,33 @@ LIMIT = 10
 """Annotations of one kind GitHub displays per step."""
 
 
-def data(text: str) -> str:
+def data(value: str) -> str:
     """Escape a workflow command's message."""
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
-def prop(text: str) -> str:
+def prop(value: str) -> str:
     """Escape a workflow command's property value (file, title)."""
-    return data(text).replace(":", "%3A").replace(",", "%2C")
+    return data(value).replace(":", "%3A").replace(",", "%2C")
 
 
 def render(result: RunResult, options: Options) -> str:
     chosen = _annotated(result.findings)
-    lines: list[str] = []
-    for service in result.services:
-        if not service.findings:
-            continue
-        count = len(service.findings)
-        tier = f"tier {service.tier}" if service.tier is not None else "tier unknown"
-        lines.append(data(f"::group::{service.name} ({tier}): {count} finding{'s' if count != 1 else ''}"))
-        for finding in service.findings:
-            lines.append(annotation(finding) if finding in chosen else _plain(finding))
-        lines.append("::endgroup::")
+    lines = [annotation(f) for f in result.findings if f in chosen]
     hidden = len(result.findings) - len(chosen)
     if hidden:
         total = len(result.findings)
         lines.append(
             f"::notice title=shiftleft::{total} findings, {hidden} not annotated: GitHub shows at most "
-            f"{LIMIT} error and {LIMIT} warning annotations per step. All findings are in the log above, "
+            f"{LIMIT} error and {LIMIT} warning annotations per step. All findings are in the log below, "
             "the job summary and the SARIF report."
         )
+    report = text.render(result, options)
+    if report:
+        token = secrets.token_hex(16)
+        lines.append(f"::stop-commands::{token}")
+        lines.append(report.removesuffix("\n"))
+        lines.append(f"::{token}::")
     if not lines:
         return ""
     lines.append("")  # the final newline, without copying a large output once more
@@ -60,27 +72,21 @@ def render(result: RunResult, options: Options) -> str:
 
 def annotation(finding: Finding) -> str:
     loc = finding.location
-    params = [f"file={prop(loc.file)}"]
+    params = [f"file={prop(clean(loc.file))}"]
     if loc.line > 0:
         params.append(f"line={loc.line}")
         if loc.col > 0:
             params.append(f"col={loc.col}")
-    params.append(f"title={prop(f'{finding.rule} {finding.name}')}")
-    message = f"{finding.message} [{finding.severity.value}, service {finding.service}]"
+    params.append(f"title={prop(clean(f'{finding.rule} {finding.name}'))}")
+    message = f"{clean(finding.message)} [{finding.severity.value}, service {clean(finding.service)}]"
     if finding.waiver is not None:
-        message += f" ({finding.waiver.describe()})"
+        message += f" ({clean(finding.waiver.describe())})"
     return f"::{_command(finding)} {','.join(params)}::{data(message)}"
 
 
 def _command(finding: Finding) -> str:
     """A waived finding is a notice: visible on the pull request, never an error."""
     return "notice" if finding.waiver is not None else COMMAND[finding.severity]
-
-
-def _plain(finding: Finding) -> str:
-    # Never starts with "::", so manifest text cannot smuggle in a workflow command.
-    line = f"{finding.location}: {finding.severity.value.upper()} {finding.rule} {finding.name} {finding.message}"
-    return " ".join(line.splitlines())
 
 
 def _annotated(findings: tuple[Finding, ...]) -> set[Finding]:
@@ -94,3 +100,24 @@ def _annotated(findings: tuple[Finding, ...]) -> set[Finding]:
             used[kind] += 1
             out.add(finding)
     return out
+
+
+# -- $GITHUB_OUTPUT ---------------------------------------------------------------------------------
+
+
+def outputs(result: RunResult, files: Iterable[tuple[str, Path]]) -> str:
+    """Step outputs in the `$GITHUB_OUTPUT` file format: the verdict, counts, and each report file.
+
+    Counts and the verdict are numbers and words shiftleft computes; the only
+    free text is a report's path, which the caller chose, written in the
+    heredoc form with a random delimiter so no path can add another output.
+    """
+    lines = [f"passed={'true' if result.passed else 'false'}", f"findings={len(result.findings)}"]
+    lines += [f"{severity.value}={n}" for severity, n in result.counts().items()]
+    for name, path in files:
+        value = str(path)
+        delimiter = f"ghadelimiter_{secrets.token_hex(16)}"
+        while delimiter in value:  # cannot happen by chance; kept so the format holds for any value
+            delimiter = f"ghadelimiter_{secrets.token_hex(16)}"
+        lines += [f"{name}-file<<{delimiter}", value, delimiter]
+    return "\n".join(lines) + "\n"

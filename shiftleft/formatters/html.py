@@ -111,7 +111,7 @@ class _Node:
     known: bool
 
 
-NODE_W, NODE_H, COL_GAP, ROW_GAP, PAD, HEAD = 160, 46, 64, 44, 16, 36
+NODE_W, NODE_H, COL_GAP, ROW_GAP, PAD, HEAD, PORT = 160, 46, 64, 44, 16, 36, 9
 
 
 def graph(view: Portfolio) -> dict[str, Any]:
@@ -190,8 +190,10 @@ def _route(src: tuple[int, int], dst: tuple[int, int], hard: bool, lanes: _Lanes
     """
     (ca, ra), (cb, rb) = src, dst
     xa, xb = PAD + ca * (NODE_W + COL_GAP), PAD + cb * (NODE_W + COL_GAP)
-    ya = HEAD + ROW_GAP + ra * (NODE_H + ROW_GAP) + NODE_H // 2
-    yb = HEAD + ROW_GAP + rb * (NODE_H + ROW_GAP) + NODE_H // 2
+    # Edges leave a box in its upper half and arrive in its lower half, so an edge going out and
+    # one coming in on the same side never share a segment (which read as one edge, backwards).
+    ya = HEAD + ROW_GAP + ra * (NODE_H + ROW_GAP) + NODE_H // 2 - PORT
+    yb = HEAD + ROW_GAP + rb * (NODE_H + ROW_GAP) + NODE_H // 2 + PORT
 
     def gap(after_column: int) -> int:  # x of a free track in the gap right of a column
         return PAD + after_column * (NODE_W + COL_GAP) + NODE_W + lanes.take("gap", after_column, COL_GAP)

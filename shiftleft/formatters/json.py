@@ -12,13 +12,14 @@ from typing import Any
 from shiftleft import __version__
 from shiftleft.findings import Finding, Severity, Waiver
 from shiftleft.formatters import Options
+from shiftleft.formatters.safe import inert_json
 from shiftleft.results import RunResult, ServiceResult
 
 SCHEMA = "shiftleft/report-v1"
 
 
 def render(result: RunResult, options: Options) -> str:
-    return json.dumps(document(result), indent=2, ensure_ascii=False) + "\n"
+    return inert_json(json.dumps(document(result), indent=2, ensure_ascii=False)) + "\n"
 
 
 def document(result: RunResult) -> dict[str, Any]:

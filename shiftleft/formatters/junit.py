@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from shiftleft import __version__
 from shiftleft.findings import Finding
 from shiftleft.formatters import Options
+from shiftleft.formatters.safe import inert_xml, lead, log
 from shiftleft.results import RunResult, ServiceResult
 
 if TYPE_CHECKING:
@@ -45,7 +46,7 @@ def render(result: RunResult, options: Options) -> str:
     root.set("errors", "0")
     root.set("skipped", str(totals[2]))
     ET.indent(root)
-    return ET.tostring(root, encoding="unicode", xml_declaration=True) + "\n"
+    return inert_xml(ET.tostring(root, encoding="unicode", xml_declaration=True)) + "\n"
 
 
 def _suite(
@@ -93,7 +94,8 @@ def _suite(
             failures += 1
             first = failing[0]
             more = f" (and {len(failing) - 1} more)" if len(failing) > 1 else ""
-            failure = ET.SubElement(case, "failure", type=first.severity.value, message=clean(first.message + more))
+            message = clean(log(first.message) + more)
+            failure = ET.SubElement(case, "failure", type=first.severity.value, message=message)
             failure.text = clean("\n".join(_detail(f) for f in failing))
         passing = [f for f in found if f.severity.rank < threshold or f.waiver is not None]
         if passing:
@@ -114,7 +116,9 @@ def _below(finding: Finding, fail_on: str) -> str:
 
 
 def _detail(finding: Finding) -> str:
-    text = f"{finding.location}: {finding.severity.value.upper()} {finding.rule} {finding.name}: {finding.message}"
+    # One line per finding, like the text format: a test report can be printed to a CI log.
+    where = lead(log(finding.location), "./")
+    text = f"{where}: {finding.severity.value.upper()} {finding.rule} {finding.name}: {log(finding.message)}"
     if finding.location.path:
         text += f" (at {finding.location.path})"
     if finding.remediation:

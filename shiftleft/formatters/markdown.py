@@ -12,6 +12,7 @@ import re
 
 from shiftleft.formatters import Options, portfolio, waiverview
 from shiftleft.formatters.portfolio import FAIL, PASS, WARN, Portfolio, ServiceView
+from shiftleft.formatters.safe import clean, md
 from shiftleft.formatters.templating import markdown_env
 from shiftleft.results import RunResult
 
@@ -88,7 +89,7 @@ def _passing_line(passing: list[ServiceView]) -> str:
     if not passing:
         return ""
     shown = passing[:200]
-    names = ", ".join(_code(s.name) for s in shown)
+    names = ", ".join(md(s.name) for s in shown)
     more = f" and {len(passing) - len(shown)} more" if len(passing) > len(shown) else ""
     return (
         f"\n<details><summary>✅ {len(passing)} service{'s' if len(passing) != 1 else ''} "
@@ -96,15 +97,9 @@ def _passing_line(passing: list[ServiceView]) -> str:
     )
 
 
-def _code(text: str) -> str:
-    from shiftleft.formatters.templating import md
-
-    return md(text)
-
-
 def label(text: str) -> str:
     """Text safe inside a quoted mermaid label: anything but letters, digits, space, `._-` as an entity."""
-    return "".join(c if _LABEL_OK.match(c) else f"#{ord(c)};" for c in " ".join(text.split()))
+    return "".join(c if _LABEL_OK.match(c) else f"#{ord(c)};" for c in " ".join(clean(text).split()))
 
 
 def mermaid(view: Portfolio) -> tuple[str, str]:

@@ -67,6 +67,14 @@ class ServiceView:
     """Status per category, in Portfolio.categories order."""
     dependencies: tuple[tuple[str, bool], ...]
     """(service, hard) as declared."""
+    people: tuple[tuple[str, str], ...] = ()
+    """(role, who) as declared: service owner, process owner, on-call rotation with its coverage."""
+    data: str = ""
+    """Data classification as declared, with "personal data" when it holds some; "" when not declared."""
+    frameworks: tuple[str, ...] = ()
+    """Compliance frameworks in scope, as declared."""
+    reviewed: str = ""
+    """When the manifest was last reviewed (metadata.reviewed), "" when not declared."""
 
     @property
     def rank(self) -> tuple[int, int, str]:
@@ -74,6 +82,11 @@ class ServiceView:
         order = {FAIL: 0, WARN: 1, PASS: 2}[self.status]
         worst = -self.findings[0].severity.rank if self.findings else 0
         return (order, worst, self.name)
+
+    @property
+    def oncall(self) -> str:
+        """The on-call rotation and its coverage, "" when not declared."""
+        return next((who for role, who in self.people if role == "On-call"), "")
 
     def target(self, label: str) -> Target:
         return next(t for t in self.targets if t.label == label)
@@ -186,7 +199,35 @@ def _service(service: ServiceResult, result: RunResult, threshold: int, categori
         targets=_targets(spec, tier_row, result.now) if service.valid else (),
         categories=tuple(per_category),
         dependencies=tuple(deps),
+        people=_people(metadata),
+        data=_data(spec),
+        frameworks=tuple(_text(f) for f in _list(_map(spec.get("compliance")).get("frameworks"))),
+        reviewed=_text(metadata.get("reviewed"), ""),
     )
+
+
+def _people(metadata: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
+    people = _map(metadata.get("people"))
+    oncall = _map(people.get("oncall"))
+    out = []
+    for role, value in (("Service owner", people.get("service_owner")), ("Process owner", people.get("process_owner"))):
+        if value is not None:
+            out.append((role, _text(value)))
+    if oncall.get("rotation") is not None:
+        coverage = f" ({_text(oncall['coverage'])})" if oncall.get("coverage") is not None else ""
+        out.append(("On-call", _text(oncall["rotation"]) + coverage))
+    return tuple(out)
+
+
+def _data(spec: Mapping[str, Any]) -> str:
+    data = _map(spec.get("data"))
+    if data.get("classification") is None:
+        return ""
+    return _text(data["classification"]) + (", personal data" if data.get("personal_data") is True else "")
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
 
 
 def _targets(spec: Mapping[str, Any], tier: Mapping[str, Any] | None, now: dt.datetime) -> tuple[Target, ...]:

@@ -16,6 +16,7 @@ from urllib.parse import quote
 from shiftleft import __version__
 from shiftleft.findings import Finding, Severity, Waiver
 from shiftleft.formatters import Options
+from shiftleft.formatters.safe import fence, inert_json, md, md_code
 from shiftleft.results import RunResult
 
 if TYPE_CHECKING:
@@ -44,7 +45,7 @@ SECURITY_SEVERITY = {
 
 
 def render(result: RunResult, options: Options) -> str:
-    return json.dumps(log(result), indent=2, ensure_ascii=False) + "\n"
+    return inert_json(json.dumps(log(result), indent=2, ensure_ascii=False)) + "\n"
 
 
 def log(result: RunResult, automation_id: str | None = None, root: Path | None = None) -> dict[str, Any]:
@@ -100,16 +101,16 @@ def _descriptor(rule: Rule) -> dict[str, Any]:
     from shiftleft.policy.catalog import FRAMEWORKS
 
     tags = ["shiftleft", rule.category, *rule.frameworks]
-    refs = "".join(f"\n- {FRAMEWORKS.get(r.framework, r.framework)}: {r.control}" for r in rule.references)
-    markdown = f"**{rule.summary}**\n\n{_para(rule.rationale)}\n\n## How to fix\n\n{_para(rule.remediation)}\n"
+    # Organisation rules come from the repository: their text is escaped like any other input, since
+    # code scanning renders help.markdown (links, images, @mentions, HTML) to whoever opens an alert.
+    refs = "".join(f"\n- {md(FRAMEWORKS.get(r.framework, r.framework))}: {md(r.control)}" for r in rule.references)
+    markdown = f"**{md(rule.summary)}**\n\n{md_code(rule.rationale)}\n\n## How to fix\n\n{md_code(rule.remediation)}\n"
     if refs:
         markdown += f"\n## References\n{refs}\n"
     for kind in ("fail", "pass"):
         example = rule.examples.get(kind)
         if example:
-            markdown += (
-                f"\n## {'Failing' if kind == 'fail' else 'Passing'} example\n\n```yaml\n{example.rstrip()}\n```\n"
-            )
+            markdown += f"\n## {'Failing' if kind == 'fail' else 'Passing'} example\n\n{fence(example.rstrip())}\n"
     return {
         "id": rule.id,
         "name": rule.name,

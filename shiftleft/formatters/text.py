@@ -1,4 +1,10 @@
-"""Terminal output: `path:line:col: SEVERITY RULE name message`, grouped by service."""
+"""Terminal output: `path:line:col: SEVERITY RULE name message`, grouped by service.
+
+Everything quoted from the input goes through `safe.log`, so a manifest value
+cannot move the cursor, recolour or retitle a terminal, reorder what is shown,
+start a new line or issue a CI workflow command; a line that would begin with
+`::` (a path or service name chosen that way) gets a prefix.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +12,7 @@ from collections.abc import Callable
 
 from shiftleft.findings import Finding, Severity
 from shiftleft.formatters import Options
+from shiftleft.formatters.safe import lead, log
 from shiftleft.results import RunResult
 
 _COLORS = {
@@ -29,28 +36,30 @@ def render(result: RunResult, options: Options) -> str:
     for service in result.services:
         if not service.findings:
             if options.verbosity > 0:
-                lines.append(paint(_GREEN, f"{service.name}: ok") + f" ({service.file})")
+                name = lead(log(service.name), "service ")
+                lines.append(paint(_GREEN, f"{name}: ok") + f" ({log(service.file)})")
             continue
         if options.verbosity >= 0:
             tier = f"tier {service.tier}" if service.tier is not None else "tier unknown"
             count = len(service.findings)
-            header = f"{service.name} ({tier}, {service.file}): {count} finding{'s' if count != 1 else ''}"
+            name = lead(log(service.name), "service ")
+            header = f"{name} ({tier}, {log(service.file)}): {count} finding{'s' if count != 1 else ''}"
             if lines:
                 lines.append("")
             lines.append(paint(_BOLD, header))
         for finding in service.findings:
             lines.append(_line(finding, paint))
             if finding.waiver is not None:
-                lines.append(paint(_DIM, f"    {' '.join(finding.waiver.describe().split())}"))
+                lines.append(paint(_DIM, f"    {' '.join(log(finding.waiver.describe()).split())}"))
             if options.verbosity > 0 and finding.remediation:
-                lines.append(paint(_DIM, f"    fix: {' '.join(finding.remediation.split())}"))
+                lines.append(paint(_DIM, f"    fix: {' '.join(log(finding.remediation).split())}"))
     if options.verbosity >= 0:
         if result.policy_changes:
             if lines:
                 lines.append("")
             lines.append(paint(_BOLD, "policy changes in the working tree (not applied: the base policy judges):"))
             for change in result.policy_changes:
-                lines.append(f"  {'loosens' if change.loosening else 'tightens'}: {' '.join(change.text.split())}")
+                lines.append(f"  {'loosens' if change.loosening else 'tightens'}: {' '.join(log(change.text).split())}")
         if lines:
             lines.append("")
         lines.append(summary(result, paint))
@@ -65,7 +74,8 @@ def _line(finding: Finding, paint: Paint) -> str:
     painted = paint(_DIM if finding.waiver is not None else _COLORS[finding.severity], sev)
     if finding.waiver is not None:
         painted += " (waived)" if finding.waiver.kind != "baseline" else " (baseline)"
-    return f"{finding.location}: {painted} {finding.rule} {finding.name} {finding.message}"
+    where = lead(log(finding.location), "./")  # a relative path that starts with "::" is also "./::..."
+    return f"{where}: {painted} {finding.rule} {finding.name} {log(finding.message)}"
 
 
 def summary(result: RunResult, paint: Paint | None = None) -> str:

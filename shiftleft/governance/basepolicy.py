@@ -62,7 +62,7 @@ def load(ref: str, explicit: str | None, cwd: Path, folder: Path) -> Base:
     base_cwd.mkdir(parents=True, exist_ok=True)
     (folder / ".git").mkdir(exist_ok=True)  # the copy's repository root, where configuration lookup stops
     if config_path:
-        config = config_mod.load(folder / config_path, f"{ref}:{config_path}")
+        config = config_mod.load(folder / config_path, f"{ref}:{config_path}", root=folder)
     else:
         config = config_mod.Config()
     return Base(ref, commit, root, folder, base_cwd, config, config_path)

@@ -55,7 +55,8 @@ class Graph:
                 self.index.setdefault(node.name, i)
         for i, node in enumerate(self.nodes):
             self.index.setdefault(node.name, i)
-        self.targets = [[self.index.get(d.name, -1) for d in n.dependencies] for n in self.nodes]
+        self.targets = [[self._resolve(d) for d in n.dependencies] for n in list(self.nodes)]
+        self.targets += [[] for _ in range(len(self.nodes) - len(self.targets))]  # promised stand-ins
         self.dependents: list[list[tuple[int, Link]]] = [[] for _ in self.nodes]
         for i, node in enumerate(self.nodes):
             for link, t in zip(node.dependencies, self.targets[i], strict=True):
@@ -68,6 +69,18 @@ class Graph:
         self.concentration = self._concentration()
 
     # -- construction -------------------------------------------------------------
+
+    def _resolve(self, link: Link) -> int:
+        """The node a dependency names; for an unknown name with a `promise:`, a stand-in of its own.
+
+        Each dependent's promise stands in only for its own entry, so two services that were
+        promised different targets are each judged by what they were promised.
+        """
+        t = self.index.get(link.name, -1)
+        if t < 0 and link.promise is not None and not link.external:
+            self.nodes.append(link.promise)
+            return len(self.nodes) - 1
+        return t
 
     def _blocking_successors(self) -> list[list[int]]:
         return [
@@ -163,6 +176,9 @@ class Graph:
         base = {
             "service": link.name,
             "known": target is not None,
+            "promised": target is not None and target.promised,
+            "external": link.external,
+            "promise_broken": _broken(link.promise, target),
             "valid": target is not None and target.valid,
             "local": target is not None and target.local,
             "tier": target.tier if target else None,
@@ -303,6 +319,21 @@ class Graph:
 
 def build(nodes: Sequence[Node]) -> Graph:
     return Graph(nodes)
+
+
+def _broken(promise: Node | None, real: Node | None) -> list[str]:
+    """Where a service's own manifest promises less than a dependent was promised before it existed."""
+    if promise is None or real is None or real.promised or not real.valid:
+        return []
+    out = []
+    if promise.tier is not None and (real.tier is None or real.tier > promise.tier):
+        out.append(f"tier {real.tier if real.tier is not None else 'not declared'} (promised {promise.tier})")
+    if promise.slo is not None and (real.slo is None or real.slo.value < promise.slo.value):
+        out.append(f"SLO {real.slo.text if real.slo else 'not declared'} (promised {promise.slo.text})")
+    for label, mine, theirs in (("RTO", real.rto, promise.rto), ("RPO", real.rpo, promise.rpo)):
+        if theirs is not None and (mine is None or mine.value > theirs.value):
+            out.append(f"{label} {mine.text if mine else 'not declared'} (promised {theirs.text})")
+    return out
 
 
 def _targets(node: Node | None, *, typed: bool) -> dict[str, Any]:

@@ -31,6 +31,10 @@ class Link(NamedTuple):
     """Suppliers only: contracted `sla.rto`."""
     rpo: Target | None = None
     """Suppliers only: contracted `sla.rpo`."""
+    promise: Node | None = None
+    """Dependencies only: what the dependency's owner promises while it has no manifest (`promise:`)."""
+    external: bool = False
+    """Dependencies only: a third party, whose terms belong under `spec.suppliers` (`external: true`)."""
 
     @property
     def blocking(self) -> bool:
@@ -58,6 +62,8 @@ class Node(NamedTuple):
     """Declared by a manifest in scope (False: imported from another repository's catalog)."""
     valid: bool = True
     """False for a manifest with SL0xx problems: its name is known, its targets are not."""
+    promised: bool = False
+    """Stands in for a service with no manifest yet: its targets are a dependent's `promise:`, unverified."""
 
 
 def from_manifest(raw: dict[str, Any], name: str, valid: bool) -> Node:
@@ -74,11 +80,32 @@ def from_manifest(raw: dict[str, Any], name: str, valid: bool) -> Node:
         rto=duration(continuity.get("rto")),
         rpo=duration(continuity.get("rpo")),
         owner=raw.get("metadata", {}).get("owner"),
-        dependencies=tuple(
-            Link(d["service"], d.get("hard", True) is not False, bool(d.get("fallback")))
-            for d in spec.get("dependencies", [])
-        ),
+        dependencies=tuple(dependency(d) for d in spec.get("dependencies", [])),
         suppliers=tuple(supplier(s) for s in spec.get("suppliers", [])),
+    )
+
+
+def dependency(entry: dict[str, Any]) -> Link:
+    promise = entry.get("promise")
+    return Link(
+        entry["service"],
+        entry.get("hard", True) is not False,
+        bool(entry.get("fallback")),
+        promise=_promised(entry["service"], promise) if isinstance(promise, dict) else None,
+        external=entry.get("external") is True,
+    )
+
+
+def _promised(name: str, promise: dict[str, Any]) -> Node:
+    return Node(
+        name=name,
+        tier=promise.get("tier"),
+        slo=percent(promise.get("slo")),
+        rto=duration(promise.get("rto")),
+        rpo=duration(promise.get("rpo")),
+        owner=promise.get("owner"),
+        local=False,
+        promised=True,
     )
 
 

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-import functools
 import os
 from pathlib import Path
 from typing import Any
 
+from shiftleft.discover import Target
 from shiftleft.errors import ManifestError
 from shiftleft.manifest import schema, values, yamlsafe
 from shiftleft.manifest.schema import Path_, Problem
+from shiftleft.paths import confine, explain, inside, printable, real_folder
 
 
 class Manifest:
@@ -82,14 +83,14 @@ class Manifest:
         meta = self.raw.get("metadata")
         if isinstance(meta, dict) and isinstance(meta.get("name"), str) and meta["name"]:
             return str(meta["name"])
-        return self.file.parent.name or self.display
+        return printable(self.file.parent.name) or self.display
 
     def exists(self, path: str) -> bool:
         """Whether a file or folder exists at `path` (relative to the manifest) inside the repository."""
         known = self.files.get(path)
         if known is not None:
             return known
-        base = _real_folder(os.path.normpath(os.path.abspath(self.directory)))
+        base = real_folder(os.path.normpath(os.path.abspath(self.directory)))
         problem, exists = confine(base, os.path.realpath(self.root), path)
         return problem is None and exists
 
@@ -137,10 +138,20 @@ class Manifest:
         return [yamlsafe.locate_in(root, path, key=key) for path, key in paths]
 
 
+def load_target(target: Target, *, max_bytes: int = yamlsafe.MAX_BYTES) -> Manifest:
+    """`load` a discovered manifest, or, when discovery skipped it, a manifest that is not read
+    and carries one finding (`target.skip`) saying why."""
+    if target.skip is None:
+        return load(target.file, target.display, target.root, max_bytes=max_bytes)
+    rule, reason = target.skip
+    problem = ManifestError(rule, reason, file=target.display, line=1, col=1)
+    return Manifest(file=target.file, display=target.display, root=target.root, problems=[problem])
+
+
 def load(file: Path, display: str, root: Path, *, max_bytes: int = yamlsafe.MAX_BYTES) -> Manifest:
     """Read, parse, validate and type-check one manifest. Never raises for bad content."""
     manifest = Manifest(file=file, display=display, root=root)
-    if file.is_symlink() and not _inside(os.path.realpath(file), os.path.realpath(root)):
+    if file.is_symlink() and not inside(os.path.realpath(file), os.path.realpath(root)):
         manifest.problems.append(
             ManifestError(
                 "SL008", "the manifest is a symlink that leads outside the repository; it was not read",
@@ -238,7 +249,7 @@ class _Typer:
         self.problems: list[Problem] = []
         if check:
             self._root_real = os.path.realpath(manifest.root)
-            self._base = _real_folder(os.path.normpath(os.path.abspath(manifest.directory)))
+            self._base = real_folder(os.path.normpath(os.path.abspath(manifest.directory)))
 
     def walk(self, value: Any, tree: Any, path: Path_) -> Any:
         if isinstance(tree, str):
@@ -284,7 +295,7 @@ class _Typer:
             self.manifest.files[value] = exists
             return
         rule = "SL006" if problem == "a control character" else "SL008"
-        message = f"{schema.dotted(path)}: {value!r} {_PATH_PROBLEMS[problem]}"
+        message = f"{schema.dotted(path)}: {explain(value, problem, _ANCHOR)}"
         if problem in ("outside", "symlink"):  # say which folder was taken as the repository
             why = (
                 "the folder holding .git"
@@ -295,51 +306,4 @@ class _Typer:
         self.problems.append(Problem(rule, message, path))
 
 
-_PATH_PROBLEMS = {
-    "a control character": "contains a control character",
-    "home": "starts with ~ (a home folder); write it relative to the manifest's folder",
-    "absolute": "is absolute; write it relative to the manifest's folder",
-    "outside": "points outside the repository",
-    "symlink": "is a symlink that leads outside the repository",
-}
-
-
-def confine(base: str, root_real: str, value: str) -> tuple[str | None, bool]:
-    """Whether `value`, relative to the real folder `base`, stays inside `root_real`, and exists.
-
-    Returns (problem, exists): problem is None or a key of `_PATH_PROBLEMS`.
-    """
-    if any(ord(c) < 32 or c == "\x7f" for c in value):
-        return "a control character", False
-    if value.startswith("~"):
-        return "home", False
-    if os.path.isabs(value) or (len(value) > 1 and value[1] == ":"):
-        return "absolute", False
-    joined = os.path.normpath(os.path.join(base, value))
-    if not _inside(joined, root_real):
-        return "outside", False
-    exists = os.path.exists(joined)
-    if exists and not _inside(_realpath(joined), root_real):
-        return "symlink", False
-    return None, exists
-
-
-@functools.lru_cache(maxsize=16384)
-def _real_folder(folder: str) -> str:
-    """realpath of a normalised absolute folder, one lstat per uncached component."""
-    parent, name = os.path.split(folder)
-    if not name:
-        return folder
-    candidate = os.path.join(_real_folder(parent), name)
-    return os.path.realpath(candidate) if os.path.islink(candidate) else candidate
-
-
-def _realpath(path: str) -> str:
-    """os.path.realpath with the folder part cached: manifests name many files in few folders."""
-    folder, name = os.path.split(path)
-    real = os.path.join(_real_folder(folder), name)
-    return os.path.realpath(real) if os.path.islink(real) else real
-
-
-def _inside(path: str, root: str) -> bool:
-    return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
+_ANCHOR = "the manifest's folder"

@@ -9,6 +9,7 @@ a RuleError naming the file, line and column.
 from __future__ import annotations
 
 import functools
+import os
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
@@ -18,6 +19,7 @@ from typing import Any, NamedTuple
 from shiftleft.errors import RuleError
 from shiftleft.findings import Severity
 from shiftleft.manifest import yamlsafe
+from shiftleft.paths import inside, printable
 from shiftleft.policy.cel import CelError, Program, compile_expression
 
 ID = re.compile(r"[A-Z]{2,8}[0-9]{3}\Z")
@@ -125,8 +127,12 @@ def rule_files(folder: Path) -> list[Path]:
     return out
 
 
-def load(folders: Sequence[tuple[Path, str]]) -> Catalog:
+def load(folders: Sequence[tuple[Path, str]], *, confine_to: Path | None = None) -> Catalog:
     """Load every rule of the given (folder, display name) pairs; ids must be unique.
+
+    `confine_to`: every rule file outside the shipped catalog must resolve
+    inside this folder (the repository); one that is a symlink leading out of
+    it is refused unread.
 
     Compiled catalogs are cached (see `shiftleft.policy.cache`): an unchanged
     set of rule files costs a stat per file instead of a parse and a compile.
@@ -134,11 +140,17 @@ def load(folders: Sequence[tuple[Path, str]]) -> Catalog:
     from shiftleft.policy import cache
 
     files: list[tuple[Path, str]] = []
+    root_real = os.path.realpath(confine_to) if confine_to is not None else None
     for folder, display in folders:
         if not folder.is_dir():
             raise RuleError(f"rule folder {display} does not exist")
+        shipped = folder == shipped_folder()[0]
         for path in rule_files(folder):
-            files.append((path, f"{display.rstrip('/')}/{path.relative_to(folder).as_posix()}"))
+            shown = printable(f"{display.rstrip('/')}/{path.relative_to(folder).as_posix()}")
+            if root_real is not None and not shipped and not inside(os.path.realpath(path), root_real):
+                raise RuleError("the rule file is a symlink that leads outside the repository; it was not read",
+                                file=shown)  # fmt: skip
+            files.append((path, shown))
     cache_key = cache.key(files)
     cached = cache.read(cache_key, Rule)
     if cached is not None:

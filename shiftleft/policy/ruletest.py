@@ -23,6 +23,9 @@ expectation about one rule:
   and changes since a base commit, tested in tests/test_governance*.py.
 - SL009 (duplicate service name) needs two manifests: its fail case is
   evaluated as two copies of the snippet, the finding points at the second.
+- SL012 and SL013 are decided by discovery: their fail case is written inside
+  a vendor folder (`node_modules/`) or an excluded one (`vendor/`, with
+  `exclude = ["vendor/**"]`), their pass case in `services/`, and discovered.
 """
 
 from __future__ import annotations
@@ -44,6 +47,8 @@ from shiftleft.policy.tiers import TierPolicy
 _FIXTURE = re.compile(r"(pass|fail)-[A-Za-z0-9_.-]+\.ya?ml\Z")
 _NOW = re.compile(r"^#\s*now:\s*([0-9]{4}-[0-9]{2}-[0-9]{2})\s*$", re.M)
 _TWO_MANIFESTS = frozenset({"SL009"})
+_DISCOVERED = {"SL012": ("node_modules", ()), "SL013": ("vendor", ("vendor/**",))}
+"""Rule: (folder of the fail case, exclude globs)."""
 
 
 @dataclass(frozen=True)
@@ -236,6 +241,8 @@ def _check(case: _Case, tiers: TierPolicy, run_now: dt.datetime, tmp: Path) -> l
 def _manifests(case: _Case, tmp: Path) -> list[model.Manifest]:
     if case.file is not None and case.root is not None:
         return [model.load(case.file, case.shown, case.root)]
+    if case.rule.id in _DISCOVERED:
+        return [_discovered(case, tmp)]
     copies = 2 if case.kind == "fail" and case.rule.id in _TWO_MANIFESTS else 1
     out = []
     for n in range(copies):
@@ -247,6 +254,21 @@ def _manifests(case: _Case, tmp: Path) -> list[model.Manifest]:
             manifest.files = dict.fromkeys(manifest.files, True)
         out.append(manifest)
     return out
+
+
+def _discovered(case: _Case, tmp: Path) -> model.Manifest:
+    """The example where discovery decides: in the rule's folder (fail) or in `services/` (pass)."""
+    from shiftleft.config import DEFAULT_MANIFESTS
+    from shiftleft.discover import discover
+
+    folder, exclude = _DISCOVERED[case.rule.id]
+    path = tmp / (folder if case.kind == "fail" else "services") / "checkout" / "shiftleft.yaml"
+    path.parent.mkdir(parents=True)
+    path.write_text(case.text, encoding="utf-8")
+    (target,) = discover([str(tmp)], DEFAULT_MANIFESTS, exclude, tmp)
+    manifest = model.load_target(target._replace(display=f"{case.shown}#examples.{case.kind}"))
+    manifest.files = dict.fromkeys(manifest.files, True)
+    return manifest
 
 
 def _marked(text: str, rule_id: str) -> set[int]:

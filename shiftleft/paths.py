@@ -1,0 +1,83 @@
+"""Path confinement: the one check that a path named by the repository stays inside it.
+
+Manifests (declared paths, `exists()`), configuration (`rules`, `tiers`,
+`catalogs`) and the configuration file itself come from pull requests
+(DESIGN.md section 10). A path they name must resolve, symlinks followed,
+inside the repository root; only the command line may name paths elsewhere.
+"Inside" compares whole path components: `/repo-evil` is not inside `/repo`.
+Also how a file name is shown when it is not valid UTF-8 (`printable`).
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+
+PROBLEMS = {
+    "a control character": "contains a control character",
+    "home": "starts with ~ (a home folder); write it relative to {anchor}",
+    "absolute": "is absolute; write it relative to {anchor}",
+    "outside": "points outside the repository",
+    "symlink": "is a symlink that leads outside the repository",
+}
+"""Problem key (from `confine`) to the end of a message that starts with the quoted path."""
+
+
+def confine(base: str, root_real: str, value: str) -> tuple[str | None, bool]:
+    """Whether `value`, relative to the real folder `base`, stays inside `root_real`, and exists.
+
+    Returns (problem, exists): problem is None or a key of `PROBLEMS`. A path
+    that does not exist is only checked lexically: nothing can be read through it.
+    """
+    if any(ord(c) < 32 or c == "\x7f" for c in value):
+        return "a control character", False
+    if value.startswith("~"):
+        return "home", False
+    if os.path.isabs(value) or (len(value) > 1 and value[1] == ":"):
+        return "absolute", False
+    joined = os.path.normpath(os.path.join(base, value))
+    if not inside(joined, root_real):
+        return "outside", False
+    exists = os.path.exists(joined)
+    if exists and not inside(realpath(joined), root_real):
+        return "symlink", False
+    return None, exists
+
+
+def explain(value: str, problem: str, anchor: str) -> str:
+    """`'value' is absolute; write it relative to <anchor>` and the like."""
+    return f"{value!r} {PROBLEMS[problem].format(anchor=anchor)}"
+
+
+@functools.lru_cache(maxsize=16384)
+def real_folder(folder: str) -> str:
+    """realpath of a normalised absolute folder, one lstat per uncached component."""
+    parent, name = os.path.split(folder)
+    if not name:
+        return folder
+    candidate = os.path.join(real_folder(parent), name)
+    return os.path.realpath(candidate) if os.path.islink(candidate) else candidate
+
+
+def realpath(path: str) -> str:
+    """os.path.realpath with the folder part cached: manifests name many files in few folders."""
+    folder, name = os.path.split(path)
+    real = os.path.join(real_folder(folder), name)
+    return os.path.realpath(real) if os.path.islink(real) else real
+
+
+def inside(path: str, root: str) -> bool:
+    """Whether `path` is `root` or below it, by whole components (both absolute and normalised)."""
+    return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
+
+
+def printable(text: str) -> str:
+    """A file name as text: bytes that are not UTF-8 (surrogate escapes) become U+FFFD."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        try:
+            return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+        except UnicodeEncodeError:  # a lone surrogate that is not an escaped byte
+            return text.encode("utf-8", "replace").decode("utf-8")
+    return text
