@@ -77,9 +77,9 @@ ATTACKS = {
         [(True, "configuration file added in .shiftleft.toml"), (True, "SL301 disabled")],
     ),
     "globs narrowed": (
-        {".shiftleft.toml": 'manifests = ["nothing/**"]\n'},
+        {".shiftleft.toml": 'manifests = ["services/search/*.yaml"]\n'},
         [(True, "configuration file added in .shiftleft.toml"), (True, "manifests glob '**/shiftleft.yaml' removed"),
-         (False, "manifests glob 'nothing/**' added")],
+         (False, "manifests glob 'services/search/*.yaml' added")],
     ),
     "pyproject table": (
         {"pyproject.toml": '[project]\nname = "x"\n\n[tool.shiftleft]\nseverity = {SL301 = "low"}\n'},

@@ -189,7 +189,7 @@ def test_waiver_file_location_is_configurable_and_confined(repo: Path, capsys, m
     run = run_cli(["check", "--now", NOW], capsys, monkeypatch, repo)
     assert run.code == 2
     assert run.err == (
-        "shiftleft: error: .shiftleft.toml:1: waivers: waiver file '../elsewhere.yaml' is outside the repository\n"
+        "shiftleft: error: .shiftleft.toml:1: waivers: '../elsewhere.yaml' points outside the repository\n"
     )
 
 
