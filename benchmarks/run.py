@@ -80,6 +80,8 @@ class Sample:
     """Exit status; negative for a signal, -999 for a timeout."""
     stderr: str
     """Tail of the child's stderr, for error reports."""
+    cpu: float = 0.0
+    """User plus system CPU seconds of the child (steadier than wall time on a loaded machine)."""
 
 
 @dataclass
@@ -150,7 +152,7 @@ def run_once(cmd: list[str], cwd: Path, env: dict[str, str], timeout: float) -> 
         tail = err.read()[-4000:].decode("utf-8", "replace")
     maxrss = usage.ru_maxrss // 1024 if sys.platform == "darwin" else usage.ru_maxrss  # bytes on macOS
     code = -999 if timed_out.is_set() else proc.returncode
-    return Sample(wall, maxrss, code, tail)
+    return Sample(wall, maxrss, code, tail, usage.ru_utime + usage.ru_stime)
 
 
 def run_series_once(series: Series, cwd: Path, env: dict[str, str], timeout: float) -> Sample:

@@ -11,18 +11,20 @@ from __future__ import annotations
 import datetime as dt
 import re
 import sys
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from typing import Any, NamedTuple
 
+from shiftleft import rulerun
 from shiftleft.errors import ManifestError
 from shiftleft.findings import Finding, Location, Severity
 from shiftleft.graph import Node, build, from_manifest
 from shiftleft.manifest.model import Manifest
 from shiftleft.manifest.schema import Path_, dotted, get_path
-from shiftleft.policy import cel, messages
+from shiftleft.policy import cel
 from shiftleft.policy.catalog import Catalog, Rule, parse_path
 from shiftleft.policy.tiers import Tier, TierPolicy
 from shiftleft.results import RunResult, ServiceResult
+from shiftleft.rulerun import Pending
 
 
 class Settings(NamedTuple):
@@ -33,15 +35,6 @@ class Settings(NamedTuple):
     disable: frozenset[str]
     imported: tuple[Node, ...] = ()
     """Services of other repositories' exported catalogs: dependencies resolve to them."""
-
-
-class _Pending(NamedTuple):
-    """A finding waiting for its line and column."""
-
-    rule: Rule
-    message: str
-    path: Path_
-    key: bool = False
 
 
 class Evaluation:
@@ -65,14 +58,14 @@ class Evaluation:
         self.settings = settings
         rules = [r for r in catalog.rules if not r.builtin and r.id not in settings.disable]
         self.rules_count = len(rules)
-        self.graph_rules = _groups([r for r in rules if _reads_graph(r)])
-        self.local_rules = _groups([r for r in rules if not _reads_graph(r)])
+        self.graph_rules = rulerun.groups([r for r in rules if _reads_graph(r)])
+        self.local_rules = rulerun.groups([r for r in rules if not _reads_graph(r)])
         self.keep = _sections([r for g in self.graph_rules for r in g.rules])
         self.graph_exists = any("exists(" in text for g in self.graph_rules for r in g.rules for text in _sources(r))
         self.now = cel.timestamp(settings.now)
         self.first_file: dict[str, str] = {}
         self.states: list[_State] = []
-        self._partial_groups: dict[frozenset[str], list[_Group]] = {}
+        self._partial_groups: dict[frozenset[str], list[rulerun.Group]] = {}
         """Rule groups without the rules an invalid manifest's wrong values would feed, by those rules."""
 
     def add(self, manifest: Manifest) -> None:
@@ -85,14 +78,17 @@ class Evaluation:
                 state.tier = self.tiers.get(state.tier_number)
             state.skipped = True
         elif not manifest.valid:
-            state.findings.extend(_from_errors(manifest, self.catalog, manifest.problems))
+            known = ", ".join(str(t) for t in sorted(self.tiers.tiers))
+            state.findings.extend(
+                _from_errors(manifest, self.catalog, manifest.problems, f" (the tier policy has {known})")
+            )
             state.findings.extend(self._valid_part(manifest, state.tier_number))
         else:
-            pending: list[_Pending] = []
+            pending: list[Pending] = []
             duplicate = self.first_file.get(name)
             if duplicate is not None:
                 pending.append(
-                    _Pending(
+                    Pending(
                         _builtin(self.catalog, "SL009"),
                         f"service name {name!r} is already used by {duplicate}; names are unique across the catalog",
                         ("metadata", "name"),
@@ -103,14 +99,14 @@ class Evaluation:
                 known = ", ".join(str(t) for t in sorted(self.tiers.tiers))
                 where = f"the tier policy {self.tiers.source}"
                 pending.append(
-                    _Pending(
+                    Pending(
                         _builtin(self.catalog, "SL010"),
                         f"tier {state.tier_number} is not in {where} (known tiers: {known})",
                         ("spec", "tier"),
                     )
                 )
             else:
-                pending.extend(_run_rules(manifest, self.local_rules, state.tier, self.settings, self.now, None))
+                pending.extend(rulerun.run(manifest, self.local_rules, state.tier, self.settings, self.now, None))
             state.findings.extend(_place(manifest, pending))
             if manifest.nodes is not None and self.graph_rules:
                 state.positions = _positions(manifest, [r for g in self.graph_rules for r in g.rules])
@@ -141,11 +137,11 @@ class Evaluation:
         )
         groups = self._partial_groups.get(unread)
         if groups is None:
-            groups = self._partial_groups[unread] = _groups(
+            groups = self._partial_groups[unread] = rulerun.groups(
                 [r for g in self.local_rules for r in g.rules if r.id not in unread]
             )
         typed, raw = part
-        pending = list(_run_rules(manifest, groups, tier, self.settings, self.now, None, (typed, raw)))
+        pending = list(rulerun.run(manifest, groups, tier, self.settings, self.now, None, (typed, raw)))
         return _place(manifest, pending)
 
     def finish(self) -> RunResult:
@@ -158,7 +154,7 @@ class Evaluation:
                 continue  # neither in focus nor depending on it: not evaluated, not reported
             if state.tier is not None and self.graph_rules:
                 facts = graph.facts(position)
-                pending = list(_run_rules(manifest, self.graph_rules, state.tier, self.settings, self.now, facts))
+                pending = list(rulerun.run(manifest, self.graph_rules, state.tier, self.settings, self.now, facts))
                 state.findings.extend(_place(manifest, pending, state.positions))
             findings = [_adjust(f, self.settings) for f in state.findings if f.rule not in self.settings.disable]
             findings.sort(key=_invalid_first)
@@ -298,130 +294,8 @@ def _tier_number(manifest: Manifest) -> int | None:
     return tier if isinstance(tier, int) and not isinstance(tier, bool) else None
 
 
-class _Group(NamedTuple):
-    """Rules evaluated together: the same `each` (or none), one CEL program for all of them."""
-
-    each: Path_ | None
-    rules: tuple[Rule, ...]
-    batch: cel.Program | None
-    """`[rule1, rule2, ...]` as one list-of-booleans expression (`when ? assert : true` each);
-    one evaluation instead of one or two per rule. None: evaluate rule by rule."""
-
-
-def _groups(rules: list[Rule]) -> list[_Group]:
-    by_each: dict[Path_ | None, list[Rule]] = {}
-    for rule in rules:
-        by_each.setdefault(rule.each, []).append(rule)
-    return [_Group(each, tuple(members), _batch(members)) for each, members in by_each.items()]
-
-
-def _batch(rules: list[Rule]) -> cel.Program | None:
-    from shiftleft.policy import cache
-
-    parts = []
-    for rule in rules:
-        if rule.check is None:
-            return None
-        check = f"({rule.check.source})"
-        parts.append(f"(({rule.when.source}) ? {check} : true)" if rule.when is not None else check)
-    try:
-        return cache.program("[\n" + ",\n".join(parts) + "\n]")
-    except cel.CelError:  # cannot happen for rules that compiled one by one; stay correct if it does
-        return None
-
-
-def _run_rules(
-    manifest: Manifest,
-    groups: list[_Group],
-    tier: Tier,
-    settings: Settings,
-    now: dt.datetime,
-    facts: tuple[dict[str, Any], dict[str, Any]] | None,
-    values: tuple[dict[str, Any], dict[str, Any]] | None = None,
-) -> Iterator[_Pending]:
-    """Pending findings of the rule groups on one manifest; `facts` is its graph view (None: not needed).
-
-    `values`: the typed and raw values to judge, when not the whole manifest's.
-    """
-    if not groups:
-        return
-    typed, raw = values if values is not None else (manifest.typed(), manifest.raw)
-    graph_typed, graph_shown = facts if facts is not None else ({}, {})
-    data = {
-        "spec": typed.get("spec", {}),
-        "metadata": typed.get("metadata", {}),
-        "tier": tier.typed,
-        "org": dict(settings.org),
-        "graph": graph_typed,
-        "now": now,
-        "item": None,
-        "index": 0,
-    }
-    shown = {
-        "spec": raw.get("spec", {}),
-        "metadata": raw.get("metadata", {}),
-        "tier": tier.raw,
-        "org": settings.org,
-        "graph": graph_shown,
-        "now": settings.now.date().isoformat(),  # messages read "as of 2026-11-25"
-    }
-    cel.set_exists(manifest.exists)
-    base = cel.activation(data)
-    for group in groups:
-        if group.each is None:
-            yield from _check_group(group, base, shown, None)
-            continue
-        items = get_path(data, group.each)
-        if not isinstance(items, list):
-            continue
-        raw_items = get_path(shown, group.each)
-        for index, item in enumerate(items):
-            act = cel.activation({**data, "item": item, "index": index})
-            raw_item = raw_items[index] if isinstance(raw_items, list) and index < len(raw_items) else item
-            yield from _check_group(group, act, {**shown, "item": raw_item, "index": index}, index)
-
-
-def _check_group(group: _Group, act: Any, shown: dict[str, Any], index: int | None) -> Iterator[_Pending]:
-    results, error = group.batch.run(act) if group.batch is not None else (None, "no batch")
-    for position, rule in enumerate(group.rules):
-        if rule.each is None or index is None:
-            path = parse_path(rule.location)
-        else:
-            path = parse_path(rule.location, index) if rule.location else (*rule.each, index)
-        if error is not None or not isinstance(results, list):
-            # One rule failed to evaluate (or there is no batch): find out which, one by one.
-            yield from _check(rule, act, shown, path)
-            continue
-        ok = results[position]
-        if ok is True:
-            continue
-        if ok is False:
-            yield _Pending(rule, messages.render(rule.message, shown), path)
-        else:
-            yield _Pending(rule, f"{rule.id} assert must be true or false, not {ok!r}", path)
-
-
-def _check(rule: Rule, act: Any, shown: dict[str, Any], path: Path_) -> Iterator[_Pending]:
-    if rule.when is not None:
-        applies, error = rule.when.run(act)
-        if error is not None:
-            yield _Pending(rule, f"{rule.id} could not be evaluated (when): {error}", path)
-            return
-        if applies is not True:
-            return
-    if rule.check is None:  # builtin rules are never run here; the loader guarantees it
-        return
-    ok, error = rule.check.run(act)
-    if error is not None:
-        yield _Pending(rule, f"{rule.id} could not be evaluated: {error}", path)
-    elif not isinstance(ok, bool):
-        yield _Pending(rule, f"{rule.id} assert must be true or false, not {ok!r}", path)
-    elif not ok:
-        yield _Pending(rule, messages.render(rule.message, shown), path)
-
-
 def _place(
-    manifest: Manifest, pending: list[_Pending], known: Mapping[tuple[Path_, bool], tuple[int, int]] | None = None
+    manifest: Manifest, pending: list[Pending], known: Mapping[tuple[Path_, bool], tuple[int, int]] | None = None
 ) -> list[Finding]:
     if not pending:
         return []
@@ -444,9 +318,15 @@ def _placeholders(manifest: Manifest, catalog: Catalog) -> list[Finding]:
     ]
 
 
-def _from_errors(manifest: Manifest, catalog: Catalog, errors: list[ManifestError]) -> list[Finding]:
+def _from_errors(manifest: Manifest, catalog: Catalog, errors: list[ManifestError], tiers: str = "") -> list[Finding]:
+    """SL0xx findings; a wrong `spec.tier` also lists the policy's tiers (`tiers`), as SL010 does."""
     return [
-        _finding(_builtin(catalog, e.rule), manifest.name, Location(manifest.display, e.line, e.col), e.message)
+        _finding(
+            _builtin(catalog, e.rule),
+            manifest.name,
+            Location(manifest.display, e.line, e.col),
+            e.message + tiers if e.message.startswith("spec.tier ") else e.message,
+        )
         for e in errors
     ]
 

@@ -15,6 +15,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
+from shiftleft import deadline
 from shiftleft.config import Config
 from shiftleft.discover import Target, discover, display_path, repo_root
 from shiftleft.engine import Evaluation, Settings
@@ -74,6 +75,7 @@ def _run(
     paths: Sequence[str], session: Session, *, fail_on: str | None, now: dt.datetime, cwd: Path,
     focus: frozenset[str] | None, whole_catalog: bool, vendored: bool,
 ) -> Outcome:  # fmt: skip
+    deadline.stage("reading the configuration and the rules")
     config = session.config()
     threshold = config.fail_on
     if fail_on is not None:
@@ -82,6 +84,7 @@ def _run(
         except ValueError as e:
             raise UsageError(f"--fail-on: {e}") from None
     policy = load_policy(config, session.policy_cwd)
+    deadline.stage("looking for manifests")
     targets = discover(list(paths), config.manifests, config.exclude, cwd, vendored=vendored)
     found, checked = len(targets), sum(1 for t in targets if t.skip is None)
     if whole_catalog and paths:
@@ -97,9 +100,12 @@ def _run(
     evaluation = Evaluation(policy.catalog, policy.tiers, settings, focus)
     with _few_collections():
         for target in targets:
+            deadline.stage(f"checking {target.display}")
             evaluation.add(model.load_target(target, max_bytes=config.max_manifest_bytes))
+        deadline.stage(f"evaluating the service graph of {len(targets):,} manifests")
         result = evaluation.finish()
     known = frozenset(state.name for state in evaluation.states)
+    deadline.stage("applying waivers, baseline and drift")
     result = session.finish(result, config, targets, paths=paths, scoped=focus is not None, known=known)
     return Outcome(result, config, found, checked)
 

@@ -216,3 +216,51 @@ def test_composite_display_keeps_enough_decimals_to_show_the_gap() -> None:
     graph = build([svc("a", slo=99.95, deps=[hard("b"), hard("c")]), svc("b", slo=99.99), svc("c", slo=99.9599)])
     _, shown = graph.facts(0)
     assert shown["composite"]["arithmetic"] == "99.99% x 99.9599% = 99.9499%"
+
+
+# -- the same facts whatever the order of the manifests ---------------------------------------
+
+
+def soft(name: str) -> dict[str, Any]:
+    return {"service": name, "hard": False, "fallback": "cached"}
+
+
+SMALL_GRAPHS = {
+    # a ring of three with a tail, equal RTOs everywhere (ties decide the path)
+    "ring": [svc("a", deps=[hard("b")]), svc("b", deps=[hard("c")]), svc("c", deps=[hard("a"), hard("d")]),
+             svc("d", rto="24h", rpo="24h"), svc("e", deps=[hard("a")])],
+    # a diamond whose two sides recover equally slowly, a supplier with the same RTO, and a soft edge
+    "diamond": [svc("top", rto="1h", deps=[hard("left"), hard("right"), soft("side")]),
+                svc("left", rto="8h", deps=[hard("bottom")]), svc("right", rto="8h", deps=[hard("bottom")]),
+                svc("bottom", rto="8h", rpo="8h", suppliers=[{"name": "cloud", "hard": True,
+                                                              "sla": {"availability": 99.9, "rto": "8h"}}]),
+                svc("side", rto="72h")],
+    # two cycles joined by an edge, a self-dependency and an unknown name
+    "cycles": [svc("p", deps=[hard("q")]), svc("q", deps=[hard("p"), hard("x")]), svc("x", deps=[hard("y"), hard("x")]),
+               svc("y", rto="12h", deps=[hard("x"), hard("ghost")])],
+}  # fmt: skip
+
+
+def all_facts(nodes: list[Node]) -> dict[str, tuple[dict[str, Any], dict[str, Any]]]:
+    graph = build(nodes)
+    return {n.name: graph.facts(i) for i, n in enumerate(graph.nodes)}
+
+
+def test_facts_do_not_depend_on_the_order_of_the_manifests() -> None:
+    import itertools
+    import random
+
+    for name, nodes in SMALL_GRAPHS.items():
+        expected = all_facts(nodes)
+        orders = list(itertools.permutations(nodes)) if len(nodes) <= 5 else []
+        orders += [random.Random(seed).sample(nodes, len(nodes)) for seed in range(20)]  # noqa: S311 (shuffles)
+        for order in orders:
+            assert all_facts(list(order)) == expected, (name, [n.name for n in order])
+
+
+def test_ties_are_decided_by_name() -> None:
+    facts_by_name = all_facts(SMALL_GRAPHS["diamond"])
+    top = facts_by_name["top"][1]
+    # left, right, bottom and the supplier all declare 8h: the chain names the alphabetically first way.
+    assert top["worst_rto"] == {"value": "8h", "service": "bottom", "path": ["top", "left", "bottom"]}
+    assert [d["service"] for d in facts_by_name["bottom"][0]["dependents"]] == ["left", "right"]

@@ -400,10 +400,22 @@ CASES = [
         finding(31, 27, "SL006", "spec.incident.thresholds.major.error_rate: '150%' is not between 0% and 100%"),
     ),
     # wrong types
-    case("type-tier-word", finding(9, 9, "SL006", "spec.tier must be an integer, not string 'one'")),
-    case("type-tier-boolean", finding(9, 9, "SL006", "spec.tier must be an integer, not boolean true")),
-    case("type-tier-negative", finding(9, 9, "SL006", "spec.tier must be at least 0, not -1")),
-    case("type-tier-float", finding(9, 9, "SL006", "spec.tier must be an integer, not 3.0")),
+    case(
+        "type-tier-word",
+        finding(9, 9, "SL006", "spec.tier must be an integer, not string 'one' (the tier policy has 0, 1, 2, 3, 4)"),
+    ),
+    case(
+        "type-tier-boolean",
+        finding(9, 9, "SL006", "spec.tier must be an integer, not boolean true (the tier policy has 0, 1, 2, 3, 4)"),
+    ),
+    case(
+        "type-tier-negative",
+        finding(9, 9, "SL006", "spec.tier must be at least 0, not -1 (the tier policy has 0, 1, 2, 3, 4)"),
+    ),
+    case(
+        "type-tier-float",
+        finding(9, 9, "SL006", "spec.tier must be an integer, not 3.0 (the tier policy has 0, 1, 2, 3, 4)"),
+    ),
     case("type-zones-float", finding(20, 12, "SL006", "spec.availability.zones must be an integer, not number 2.5")),
     case(
         "type-regions-string",

@@ -7,7 +7,7 @@ import os
 import sys
 from pathlib import Path
 
-from shiftleft import formatters, pipeline
+from shiftleft import deadline, formatters, pipeline
 from shiftleft.errors import UsageError
 from shiftleft.formatters.safe import log
 from shiftleft.paths import printable
@@ -55,6 +55,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "dependents, or every service when configuration, rules or tiers changed; no files: exit 0",
     )
     parser.add_argument(
+        "--timeout",
+        type=_seconds,
+        default=deadline.DEFAULT,
+        metavar="SECONDS",
+        help=f"stop a run that takes longer, with exit 2 (default: {deadline.DEFAULT:g}; 0: no limit)",
+    )
+    parser.add_argument(
         "--allow-empty",
         action="store_true",
         help="finding no manifest is a clean run (exit 0) instead of an error (exit 2)",
@@ -74,7 +81,22 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     noise.add_argument("-v", "--verbose", action="store_true", help="also print fixes and clean services")
 
 
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 <= value < 10**7:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds")
+    return value
+
+
 def run(args: argparse.Namespace) -> int:
+    with deadline.limit(args.timeout):
+        return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
     cwd = Path.cwd()
     if args.format:
         outputs = _outputs(args.format, cwd)
@@ -121,6 +143,7 @@ def run(args: argparse.Namespace) -> int:
         if verbosity >= 0:
             print(f"shiftleft: {log(note)}", file=sys.stderr)
     for name, target in outputs:
+        deadline.stage(f"writing the {name} output")
         color = target is None and _use_color(args.color)
         text = formatters.get(name)(result, formatters.Options(color=color, verbosity=verbosity))
         if target is None:

@@ -62,11 +62,15 @@ class Graph:
             for link, t in zip(node.dependencies, self.targets[i], strict=True):
                 if t >= 0 and t != i:
                     self.dependents[t].append((i, link))
+        for listed in self.dependents:  # by name, so facts do not depend on the order of the manifests
+            listed.sort(key=lambda entry: (self.nodes[entry[0]].name, entry[0]))
         self.succ = self._blocking_successors()
         self.comp, self.comp_members = components(self.succ)
         self.worst_rto = self._worst("rto")
         self.worst_rpo = self._worst("rpo")
         self.concentration = self._concentration()
+        self._cycles: dict[int, tuple[list[str], str]] = {}
+        self._inside: dict[int, list[int]] = {}
 
     # -- construction -------------------------------------------------------------
 
@@ -96,20 +100,35 @@ class Graph:
             for m in members:
                 node = self.nodes[m]
                 own: Target | None = getattr(node, attr)
-                if own is not None and (top is None or own.value > top.value):
-                    top = _Best(int(own.value), own.text, node.name, m, -1)
+                if own is not None:
+                    top = self._better(_Best(int(own.value), own.text, node.name, m, -1), top)
                 for s in node.suppliers:
                     sla: Target | None = getattr(s, attr)
-                    if s.blocking and sla is not None and (top is None or sla.value > top.value):
-                        top = _Best(int(sla.value), sla.text, s.name, m, -1)
+                    if s.blocking and sla is not None:
+                        top = self._better(_Best(int(sla.value), sla.text, s.name, m, -1), top)
                 for link, t in zip(node.dependencies, self.targets[m], strict=True):
                     if not link.blocking or t < 0 or self.comp[t] == c:
                         continue
                     down = best[self.comp[t]]
-                    if down is not None and (top is None or down.value > top.value):
-                        top = _Best(down.value, down.text, down.target, m, t)
+                    if down is not None:
+                        top = self._better(_Best(down.value, down.text, down.target, m, t), top)
             best[c] = top
         return best
+
+    def _better(self, new: _Best, old: _Best | None) -> _Best:
+        return new if self._beats(new, old) else old  # type: ignore[return-value]
+
+    def _beats(self, new: _Best, old: _Best | None, new_start: int = -1, old_start: int = -1) -> bool:
+        """A larger value wins; a tie is decided by names, so the order of the manifests does not matter."""
+        if old is None or new.value != old.value:
+            return old is None or new.value > old.value
+        return self._tie(new, new_start) < self._tie(old, old_start)
+
+    def _tie(self, best: _Best, start: int) -> tuple[str, str, str, str, str]:
+        def name(i: int) -> str:
+            return self.nodes[i].name if i >= 0 else ""
+
+        return (best.target, best.text, name(start), name(best.node), name(best.next))
 
     def _concentration(self) -> dict[str, tuple[list[str], int, int]]:
         """Supplier -> (tier 0-1 services using it without a fallback, reporting node, its entry index)."""
@@ -139,7 +158,7 @@ class Graph:
         comp = self.comp[i]
         members = self.comp_members[comp]
         on_cycle = len(members) > 1
-        cycle = _shorten(sorted(self.nodes[m].name for m in members)) if on_cycle else []
+        cycle = self._cycle(comp)[0] if on_cycle else []
         dependents = [(self.nodes[j], link) for j, link in self.dependents[i]]
         composite = self._composite(i)
         common = {
@@ -265,12 +284,14 @@ class Graph:
         path_start = -1
         for s in node.suppliers:
             sla: Target | None = getattr(s, attr)
-            if s.blocking and sla is not None and (top is None or sla.value > top.value):
-                top, path_start = _Best(int(sla.value), sla.text, s.name, i, -1), -1
+            if s.blocking and sla is not None:
+                candidate = _Best(int(sla.value), sla.text, s.name, i, -1)
+                if self._beats(candidate, top, -1, path_start):
+                    top, path_start = candidate, -1
         for link, t in zip(node.dependencies, self.targets[i], strict=True):
             if link.blocking and t >= 0 and t != i:
                 down = worst[self.comp[t]]
-                if down is not None and (top is None or down.value > top.value):
+                if down is not None and self._beats(down, top, t, path_start):
                     top, path_start = down, t
         if top is None:
             return None
@@ -292,21 +313,36 @@ class Graph:
         value = values.cel_duration(top.value) if typed else top.text
         return {"value": value, "service": top.target, "path": path}
 
+    def _cycle(self, comp: int) -> tuple[list[str], str]:
+        """Members of a component as facts show them (sorted, shortened) and as a sentence; built once."""
+        known = self._cycles.get(comp)
+        if known is None:
+            members = self.comp_members[comp]
+            names = _shorten(sorted(self.nodes[m].name for m in members))
+            known = self._cycles[comp] = (names, f"a cycle of {len(members)} services: {', '.join(names)}")
+        return known
+
+    def _inner(self, comp: int, v: int) -> list[int]:
+        """Blocking successors of `v` inside its (small) component, kept once per node."""
+        known = self._inside.get(v)
+        if known is None:
+            known = self._inside[v] = [w for w in self.succ[v] if self.comp[w] == comp]
+        return known
+
     def _cycle_path(self, i: int, t: int) -> str:
         """`a → b → a` for the blocking edge i→t (shortest way back from t to i)."""
         comp = self.comp[i]
         members = self.comp_members[comp]
         if len(members) > 20:
-            names = _shorten(sorted(self.nodes[m].name for m in members))
-            return f"a cycle of {len(members)} services: {', '.join(names)}"
+            return self._cycle(comp)[1]
         prev = {t: -1}
         queue = deque([t])
         while queue:
             v = queue.popleft()
             if v == i:
                 break
-            for w in self.succ[v]:
-                if w not in prev and self.comp[w] == comp:
+            for w in self._inner(comp, v):
+                if w not in prev:
                     prev[w] = v
                     queue.append(w)
         chain = []  # i, prev[i], ..., t: the way back read backwards

@@ -14,6 +14,8 @@ from typing import Any
 
 from cel_expr_python import cel  # type: ignore[import-untyped]
 
+from shiftleft.policy import celcost
+
 VARIABLES = ("spec", "metadata", "tier", "org", "now", "graph", "item", "index")
 
 _exists_hook: Callable[[str], bool] = lambda _path: False  # noqa: E731
@@ -58,14 +60,37 @@ class CelError(Exception):
 _ERROR = re.compile(r"ERROR: <input>:(\d+):(\d+): (.*?)\n")
 
 
+_MAY_GROW = re.compile(r"\+|\.\s*(?:all|exists|exists_one|map|filter)\s*\(")
+"""Source text that may hold a `+` or a comprehension; only then is the checked tree read."""
+
+
 class Program:
     """A compiled CEL expression."""
 
-    __slots__ = ("_expr", "source")
+    __slots__ = ("_expr", "_tree", "source")
 
     def __init__(self, expr: Any, source: str) -> None:
         self._expr = expr
         self.source = source
+        self._tree: celcost.Node | bool | None = None if _MAY_GROW.search(source) else False
+
+    @property
+    def grows(self) -> bool:
+        """Can build values larger than its input (a comprehension or a `+`): its cost is estimated first."""
+        if self._tree is None:
+            tree = celcost.parse(self.serialize())
+            self._tree = tree if celcost.grows(tree) else False
+        return self._tree is not False
+
+    def too_costly(self, estimate: celcost.Estimate, times: int = 1) -> str | None:
+        """Why this program must not run (`times` times, once per item) on the estimate's input, or None."""
+        if not self.grows:
+            return None
+        cost = estimate.cost(self._tree) * times  # type: ignore[arg-type]  # grows: a Node
+        if cost <= celcost.LIMIT:
+            return None
+        return (f"its estimated cost on this manifest ({cost:,.0f}) is over the limit of {celcost.LIMIT:,} "
+                "(comprehensions or concatenation over large values)")  # fmt: skip
 
     def serialize(self) -> bytes:
         """The checked expression, for the catalog cache."""
