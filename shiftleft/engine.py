@@ -311,7 +311,7 @@ def _place(
 
 
 def _placeholders(manifest: Manifest, catalog: Catalog) -> list[Finding]:
-    rule = _builtin(catalog, "SL014")
+    rule = _builtin(catalog, "SL015")
     return [
         _finding(rule, manifest.name, Location(manifest.display, line, col), f"placeholder not filled in: {text}")
         for line, col, text in manifest.placeholders

@@ -67,7 +67,7 @@ def test_unfilled_scaffold_fails_where_the_placeholders_are(
     assert {"SL312", "SL402", "SL319"} <= rules
     # And every line still marked TODO, each one a finding at its line.
     marked = [n for n, line in enumerate(text, 1) if "TODO" in line and not line.lstrip().startswith("#")]
-    assert [int(line.split(":")[1]) for line in checked.lines if " SL014 " in line] == marked
+    assert [int(line.split(":")[1]) for line in checked.lines if " SL015 " in line] == marked
 
 
 def test_filled_dates_and_documents_do_not_pass_while_claims_are_unconfirmed(
@@ -82,7 +82,7 @@ def test_filled_dates_and_documents_do_not_pass_while_claims_are_unconfirmed(
     checked = run_cli(["check", "svc", "--now", NOW, "-q"], capsys, monkeypatch, root)
     line = next(n for n, text in enumerate(manifest.read_text().splitlines(), 1) if "immutable" in text)
     assert (checked.code, checked.lines) == (1, [
-        f"svc/shiftleft.yaml:{line}:7: HIGH SL014 placeholder-value placeholder not filled in: "
+        f"svc/shiftleft.yaml:{line}:7: HIGH SL015 placeholder-value placeholder not filled in: "
         "immutable: true # TODO: confirm"
     ])  # fmt: skip
 

@@ -8,7 +8,7 @@ for the schema but never passes: names are `TODO-...` strings, dates are
 1970-01-01 (every test-interval rule fails on them), documents point at
 `docs/*.md` files that do not exist yet, and every claim pre-filled at the
 tier's bar (backups immutable, SBOM, a DR test result...) carries a `# TODO`
-note. Every placeholder line carries `TODO` and is a finding (SL014) until
+note. Every placeholder line carries `TODO` and is a finding (SL015) until
 it is filled in and the mark removed; `grep -n TODO shiftleft.yaml` lists them.
 
 The `# yaml-language-server: $schema=` modeline points at
