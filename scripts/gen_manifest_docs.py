@@ -47,6 +47,8 @@ metadata:
   people:                       # People, the first of the Four Ps (ITIL roles)
     service_owner: jane.doe     # accountable person or role
     process_owner: incident-lead
+    process_manager: commerce-ops-lead
+    incident_commander: commerce-incident-commander
     oncall: {rotation: checkout-primary, coverage: 24x7, escalation: commerce-duty}
 spec:
   tier: 1                       # key into the tier policy, 0 = most critical
@@ -57,6 +59,8 @@ spec:
   data:
     classification: confidential  # public | internal | confidential | restricted
     personal_data: true
+    stateless: false            # true: it keeps no data of its own and needs no backups
+    state_in: [checkout-db]     # where its state lives
   compliance:
     frameworks: [pci-dss, soc2, gdpr]
     data_residency: [eu]
@@ -66,26 +70,35 @@ spec:
     zones: 3
     regions: [europe-west1, europe-west4]
     min_replicas: 3
+    alerting: {sli: successful checkouts / attempts, burn_rate: true, routes_to: checkout-primary}
+    capacity_test: {date: 2026-06-01, result: pass}
   continuity:
     rto: 1h                     # durations: 30s 15m 4h 1h30m 30d 2w
     rpo: 5m
     strategy: warm-standby      # backup-restore | pilot-light | warm-standby | active-active
     plan: docs/dr-plan.md       # relative to this file's folder; must exist
     degraded_mode: read-only catalogue, orders queued
+    bia: {ref: docs/bia.md, mtd: 8h}  # business impact analysis; maximum tolerable downtime
+    game_day: 2026-05-01        # last failure-injection exercise
     last_test: {date: 2026-09-14, result: pass, measured_rto: 40m, measured_rpo: 2m}
     backups: {frequency: 5m, retention: 35d, offsite: true, immutable: true,
-              encrypted: true, last_restore_test: 2026-10-01}
+              encrypted: true, last_restore_test: 2026-10-01, last_restore_duration: 40m,
+              restore_verified: true}
   incident:                     # Process, the second P
     runbook: docs/runbook.md
     thresholds:                 # predefined triggers (ITIL): any one triggers the level
       major: {error_rate: 5%, latency_p99: 2s, duration: 10m, users_affected: 10%}
       disaster: {outage: 30m, region_loss: true, data_corruption: true}
     invocation_authority: vp-commerce   # who declares a disaster
+    communication: {plan: docs/communication-plan.md, stakeholders: [support, status-page]}
+    post_incident: {open_actions: 3, overdue_actions: 0}
   security:
     internet_facing: true
     encryption: {at_rest: true, in_transit: true, min_tls: "1.2"}  # quoted: unquoted 1.2 is a number
     authentication: oidc
     secrets: vault
+    key_rotation: 365d
+    audit_log_retention: 365d
     threat_model: {ref: docs/threat-model.md, reviewed: 2026-08-01}
     sdlc: {sast: true, dependency_scan: true, code_review: true, sbom: true}
   dependencies:                 # Products, the third P (internal services)
@@ -101,7 +114,7 @@ spec:
       hard: true
       sla: {availability: 99.99, rto: 1h, rpo: 15m}
       exit_plan: {ref: docs/suppliers/stripe-exit.md, tested: 2026-06-01}
-      fallback: adyen, manual switch
+      fallback: {kind: alternate-supplier, provides: card payments through adyen, holds: 72h, tested: 2026-05-01}
       switch_time: 30m
       assurance: {type: pci-aoc, date: 2026-02-01}
       data_locations: [eu]
@@ -202,14 +215,16 @@ _DEF_NAMES = {
     "path": "path",
     "name": "name",
     "slug": "identifier",
+    "fallback": "fallback",
 }
 _DEF_EXAMPLES = {
     "duration": "`30s` `15m` `4h` `1h30m` `30d` `2w`",
     "date": "`2026-09-14`",
-    "percent": "`99.95` `5%` `\"5%\"`",
+    "percent": '`99.95` `5%` `"5%"`',
     "path": "`docs/dr-plan.md` `../kubernetes-manifests`",
     "name": "`checkout`",
     "slug": "`pci-dss` `europe-west1`",
+    "fallback": "`{kind: cache, provides: prices up to 24h old, holds: 24h, tested: 2026-10-01}` `cached rates, 24h`",
 }
 _DEF_NOTES = {
     "duration": "No spaces, fractions, months or years: `1.5h` is `1h30m`, `1.5s` is `1500ms`, 6 months is `183d`.",
@@ -218,6 +233,11 @@ _DEF_NOTES = {
     "path": "Absolute paths and `~` are rejected.",
     "name": "Starts and ends with a letter or digit.",
     "slug": "Starts with a letter or digit.",
+    "fallback": (
+        "A mapping needs `kind` (cache, queue, degraded-mode, alternate-supplier, alternate-service, "
+        "manual-process or static-content) and `provides`. A placeholder (`none`, `n/a`, `TBD`, `todo`, `-`) "
+        "is not a fallback (SL716, SL717)."
+    ),
 }
 
 # What each tier-policy column is compared with (DESIGN.md section 3).
@@ -242,6 +262,28 @@ _TIER_COLUMNS = {
         "restore test every",
         "The longest time allowed since `spec.continuity.backups.last_restore_test`.",
     ),
+    "min_replicas": ("min replicas", "The fewest `spec.availability.min_replicas` allowed (SL206)."),
+    "oncall_coverage": (
+        "on-call coverage",
+        "The `metadata.people.oncall.coverage` values allowed (SL105); `business-hours` also needs an RTO of 64h "
+        "or more, the longest weekend gap.",
+    ),
+    "backups_encrypted": ("encrypted backups", "Whether `spec.continuity.backups.encrypted` must be `true` (SL317)."),
+    "backups_immutable": ("immutable backups", "Whether `spec.continuity.backups.immutable` must be `true` (SL318)."),
+    "backup_retention": ("backup retention", "The shortest `spec.continuity.backups.retention` allowed (SL315)."),
+    "sbom": ("SBOM", "Whether `spec.security.sdlc.sbom` must be `true` (SL511)."),
+    "extra_nine": ("extra nine", "Whether blocking dependencies must offer one more nine than the service (SL705)."),
+    "supplier_sla": ("supplier SLA", "Whether every supplier must declare `sla.availability` (SL710)."),
+    "supplier_exit_plan": (
+        "supplier exit plan",
+        "Whether suppliers need a tested exit plan (SL711; a soft supplier with a real fallback is exempt).",
+    ),
+    "supplier_fallback": ("supplier fallback", "Whether hard suppliers need a fallback within the RTO (SL712)."),
+    "supplier_assurance": (
+        "supplier assurance",
+        "Whether suppliers need assurance evidence of the last 12 months (SL713).",
+    ),
+    "requires_severity": ("required severity", "The severity of a missing required path (SL014)."),
 }
 
 
@@ -409,8 +451,7 @@ def render_value_forms(schema: dict[str, Any]) -> str:
     for key, name in _DEF_NAMES.items():
         definition = schema["definitions"][key]
         lines.append(
-            f"| {name} | {_cell(definition['description'])} | {_cell(_DEF_EXAMPLES[key])} "
-            f"| {_cell(_DEF_NOTES[key])} |"
+            f"| {name} | {_cell(definition['description'])} | {_cell(_DEF_EXAMPLES[key])} | {_cell(_DEF_NOTES[key])} |"
         )
     return "\n".join(lines) + "\n"
 
@@ -484,7 +525,7 @@ def render_tiers(tiers: dict[str, Any]) -> str:
     rows: dict[Any, dict[str, Any]] = tiers["tiers"]
     keys = list(_TIER_COLUMNS)
     for row in rows.values():
-        keys += [k for k in row if k not in keys]
+        keys += [k for k in row if k not in keys and k != "requires"]
     lines = [
         "## Tier policy",
         "",
@@ -509,6 +550,40 @@ def render_tiers(tiers: dict[str, Any]) -> str:
         label, meaning = _TIER_COLUMNS.get(key, (key, ""))
         if meaning:
             lines.append(f"- **{label}** (`{key}`): {meaning}")
+    return "\n".join(lines) + "\n" + render_required(rows)
+
+
+def render_required(rows: dict[Any, dict[str, Any]]) -> str:
+    """Which paths each tier requires (`requires`); every other field is optional for that tier."""
+    numbers = sorted(rows, key=int)
+    paths: list[str] = []
+    unless: dict[str, str] = {}
+    for number in numbers:
+        for entry in rows[number].get("requires", []):
+            path = entry["path"] if isinstance(entry, dict) else entry
+            if isinstance(entry, dict) and entry.get("unless"):
+                unless[path] = entry["unless"]
+            if path not in paths:
+                paths.append(path)
+    lines = [
+        "",
+        "### Required per tier",
+        "",
+        "A service must declare what its tier requires (`requires` in the tier",
+        "policy); each path missing is a finding at its closest declared parent,",
+        "with the tier's severity (SL014, or the named rule that claims the path).",
+        "Every field not marked for a tier is optional for that tier.",
+        "",
+        "| path | " + " | ".join(f"tier {n}" for n in numbers) + " |",
+        "|---|" + "---|" * len(numbers),
+    ]
+    for path in paths:
+        marks = []
+        for number in numbers:
+            listed = [e["path"] if isinstance(e, dict) else e for e in rows[number].get("requires", [])]
+            marks.append("yes" if path in listed else "")
+        shown = f"`{path}`" + (f" (unless `{unless[path]}`)" if path in unless else "")
+        lines.append(f"| {shown} | " + " | ".join(marks) + " |")
     return "\n".join(lines) + "\n"
 
 
@@ -528,8 +603,7 @@ def render(schema: dict[str, Any] | None = None, tiers: dict[str, Any] | None = 
         render_value_forms(schema),
         TRAPS,
         MINIMAL_HEADING + "\n\n```yaml\n" + MINIMAL + "```\n",
-        EXAMPLE_HEADING
-        + "\n\nEvery field, at every level. The folders and files it names (`src`, `infra`,\n"
+        EXAMPLE_HEADING + "\n\nEvery field, at every level. The folders and files it names (`src`, `infra`,\n"
         "`docs/...`) are relative to the folder that holds this `shiftleft.yaml`.\n\n"
         "```yaml\n" + EXAMPLE + "```\n",
         render_reference(schema),

@@ -29,6 +29,17 @@ TEXT = {"type": "string", "minLength": 1}
 BOOL = {"type": "boolean"}
 
 
+FALLBACK_KINDS = [
+    "cache",
+    "queue",
+    "degraded-mode",
+    "alternate-supplier",
+    "alternate-service",
+    "manual-process",
+    "static-content",
+]
+
+
 def obj(properties: dict[str, Any], *, required: tuple[str, ...] = (), doc: str = "") -> dict[str, Any]:
     """A closed object: unknown keys are errors, `x-` keys are free."""
     out: dict[str, Any] = {
@@ -55,11 +66,19 @@ def strings(text: str, example: list[str]) -> dict[str, Any]:
     return {"type": "array", "items": TEXT, "description": text, "examples": [example]}
 
 
+FALLBACK = {"$ref": "#/definitions/fallback"}
+
 PEOPLE = obj(
     {
         "service_owner": doc(TEXT, "Accountable person or role for the service (ITIL service owner).", "jane.doe"),
         "process_owner": doc(
             TEXT, "Accountable owner of the incident and continuity process for this service.", "incident-lead"
+        ),
+        "process_manager": doc(
+            TEXT, "Runs the incident and continuity process for the service day to day (ITIL).", "commerce-ops-lead"
+        ),
+        "incident_commander": doc(
+            TEXT, "Role or rotation that leads the response to a major incident.", "commerce-incident-commander"
         ),
         "oncall": obj(
             {
@@ -125,6 +144,12 @@ SPEC = obj(
                     "confidential",
                 ),
                 "personal_data": doc(BOOL, "Whether the service processes personal data.", True),
+                "stateless": doc(
+                    BOOL,
+                    "The service keeps no data of its own (its state lives in `state_in`): it needs no backups.",
+                    False,
+                ),
+                "state_in": strings("Where a stateless service's state lives (services or stores).", ["orders-db"]),
             },
             doc="Data the service holds.",
         ),
@@ -154,6 +179,21 @@ SPEC = obj(
                     ["europe-west1", "europe-west4"],
                 ),
                 "min_replicas": doc({"type": "integer", "minimum": 0}, "Minimum running replicas.", 3),
+                "alerting": obj(
+                    {
+                        "sli": doc(TEXT, "The indicator the SLO is measured on.", "successful checkouts / attempts"),
+                        "burn_rate": doc(BOOL, "Alerts fire on error-budget burn rate (multiwindow).", True),
+                        "routes_to": doc(TEXT, "The on-call rotation the SLO alerts page.", "checkout-primary"),
+                    },
+                    doc="How the SLO is measured and alerted on.",
+                ),
+                "capacity_test": obj(
+                    {
+                        "date": doc(DATE, "Date of the last load or capacity test.", "2026-06-01"),
+                        "result": doc({"enum": ["pass", "partial", "fail"]}, "Outcome of the test.", "pass"),
+                    },
+                    doc="Last load or capacity test.",
+                ),
             },
             doc="Availability targets and topology.",
         ),
@@ -172,6 +212,16 @@ SPEC = obj(
                     "What the service still does when degraded (minimum business continuity objective).",
                     "read-only catalogue, orders queued",
                 ),
+                "bia": obj(
+                    {
+                        "ref": doc(PATH, "Business impact analysis document.", "docs/bia.md"),
+                        "mtd": doc(DURATION, "Maximum tolerable downtime the BIA found (above the RTO).", "8h"),
+                    },
+                    doc="Business impact analysis (ISO 22301 8.2.2): where the RTO comes from.",
+                ),
+                "game_day": doc(
+                    DATE, "Date of the last game day (failure injected, responders not told).", "2026-05-01"
+                ),
                 "last_test": obj(
                     {
                         "date": doc(DATE, "Date of the last DR test.", "2026-09-14"),
@@ -189,6 +239,8 @@ SPEC = obj(
                         "immutable": doc(BOOL, "Backups cannot be altered or deleted before expiry.", True),
                         "encrypted": doc(BOOL, "Backups are encrypted.", True),
                         "last_restore_test": doc(DATE, "Date of the last successful restore test.", "2026-10-01"),
+                        "last_restore_duration": doc(DURATION, "How long the last restore test took.", "40m"),
+                        "restore_verified": doc(BOOL, "The restored data was verified in the last restore test.", True),
                     },
                     doc="Backups.",
                 ),
@@ -223,6 +275,22 @@ SPEC = obj(
                     doc="Predefined triggers (ITIL): the line between incident, major incident and disaster.",
                 ),
                 "invocation_authority": doc(TEXT, "Who declares a disaster.", "vp-commerce"),
+                "communication": obj(
+                    {
+                        "plan": doc(PATH, "Major-incident communication plan.", "docs/communication-plan.md"),
+                        "stakeholders": strings("Who is told during a major incident.", ["support", "status-page"]),
+                    },
+                    doc="Major-incident communication (ITIL: engage stakeholders).",
+                ),
+                "post_incident": obj(
+                    {
+                        "open_actions": doc({"type": "integer", "minimum": 0}, "Open post-incident review actions.", 3),
+                        "overdue_actions": doc(
+                            {"type": "integer", "minimum": 0}, "Post-incident review actions past their date.", 0
+                        ),
+                    },
+                    doc="Post-incident review follow-up.",
+                ),
             },
             doc="Incident process (the second of the Four Ps).",
         ),
@@ -241,6 +309,8 @@ SPEC = obj(
                     },
                     doc="Encryption.",
                 ),
+                "key_rotation": doc(DURATION, "Longest time an encryption key is used before rotation.", "365d"),
+                "audit_log_retention": doc(DURATION, "How long audit logs are kept.", "365d"),
                 "authentication": doc(
                     {"enum": ["none", "api-key", "basic", "oidc", "oauth2", "saml", "mtls", "iam"]},
                     "How callers authenticate.",
@@ -280,7 +350,9 @@ SPEC = obj(
                         "service": doc(NAME, "Name of the service depended on.", "payment"),
                         "hard": doc(BOOL, "A hard dependency: this service fails when it fails.", True),
                         "fallback": doc(
-                            TEXT, "What happens when it is down (makes a soft dependency safe).", "cached rates, 24h"
+                            FALLBACK,
+                            "What happens when it is down (makes a soft dependency safe).",
+                            "cached rates, 24h",
                         ),
                         "promise": obj(
                             {
@@ -330,9 +402,13 @@ SPEC = obj(
                             doc="Exit strategy.",
                         ),
                         "fallback": doc(
-                            TEXT,
-                            "Alternative when the supplier fails, with the switch time.",
-                            "adyen, manual switch in 30m",
+                            FALLBACK,
+                            "Alternative when the supplier fails.",
+                            {
+                                "kind": "alternate-supplier",
+                                "provides": "card payments through adyen",
+                                "tested": "2026-05-01",
+                            },
                         ),
                         "switch_time": doc(DURATION, "Time to switch to the fallback.", "30m"),
                         "assurance": obj(
@@ -421,6 +497,24 @@ SCHEMA: dict[str, Any] = {
             "type": "string",
             "pattern": "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$",
             "description": "An RFC 1123 label: lower-case letters, digits and '-', at most 63 characters.",
+        },
+        "fallback": {
+            "oneOf": [
+                {"type": "string", "minLength": 1},
+                obj(
+                    {
+                        "kind": doc({"enum": FALLBACK_KINDS}, "What kind of fallback it is.", "cache"),
+                        "provides": doc(TEXT, "What still works while it is in use.", "prices from the last 24h"),
+                        "holds": doc(DURATION, "How long the fallback holds.", "24h"),
+                        "tested": doc(DATE, "When the fallback was last tested.", "2026-10-01"),
+                    },
+                    required=("kind", "provides"),
+                ),
+            ],
+            "description": (
+                "A fallback: a structured one ({kind, provides, holds, tested}) or one line of text; "
+                "a placeholder such as none, n/a, TBD or - is not a fallback."
+            ),
         },
         "slug": {
             "type": "string",

@@ -20,7 +20,7 @@ from shiftleft.findings import Finding, Location, Severity
 from shiftleft.graph import Node, build, from_manifest
 from shiftleft.manifest.model import Manifest
 from shiftleft.manifest.schema import Path_, dotted, get_path
-from shiftleft.policy import cel
+from shiftleft.policy import cel, required
 from shiftleft.policy.catalog import Catalog, Rule, parse_path
 from shiftleft.policy.tiers import Tier, TierPolicy
 from shiftleft.results import RunResult, ServiceResult
@@ -54,9 +54,10 @@ class Evaluation:
         None evaluates every service. Every manifest still joins the graph."""
         self.focus = focus
         self.catalog = catalog
-        self.tiers = tiers
+        self.tiers = tiers.with_dates(settings.now)
         self.settings = settings
         rules = [r for r in catalog.rules if not r.builtin and r.id not in settings.disable]
+        self.claimed = required.claimed(r.when.source for r in rules if r.when is not None)
         self.rules_count = len(rules)
         self.graph_rules = rulerun.groups([r for r in rules if _reads_graph(r)])
         self.local_rules = rulerun.groups([r for r in rules if not _reads_graph(r)])
@@ -107,6 +108,10 @@ class Evaluation:
                 )
             else:
                 pending.extend(rulerun.run(manifest, self.local_rules, state.tier, self.settings, self.now, None))
+                if required.RULE not in self.settings.disable:
+                    rule, severity = _builtin(self.catalog, required.RULE), state.tier.requires_severity
+                    for need, message in required.missing(manifest.raw, state.tier, self.claimed):
+                        pending.append(Pending(rule, message, need.path, severity=severity))
             state.findings.extend(_place(manifest, pending))
             if manifest.nodes is not None and self.graph_rules:
                 state.positions = _positions(manifest, [r for g in self.graph_rules for r in g.rules])
@@ -305,7 +310,7 @@ def _place(
     else:
         positions = manifest.locate(wanted)
     return [
-        _finding(p.rule, manifest.name, Location(manifest.display, line, col, _dotted(p.path)), p.message)
+        _finding(p.rule, manifest.name, Location(manifest.display, line, col, _dotted(p.path)), p.message, p.severity)
         for p, (line, col) in zip(pending, positions, strict=True)
     ]
 
@@ -331,11 +336,11 @@ def _from_errors(manifest: Manifest, catalog: Catalog, errors: list[ManifestErro
     ]
 
 
-def _finding(rule: Rule, service: str, location: Location, message: str) -> Finding:
+def _finding(rule: Rule, service: str, location: Location, message: str, severity: Severity | None = None) -> Finding:
     return Finding(
         rule=rule.id,
         name=rule.name,
-        severity=rule.severity,
+        severity=severity or rule.severity,
         category=rule.category,
         service=service,
         location=location,

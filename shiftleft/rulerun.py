@@ -22,6 +22,7 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any, NamedTuple, Protocol
 
+from shiftleft.findings import Severity
 from shiftleft.manifest.model import Manifest
 from shiftleft.manifest.schema import Path_, dotted, get_path
 from shiftleft.policy import cel, celcost, messages
@@ -49,6 +50,8 @@ class Pending(NamedTuple):
     message: str
     path: Path_
     key: bool = False
+    severity: Severity | None = None
+    """The finding's severity when it is not the rule's (SL014 takes the tier's)."""
 
 
 class Group(NamedTuple):

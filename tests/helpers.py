@@ -15,35 +15,40 @@ NOW = "2026-11-25"
 GOOD = """\
 apiVersion: shiftleft/v1
 kind: Service
-metadata: {{name: {name}, owner: team-{name}, people: {{service_owner: jane.doe, process_owner: incident-lead, oncall: {{rotation: {name}-primary, coverage: 24x7, escalation: duty-manager}}}}}}
+metadata: {{name: {name}, owner: team-{name}, people: {{service_owner: jane.doe, process_owner: incident-lead, process_manager: ops-lead, incident_commander: duty-commander, oncall: {{rotation: {name}-primary, coverage: 24x7, escalation: duty-manager}}}}}}
 # A manifest that meets the default policy at tiers 1 and 2 as of NOW (these
 # comment lines keep the line numbers the tests assert on: `rto:` is line 13).
 spec:
   tier: {tier}
-  availability:
-    slo: 99.95
-    zones: 2
-    regions: [europe-west1, europe-west4]
+  availability: {{slo: 99.95, window: 30d, zones: 2, min_replicas: 2,
+                 regions: [europe-west1, europe-west4], capacity_test: {{date: 2026-09-01, result: pass}},
+                 alerting: {{sli: good requests / all requests, burn_rate: true, routes_to: {name}-primary}}}}
+  data: {{classification: internal, personal_data: false}}
   continuity:
     rto: 30m
     rpo: 5m
     strategy: warm-standby
     plan: docs/dr-plan.md
     degraded_mode: read-only, writes queued
+    game_day: 2026-06-01
     last_test: {{date: 2026-09-14, result: pass, measured_rto: 20m, measured_rpo: 2m}}
     backups: {{frequency: 5m, retention: 35d, offsite: true, immutable: true, encrypted: true,
-              last_restore_test: 2026-10-01}}
+              last_restore_test: 2026-10-01, last_restore_duration: 20m, restore_verified: true}}
   incident:
     runbook: docs/runbook.md
     thresholds:
       major: {{error_rate: 5%, duration: 5m}}
       disaster: {{outage: 10m, region_loss: true}}
     invocation_authority: head-of-engineering
+    communication: {{plan: docs/communication-plan.md, stakeholders: [support, leadership]}}
   security:
+    internet_facing: false
+    secrets: vault
+    encryption: {{at_rest: true, in_transit: true, min_tls: "1.2"}}
     threat_model: {{ref: docs/threat-model.md, reviewed: 2026-08-01}}
     sdlc: {{sast: true, dependency_scan: true, code_review: true, sbom: true}}
 """
-GOOD_DOCS = ("docs/dr-plan.md", "docs/runbook.md", "docs/threat-model.md")
+GOOD_DOCS = ("docs/dr-plan.md", "docs/runbook.md", "docs/threat-model.md", "docs/communication-plan.md")
 """The documents a GOOD manifest declares; `write` creates them beside it."""
 
 

@@ -369,14 +369,14 @@ def test_hostile_checkout_cannot_take_over_the_run(tmp_path: Path, installed: di
     assert found == [
         ("ACME101", f"{FORGED}/shiftleft.yaml", 3),
         ("SL301", f"{FORGED}/shiftleft.yaml", 13),
-        ("SL202", f"{STOPPER}/shiftleft.yaml", 9),
+        ("SL202", f"{STOPPER}/shiftleft.yaml", 8),
     ]
     # The runner acts on shiftleft's three annotations and nothing else, on either stream.
     acted = actions_runner.commands(proc.stdout)
     assert [(c.name, c.properties["file"], c.properties["line"], c.properties["title"]) for c in acted] == [
         ("warning", f"{FORGED}/shiftleft.yaml", "3", "ACME101 described"),
         ("error", f"{FORGED}/shiftleft.yaml", "13", "SL301 rto-within-tier"),
-        ("error", f"{STOPPER}/shiftleft.yaml", "9", "SL202 slo-at-tier-floor"),
+        ("error", f"{STOPPER}/shiftleft.yaml", "8", "SL202 slo-at-tier-floor"),
     ]
     assert acted[0].data == (
         "description to review: pay evil ::warning::x ##[add-mask]y https://evil.example @everyone "

@@ -172,7 +172,7 @@ def test_a_path_outside_names_the_repository_root_it_used(
 def test_secret_stores_real_teams_use_are_accepted(
     store: str, repo: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    text = good_manifest().replace("  security:\n", f"  security:\n    secrets: {store}\n")
+    text = good_manifest().replace("    secrets: vault\n", f"    secrets: {store}\n")
     write(repo, "checkout/shiftleft.yaml", text)
     run = run_cli(["check", ".", "--now", NOW], capsys, monkeypatch, repo)
     assert (run.code, run.lines[-1]) == (0, "ok: 1 service checked, no findings")
@@ -181,11 +181,11 @@ def test_secret_stores_real_teams_use_are_accepted(
 def test_an_unknown_secret_store_is_still_an_error(
     repo: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    text = good_manifest().replace("  security:\n", "  security:\n    secrets: kubernetess\n")
+    text = good_manifest().replace("    secrets: vault\n", "    secrets: kubernetess\n")
     write(repo, "checkout/shiftleft.yaml", text)
     run = run_cli(["check", ".", "--now", NOW], capsys, monkeypatch, repo)
     assert run.code == 1
-    assert run.lines[1].startswith("checkout/shiftleft.yaml:28:14: CRITICAL SL006 invalid-value spec.security.secrets ")
+    assert run.lines[1].startswith("checkout/shiftleft.yaml:31:14: CRITICAL SL006 invalid-value spec.security.secrets ")
     assert run.lines[1].endswith(", kubernetes, environment, none, not 'kubernetess' (did you mean 'kubernetes'?)")
 
 
@@ -195,7 +195,7 @@ DEPENDS_ON_PAYMENTS = "  dependencies:\n    - {service: payments, hard: true}\n"
 def test_checking_one_folder_keeps_the_whole_catalog_as_context(
     repo: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    write(repo, "services/checkout/shiftleft.yaml", good_manifest("checkout") + DEPENDS_ON_PAYMENTS)
+    write(repo, "services/checkout/shiftleft.yaml", good_manifest("checkout").replace("rto: 30m", "rto: 45m") + DEPENDS_ON_PAYMENTS)
     write(repo, "services/payments/shiftleft.yaml", good_manifest("payments").replace("slo: 99.95", "slo: 99.995"))
     run = run_cli(["check", "services/checkout", "--now", NOW, "-v"], capsys, monkeypatch, repo)
     assert "SL706" not in run.out  # payments is known, though its folder was not named
@@ -221,7 +221,7 @@ def test_an_unknown_dependency_is_still_unknown_from_a_folder(
     write(repo, "services/checkout/shiftleft.yaml", good_manifest("checkout") + DEPENDS_ON_PAYMENTS)
     run = run_cli(["check", "services/checkout", "--now", NOW], capsys, monkeypatch, repo)
     assert run.code == 1
-    assert any(line.startswith("services/checkout/shiftleft.yaml:31:17: HIGH SL706 ") for line in run.lines), run.out
+    assert any(line.startswith("services/checkout/shiftleft.yaml:36:17: HIGH SL706 ") for line in run.lines), run.out
 
 
 def test_a_wrong_value_no_longer_hides_the_other_findings(
@@ -343,7 +343,7 @@ def test_a_promise_lets_one_service_onboard_before_its_dependency(
     run = run_cli(["check", ".", "--now", NOW], capsys, monkeypatch, repo)
     assert run.code == 0, run.out
     assert run.lines[1] == (
-        "checkout/shiftleft.yaml:33:7: INFO SL721 dependency-judged-on-a-promise payments has no manifest yet: the "
+        "checkout/shiftleft.yaml:38:7: INFO SL721 dependency-judged-on-a-promise payments has no manifest yet: the "
         "dependency rules judged what its owner promised (tier 1), which nothing verifies until payments is onboarded"
     )
     assert _rules_of(run, "checkout/") == ["SL721"]
@@ -366,7 +366,7 @@ def test_the_real_manifest_is_held_to_the_promise(
     run = run_cli(["check", ".", "--now", NOW], capsys, monkeypatch, repo)
     assert run.code == 1
     assert (
-        "checkout/shiftleft.yaml:33:7: HIGH SL719 dependency-promise-kept payments now declares RTO 30m (promised "
+        "checkout/shiftleft.yaml:38:7: HIGH SL719 dependency-promise-kept payments now declares RTO 30m (promised "
         "15m); RPO 5m (promised 1m): less than was promised while it had no manifest, and this service was designed "
         "against the promise"
     ) in run.lines
@@ -391,4 +391,4 @@ def test_an_external_dependency_belongs_under_suppliers(
     run = run_cli(["check", ".", "--now", NOW], capsys, monkeypatch, repo)
     assert run.code == 1
     assert _rules_of(run, "checkout/") == ["SL720"]
-    assert run.lines[1].startswith("checkout/shiftleft.yaml:31:47: HIGH SL720 external-dependency-is-a-supplier ")
+    assert run.lines[1].startswith("checkout/shiftleft.yaml:36:47: HIGH SL720 external-dependency-is-a-supplier ")

@@ -144,9 +144,44 @@ def test_declared_rules_name_what_is_missing_for_a_bare_tier_1_service(tmp_path:
         """)
     manifest = _load_snippet(tmp_path, text, False)
     result = evaluate([manifest], CATALOG, TIERS, Settings(Severity.INFO, NOW, {}, {}, frozenset()))
-    assert sorted({f.rule for f in result.findings if f.rule < "SL700"}) == [
-        "SL101", "SL102", "SL103", "SL104", "SL201", "SL304", "SL401", "SL506",
-    ]  # fmt: skip
+    found = [(f.rule, f.severity.value, f.location.line, f.location.path) for f in result.findings if f.rule < "SL700"]
+    assert found == [
+        ("SL014", "high", 3, "metadata.people.oncall.coverage"),
+        ("SL101", "high", 3, "metadata.owner"),
+        ("SL102", "medium", 3, "metadata.people.service_owner"),
+        ("SL103", "medium", 3, "metadata.people.process_owner"),
+        ("SL104", "medium", 3, "metadata.people.oncall"),
+        ("SL106", "medium", 3, "metadata.people.oncall"),
+        ("SL107", "medium", 3, "metadata.people"),
+        ("SL014", "high", 4, "spec.data.classification"),
+        ("SL014", "high", 4, "spec.data.personal_data"),
+        ("SL014", "high", 4, "spec.security.internet_facing"),
+        ("SL014", "high", 4, "spec.security.encryption.at_rest"),
+        ("SL014", "high", 4, "spec.security.encryption.in_transit"),
+        ("SL014", "high", 4, "spec.security.secrets"),
+        ("SL014", "high", 4, "spec.availability.min_replicas"),
+        ("SL014", "high", 4, "spec.continuity.strategy"),
+        ("SL014", "high", 4, "spec.continuity.last_test.measured_rto"),
+        ("SL014", "high", 4, "spec.continuity.last_test.measured_rpo"),
+        ("SL201", "high", 4, "spec.availability.slo"),
+        ("SL205", "medium", 4, "spec.availability"),
+        ("SL210", "high", 4, "spec.availability.alerting"),
+        ("SL211", "medium", 4, "spec.availability.capacity_test"),
+        ("SL304", "high", 4, "spec.continuity"),
+        ("SL307", "high", 4, "spec.continuity.last_test"),
+        ("SL311", "high", 4, "spec.continuity.plan"),
+        ("SL313", "high", 4, "spec.continuity.backups"),
+        ("SL320", "medium", 4, "spec.continuity.degraded_mode"),
+        ("SL324", "medium", 4, "spec.continuity.game_day"),
+        ("SL401", "medium", 4, "spec.incident.runbook"),
+        ("SL403", "high", 4, "spec.incident.thresholds"),
+        ("SL410", "high", 4, "spec.incident.invocation_authority"),
+        ("SL411", "medium", 4, "spec.incident.communication"),
+        ("SL506", "high", 4, "spec.security.threat_model"),
+        ("SL509", "high", 4, "spec.security.sdlc.code_review"),
+        ("SL510", "high", 4, "spec.security.sdlc"),
+        ("SL511", "medium", 4, "spec.security.sdlc.sbom"),
+    ]
 
 
 def test_generated_docs_are_up_to_date() -> None:
@@ -172,7 +207,8 @@ def test_freshness_rules_work_from_the_compiled_catalog_cache(tmp_path: Path) ->
         rule = catalog.load([catalog.shipped_folder()]).get("SL306")
         now = cel.timestamp(dt.datetime(2026, 11, 25, tzinfo=dt.UTC))
         spec = {"continuity": {"last_test": {"date": "2026-03-02T00:00:00Z"}}}
-        data = {"spec": spec, "metadata": {}, "tier": {"dr_test_every": "15811200s"}, "org": {}, "graph": {},
+        cutoff = {"dr_test": "2026-05-25T00:00:00Z", "future": "2026-11-26T00:00:00Z"}
+        data = {"spec": spec, "metadata": {}, "tier": {"cutoff": cutoff}, "org": {}, "graph": {},
                 "now": now, "item": None, "index": 0}
         print(rule.check.run(cel.activation(data)))
         """)

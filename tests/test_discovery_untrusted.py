@@ -207,7 +207,7 @@ def _non_utf8_repo(repo: Path) -> None:
     text = good_manifest("cafe", 1).replace("rto: 30m", "rto: 2h").encode()
     with open(os.path.join(folder, b"shiftleft.yaml"), "wb") as fh:
         fh.write(text)
-    for doc in ("dr-plan.md", "runbook.md", "threat-model.md"):
+    for doc in ("dr-plan.md", "runbook.md", "threat-model.md", "communication-plan.md"):
         os.makedirs(os.path.join(folder, b"docs"), exist_ok=True)
         with open(os.path.join(folder, b"docs", doc.encode()), "wb") as fh:
             fh.write(b"# doc\n")

@@ -103,7 +103,8 @@ def test_manifest_example_is_valid(
     run = run_cli(["check", "svc", "--now", "2026-11-25", "--format", f"json={out}", "-q"], capsys, monkeypatch, repo)
     assert run.code in (0, 1), run.err
     findings = json.loads(out.read_text())["findings"]
-    validity = [f"{f['rule']} {f['message']}" for f in findings if f["rule"].startswith("SL0")]
+    # SL014 (what the tier requires) is policy, not validity: a short example need not declare everything
+    validity = [f"{f['rule']} {f['message']}" for f in findings if f["rule"].startswith("SL0") and f["rule"] != "SL014"]
     assert validity == []
 
 

@@ -35,9 +35,9 @@ def test_shop_findings_below_sl700_are_exactly_the_deliberate_gaps(monkeypatch) 
     found = {(f.rule, f.service, f"{f.location.file}:{f.location.line}") for f in _findings(monkeypatch)
              if f.rule < "SL700"}  # fmt: skip
     assert found == {
-        ("SL301", "checkout", f"{SHOP}/checkout/shiftleft.yaml:31"),
-        ("SL306", "checkout", f"{SHOP}/checkout/shiftleft.yaml:36"),
-        ("SL309", "checkout", f"{SHOP}/checkout/shiftleft.yaml:36"),
+        ("SL301", "checkout", f"{SHOP}/checkout/shiftleft.yaml:35"),
+        ("SL306", "checkout", f"{SHOP}/checkout/shiftleft.yaml:41"),
+        ("SL309", "checkout", f"{SHOP}/checkout/shiftleft.yaml:41"),
         ("SL202", "search", f"{SHOP}/search/shiftleft.yaml:25"),
         ("SL315", "search", f"{SHOP}/search/shiftleft.yaml:38"),
         ("SL402", "search", f"{SHOP}/search/shiftleft.yaml:44"),

@@ -23,7 +23,7 @@ def fill(manifest: Path, now: str = NOW) -> None:
     text = re.sub(r"  # TODO.*", "", text)  # each pre-filled claim confirmed
     text = text.replace("1970-01-01", recent)
     manifest.write_text(text, encoding="utf-8")
-    for doc in ("docs/dr-plan.md", "docs/runbook.md", "docs/threat-model.md"):
+    for doc in ("docs/dr-plan.md", "docs/runbook.md", "docs/threat-model.md", "docs/communication-plan.md"):
         write(manifest.parent, doc, "# written\n")
 
 
@@ -95,7 +95,7 @@ def test_scaffold_content_for_tier_1(
     made = run_cli(["init", "services/checkout", "--tier", "1"], capsys, monkeypatch, root)
     assert made.code == 0
     assert made.lines == [
-        "wrote services/checkout/shiftleft.yaml: tier 1 (mission-critical), 34 placeholders to fill "
+        "wrote services/checkout/shiftleft.yaml: tier 1 (mission-critical), 42 placeholders to fill "
         "(grep -n TODO services/checkout/shiftleft.yaml)",
         "wrote shiftleft.schema.json for editor completion (refresh: shiftleft schema > shiftleft.schema.json)",
     ]
@@ -225,6 +225,10 @@ def test_the_tier_policy_of_the_folders_configuration_is_used(
         "  5:\n    name: sandbox\n    slo_floor: 95.0\n    max_rto: 1w\n    max_rpo: 1w\n"
         "    min_strategy: backup-restore\n    min_zones: 1\n    min_regions: 1\n    offsite_backup: false\n"
         "    dr_test_every: 730d\n    restore_test_every: 730d\n"
+        "    min_replicas: 1\n    oncall_coverage: [24x7, extended-hours, business-hours, best-effort]\n"
+        "    backups_encrypted: false\n    backups_immutable: false\n    backup_retention: 7d\n    sbom: false\n"
+        "    extra_nine: false\n    supplier_sla: false\n    supplier_exit_plan: false\n    supplier_fallback: false\n"
+        "    supplier_assurance: false\n    requires_severity: low\n    requires: [spec.data.classification]\n"
     )
     write(root, "policy/tiers.yaml", shipped + extra)
     write(root, ".shiftleft.toml", 'tiers = "policy/tiers.yaml"\n')

@@ -91,9 +91,9 @@ class MalformedRun:
 
 
 def catalog_rule_ids() -> list[str]:
-    """Every rule id of the shipped catalog outside SL0xx (policy rules, not manifest checks)."""
+    """Every policy rule id of the shipped catalog: outside SL0xx, plus SL014 (the tier's required sections)."""
     rules = catalog.load([catalog.shipped_folder()]).rules
-    return sorted(r.id for r in rules if not r.id.startswith("SL0"))
+    return sorted(r.id for r in rules if not r.id.startswith("SL0") or r.id == "SL014")
 
 
 def write_config(repo: Path, *settings: str, keep: tuple[str, ...] = ()) -> None:

@@ -44,9 +44,10 @@ def test_list_table_header_rows_and_count(repo: Path, capsys, monkeypatch) -> No
         "SL102  service-owner-named           medium    people    itil, iso-27001, nist-800-53, iso-22301",
         "SL103  process-owner-named           medium    people    itil, iso-22301, nist-800-53",
         "SL104  oncall-declared               medium    people    nist-800-53, pci-dss, iso-27001, sre",
-        "SL105  oncall-coverage-matches-tier  high      people    pci-dss, nist-800-53, sre, itil",
+        "SL105  oncall-coverage-matches-tier  high      people    nist-800-53, sre, itil",
         "SL106  escalation-declared           medium    people    nist-800-53, itil, iso-27001",
-        "6 rules",
+        "SL107  incident-roles-named          medium    people    itil, nist-800-53",
+        "7 rules",
     ]
 
 
@@ -71,7 +72,7 @@ def test_list_honours_configuration(configured: Path, capsys, monkeypatch) -> No
     run = run_cli(args, capsys, monkeypatch, configured)
     assert run.lines[1].split() == ["SL301", "rto-within-tier", "medium*", "continuity",
                                     "nist-800-53,", "iso-22301,", "iso-27001,", "soc2,", "dora"]  # fmt: skip
-    assert run.lines[-1] == "4 rules; * severity overridden by configuration"
+    assert run.lines[-1] == "5 rules; * severity overridden by configuration"
     run = run_cli(
         ["rules", "list", "--category", "governance", "--severity", "medium"], capsys, monkeypatch, configured
     )
@@ -122,7 +123,7 @@ def test_explain_shows_every_section(repo: Path, capsys, monkeypatch) -> None:
     for heading in ("Why it matters", "How to fix", "References", "Failing example", "Passing example"):
         assert heading in run.lines
     assert "  NIST SP 800-53 Rev. 5: CP-2, CP-10" in run.lines
-    assert "  EU DORA (Regulation 2022/2554): Art. 11" in run.lines
+    assert "  EU DORA (Regulation 2022/2554): Art. 12(6)" in run.lines
     assert "      continuity: {rto: 2h}   # SL301: tier 1 allows 1h" in run.lines
 
 

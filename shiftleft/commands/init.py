@@ -174,10 +174,15 @@ def render(name: str, row: dict[str, object], schema: str, code: list[str], infr
     # The incident ladder the rules expect: major well before disaster, disaster
     # invoked within half the RTO, and invocation plus recovery within the RTO.
     outage = max(rto // 2, 60)
-    major = min(600, max(outage // 2, 60))
+    budget = int((100 - float(str(row["slo_floor"]))) / 100 * 30 * 86400)  # error budget over the 30d window
+    major = min(600, max(outage // 2, 60), budget // 2)  # SL409: major before half of the budget is gone
     zones = int(str(row["min_zones"]))
     regions = "[" + ", ".join(f"TODO-region-{i + 1}" for i in range(int(str(row["min_regions"])))) + "]"
-    coverage = "24x7" if tier <= 2 else "business-hours"
+    # The thinnest coverage the tier allows that still answers within the RTO (SL105):
+    # business-hours leaves a weekend (64h) unanswered; best-effort promises nothing.
+    listed = [str(c) for c in row["oncall_coverage"]] if isinstance(row["oncall_coverage"], list) else []
+    fits = [c for c in listed if c != "best-effort" and (c != "business-hours" or rto >= 64 * 3600)]
+    coverage = fits[-1] if fits else (listed[0] if listed else "24x7")
     paths = _paths_block(code, infra)
     return f"""\
 # yaml-language-server: $schema={schema}
@@ -195,6 +200,8 @@ metadata:
   people:
     service_owner: TODO-service-owner  # TODO: accountable person or role
     process_owner: TODO-process-owner  # TODO: owner of the incident and continuity process
+    process_manager: TODO-process-manager  # TODO: runs the process day to day
+    incident_commander: TODO-incident-commander  # TODO: leads a major incident
     oncall: {{rotation: TODO-rotation, coverage: {coverage}, escalation: TODO-escalation}}  # TODO
 spec:
   tier: {tier}
@@ -210,12 +217,15 @@ spec:
     zones: {zones}  # TODO: confirm the zones it really runs in
     regions: {regions}  # TODO: at least {row["min_regions"]}
     min_replicas: {max(zones, 2)}  # TODO: confirm
+    alerting: {{sli: TODO-indicator, burn_rate: true, routes_to: TODO-rotation}}  # TODO: the SLO's indicator
+    capacity_test: {{date: {PLACEHOLDER_DATE}, result: pass}}  # TODO: date of the last load test
   continuity:
     rto: {format_seconds(rto)}  # tier ceiling
     rpo: {format_seconds(rpo)}  # tier ceiling
     strategy: {row["min_strategy"]}  # tier minimum
     plan: docs/dr-plan.md  # TODO: write the DR plan
     degraded_mode: TODO-what-still-works-when-dependencies-fail  # TODO
+    game_day: {PLACEHOLDER_DATE}  # TODO: date of the last game day
     last_test:
       date: {PLACEHOLDER_DATE}  # TODO: date of the last DR test
       result: pass  # TODO: the test's real result
@@ -228,12 +238,15 @@ spec:
       immutable: true  # TODO: confirm
       encrypted: true  # TODO: confirm
       last_restore_test: {PLACEHOLDER_DATE}  # TODO: date of the last restore test
+      last_restore_duration: {format_seconds(rto - outage)}  # TODO: measured in the restore test
+      restore_verified: true  # TODO: confirm the restored data was checked
   incident:
     runbook: docs/runbook.md  # TODO: write the runbook
     thresholds:
       major: {{error_rate: 5%, latency_p99: 2s, duration: {format_seconds(major)}, users_affected: 10%}}
       disaster: {{outage: {format_seconds(outage)}, region_loss: true, data_corruption: true}}
     invocation_authority: TODO-who-declares-a-disaster  # TODO
+    communication: {{plan: docs/communication-plan.md, stakeholders: [TODO-stakeholders]}}  # TODO: write it
   security:
     internet_facing: false  # TODO: confirm
     encryption: {{at_rest: true, in_transit: true, min_tls: "1.2"}}  # TODO: confirm

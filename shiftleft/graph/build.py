@@ -215,7 +215,7 @@ class Graph:
         typed = {**base, **_targets(target, typed=True)}
         shown = {**base, **_targets(target, typed=False)}
         if base["extra_nine"] is not None:
-            shown["extra_nine"] = f"{base['extra_nine']:.6f}".rstrip("0").rstrip(".") + "%"
+            shown["extra_nine"] = _percent_text(base["extra_nine"])
         return typed, shown
 
     def _supplier(self, i: int, k: int) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -235,11 +235,14 @@ class Graph:
             "blocking": link.blocking,
             "in_composite": link.in_composite,
             "concentration": concentration,
+            "extra_nine": _extra_nine(node.slo),
         }
         typed = {**base, "availability": _value(link.availability, True), "rto": _value(link.rto, True),
                  "rpo": _value(link.rpo, True)}  # fmt: skip
         shown = {**base, "availability": _value(link.availability, False), "rto": _value(link.rto, False),
                  "rpo": _value(link.rpo, False)}  # fmt: skip
+        if base["extra_nine"] is not None:
+            shown["extra_nine"] = _percent_text(base["extra_nine"])
         return typed, shown
 
     def _composite(self, i: int) -> dict[str, Any]:
@@ -419,3 +422,7 @@ def _percent(value: float, below: float | None) -> str:
 
 def _shorten(names: list[str], limit: int = _MAX_NAMES) -> list[str]:
     return names if len(names) <= limit else [*names[: limit - 1], "…", f"({len(names)} in all)"]
+
+
+def _percent_text(value: object) -> str:
+    return f"{float(str(value)):.6f}".rstrip("0").rstrip(".") + "%"

@@ -23,6 +23,7 @@ from typing import Any
 
 from shiftleft.errors import ConfigError
 from shiftleft.graph.nodes import Link, Node, duration, percent
+from shiftleft.manifest.values import real_fallback
 
 VERSION = 1
 _NAME = re.compile(r"[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\Z")
@@ -43,7 +44,11 @@ def export(raws: Iterable[dict[str, Any]]) -> dict[str, Any]:
             if value is not None:
                 entry[key] = value
         entry["dependencies"] = [
-            {"service": d["service"], "hard": d.get("hard", True) is not False, "fallback": bool(d.get("fallback"))}
+            {
+                "service": d["service"],
+                "hard": d.get("hard", True) is not False,
+                "fallback": real_fallback(d.get("fallback")),
+            }
             for d in spec.get("dependencies", [])
         ]
         entry["suppliers"] = [_supplier(s) for s in spec.get("suppliers", [])]
@@ -56,7 +61,7 @@ def _supplier(entry: dict[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {
         "name": entry["name"],
         "hard": entry.get("hard", True) is not False,
-        "fallback": bool(entry.get("fallback")),
+        "fallback": real_fallback(entry.get("fallback")),
     }
     if entry.get("sla"):
         out["sla"] = dict(entry["sla"])

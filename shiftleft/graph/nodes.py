@@ -24,7 +24,7 @@ class Link(NamedTuple):
     hard: bool
     """As declared; an entry without `hard` is hard."""
     fallback: bool
-    """A fallback is declared."""
+    """A real fallback is declared: structured, or text that is not a placeholder such as `none` or `TBD`."""
     availability: Target | None = None
     """Suppliers only: contracted `sla.availability`."""
     rto: Target | None = None
@@ -90,7 +90,7 @@ def dependency(entry: dict[str, Any]) -> Link:
     return Link(
         entry["service"],
         entry.get("hard", True) is not False,
-        bool(entry.get("fallback")),
+        values.real_fallback(entry.get("fallback")),
         promise=_promised(entry["service"], promise) if isinstance(promise, dict) else None,
         external=entry.get("external") is True,
     )
@@ -114,7 +114,7 @@ def supplier(entry: dict[str, Any]) -> Link:
     return Link(
         entry["name"],
         entry.get("hard", True) is not False,
-        bool(entry.get("fallback")),
+        values.real_fallback(entry.get("fallback")),
         percent(sla.get("availability")),
         duration(sla.get("rto")),
         duration(sla.get("rpo")),

@@ -263,6 +263,10 @@ def type_tree() -> TypeTree:
             sub = walk(node["items"])
             return {"*": sub} if sub else None
         out: TypeTree = {}
+        for alternative in node.get("oneOf", ()):  # a string or an object (a structured fallback)
+            sub = walk(alternative)
+            if isinstance(sub, dict):
+                out.update(sub)
         for key, child in node.get("properties", {}).items():
             sub = walk(child)
             if sub:

@@ -87,3 +87,53 @@ def format_seconds(seconds: float) -> str:
 
 
 _UNITS_MS_DESCENDING = sorted(_UNITS_MS.items(), key=lambda kv: -kv[1])
+
+
+_MONTHS = re.compile(r"([0-9]+) ?(?:mo|months?)\Z")
+
+
+def parse_interval(text: str) -> tuple[int, int]:
+    """A "how often" interval: `(months, 0)` for `6 months` / `6mo`, `(0, seconds)` for a duration."""
+    match = _MONTHS.match(text) if isinstance(text, str) else None
+    if match:
+        months = int(match.group(1))
+        if not 0 < months <= 1200:
+            raise ValueError(f"{text!r} is not between 1 and 1200 months")
+        return months, 0
+    try:
+        return 0, int(parse_duration(text))
+    except ValueError:
+        raise ValueError(
+            f"{text!r} is not an interval; write `6 months`, `12 months` or a duration such as 92d"
+        ) from None
+
+
+def months_before(day: dt.date, months: int) -> dt.date:
+    """The same day `months` calendar months earlier, clamped to the month's end (31 Aug - 6 -> 28 Feb)."""
+    index = day.year * 12 + day.month - 1 - months
+    year, month = divmod(index, 12)
+    month += 1
+    following = dt.date(year + (month == 12), month % 12 + 1, 1)
+    return dt.date(year, month, min(day.day, (following - dt.timedelta(days=1)).day))
+
+
+def interval_start(now: dt.date, interval: tuple[int, int]) -> dt.date:
+    """The earliest date that is still within `interval` of `now` (calendar months when in months)."""
+    months, seconds = interval
+    if months:
+        return months_before(now, months)
+    return now - dt.timedelta(days=seconds // 86400)
+
+
+PLACEHOLDER = (
+    r"(?i)^\s*(none|n/?a|tbd|tba|todo|to do|-+|\?+|\.+|no|nothing|null|nil|unknown|not applicable|later)?\s*[.!]*\s*$"
+)
+"""Words that say there is no fallback. The same pattern is in SL711, SL716 and SL717 (tests compare them)."""
+_PLACEHOLDER = re.compile(PLACEHOLDER)
+
+
+def real_fallback(value: object) -> bool:
+    """A fallback that can be checked: a structured one, or text that is not a placeholder (decision 0010)."""
+    if isinstance(value, dict):
+        return bool(value.get("kind")) and bool(value.get("provides"))
+    return isinstance(value, str) and not _PLACEHOLDER.match(value)

@@ -45,7 +45,17 @@ def _env() -> Any:
         "index": cel.Type.INT,
     }
     exists = cel.FunctionDecl("exists", [cel.Overload("exists_string", cel.Type.BOOL, [cel.Type.STRING], impl=_exists)])
-    return cel.NewEnv(variables=variables, functions=[exists])
+    within = cel.FunctionDecl(
+        "within",
+        [cel.Overload("within_string_string", cel.Type.BOOL, [cel.Type.STRING, cel.Type.STRING], impl=_within)],
+    )
+    return cel.NewEnv(variables=variables, functions=[exists, within])
+
+
+def _within(location: str, area: str) -> bool:
+    from shiftleft.policy.jurisdictions import within
+
+    return within(location, area)
 
 
 class CelError(Exception):

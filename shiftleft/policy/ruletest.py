@@ -42,6 +42,7 @@ from shiftleft.engine import Settings, evaluate
 from shiftleft.findings import Severity
 from shiftleft.manifest import model, yamlsafe
 from shiftleft.policy.catalog import Catalog, Rule
+from shiftleft.policy.required import RULE as required_rule
 from shiftleft.policy.tiers import TierPolicy
 
 _FIXTURE = re.compile(r"(pass|fail)-[A-Za-z0-9_.-]+\.ya?ml\Z")
@@ -214,7 +215,9 @@ def _check(case: _Case, tiers: TierPolicy, run_now: dt.datetime, tmp: Path) -> l
     now = run_now
     if case.now:
         now = dt.datetime.combine(dt.date.fromisoformat(case.now), dt.time(), tzinfo=dt.UTC)
-    settings = Settings(Severity.INFO, now, case.org, {}, frozenset(), imported=case.others)
+    # Examples are snippets: the tier's required sections (SL014) are only judged in SL014's own cases.
+    required = frozenset() if rule.id == required_rule else frozenset({required_rule})
+    settings = Settings(Severity.INFO, now, case.org, {}, required, imported=case.others)
     result = evaluate(manifests, Catalog([rule]), tiers, settings)
     target = manifests[-1].display
     mine = [f for f in result.findings if f.rule == rule.id and f.location.file == target]
