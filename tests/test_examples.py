@@ -106,6 +106,6 @@ def test_readme_downgrade_walkthrough(tmp_path: Path, capsys, monkeypatch) -> No
     run = run_cli(["check", "examples/shop", "--now", "2026-11-25", "--base", "HEAD"], capsys, monkeypatch, repo)
     assert run.code == 1
     assert (
-        f"{SHOP}/checkout/shiftleft.yaml:13:9: HIGH SL911 tier-lowered tier lowered from 1 to 3 since HEAD" in run.lines
+        f"{SHOP}/checkout/shiftleft.yaml:15:9: HIGH SL911 tier-lowered tier lowered from 1 to 3 since HEAD" in run.lines
     )
     assert run.lines[0] == f"checkout (tier 3, {SHOP}/checkout/shiftleft.yaml): 4 findings"

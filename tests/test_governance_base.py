@@ -196,8 +196,8 @@ def test_changed_with_base_scopes_to_services_changed_since_the_base(repo: Path,
     code, doc = check(repo, capsys, monkeypatch, "--changed", "--base", "main")
     assert code == 1
     assert rules_at(doc) == [
-        ("SL202", "search", f"{SEARCH}:9"),
-        ("SL914", "search", f"{SEARCH}:9"),
+        ("SL202", "search", f"{SEARCH}:8"),
+        ("SL914", "search", f"{SEARCH}:8"),
     ]
     assert [s["name"] for s in doc["services"]] == ["search"]
 

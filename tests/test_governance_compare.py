@@ -47,14 +47,12 @@ def test_new_fixed_waived_and_expired(repo: Path, capsys, monkeypatch) -> None:
         "|---|---|---|---|",
         "| new | search | SL302 | RPO 30m exceeds the tier 1 (mission-critical) ceiling of 15m |",
         "| expired | checkout | SL301 | RTO 2h exceeds the tier 1 (mission-critical) ceiling of 1h |",
-        "| fixed | checkout | SL315 | backup retention 14d is below the tier 1 floor (35d for tiers 0-1, 30d for "
-        "tiers 2-3, 14d for tier 4) |",
+        "| fixed | checkout | SL315 | backup retention 14d is below the tier 1 (mission-critical) floor of 35d |",
     ]
     write(repo, "shiftleft-waivers.yaml", WAIVER)
     assert changes(repo, capsys, monkeypatch)[3:] == [
         "| new | search | SL302 | RPO 30m exceeds the tier 1 (mission-critical) ceiling of 15m |",
-        "| fixed | checkout | SL315 | backup retention 14d is below the tier 1 floor (35d for tiers 0-1, 30d for "
-        "tiers 2-3, 14d for tier 4) |",
+        "| fixed | checkout | SL315 | backup retention 14d is below the tier 1 (mission-critical) floor of 35d |",
     ]
 
 

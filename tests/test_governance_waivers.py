@@ -18,7 +18,7 @@ WAIVERS = "shiftleft-waivers.yaml"
 
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
-    """checkout: SL301 (high) at line 13 and SL315 (medium) at line 19; search is clean."""
+    """checkout: SL301 (high) at line 13 and SL315 (medium) at line 20; search is clean."""
     root = tmp_path / "repo"
     (root / ".git").mkdir(parents=True)
     manifest = good_manifest().replace("rto: 30m", "rto: 2h").replace("retention: 35d", "retention: 14d")
@@ -52,7 +52,7 @@ def test_without_waivers_the_gate_fails(repo: Path, capsys, monkeypatch) -> None
     assert code == 1
     assert found(doc) == [
         ("SL301", "checkout", f"{CHECKOUT}:13", True, None),
-        ("SL315", "checkout", f"{CHECKOUT}:19", False, None),
+        ("SL315", "checkout", f"{CHECKOUT}:20", False, None),
     ]
     assert doc["waivers"] == []
 
@@ -63,7 +63,7 @@ def test_central_waiver_accepts_the_finding_which_stays_visible(repo: Path, caps
     assert code == 0
     assert found(doc) == [
         ("SL301", "checkout", f"{CHECKOUT}:13", False, "waiver"),
-        ("SL315", "checkout", f"{CHECKOUT}:19", False, None),
+        ("SL315", "checkout", f"{CHECKOUT}:20", False, None),
     ]
     assert doc["findings"][0]["waiver"] == {
         "kind": "waiver", "rule": "SL301", "service": "checkout", "path": "", "reason": "DR re-architecture in Q1",
@@ -145,7 +145,7 @@ def test_expiring_within_30_days_is_a_warning_and_still_accepts(repo: Path, caps
     assert code == 0
     assert found(doc) == [
         ("SL301", "checkout", f"{CHECKOUT}:13", False, "waiver"),
-        ("SL315", "checkout", f"{CHECKOUT}:19", False, None),
+        ("SL315", "checkout", f"{CHECKOUT}:20", False, None),
         ("SL905", "checkout", f"{WAIVERS}:2", False, None),
     ]
     sl905 = doc["findings"][2]
@@ -208,9 +208,9 @@ def test_inline_waiver_accepts_up_to_medium(repo: Path, capsys, monkeypatch) -> 
     assert code == 1  # SL301 still fails
     assert found(doc) == [
         ("SL301", "checkout", f"{CHECKOUT}:13", True, None),
-        ("SL315", "checkout", f"{CHECKOUT}:19", False, "inline"),
+        ("SL315", "checkout", f"{CHECKOUT}:20", False, "inline"),
     ]
-    assert doc["findings"][1]["waiver"]["source"] == f"{CHECKOUT}:31"
+    assert doc["findings"][1]["waiver"]["source"] == f"{CHECKOUT}:36"
 
 
 def test_inline_waiver_of_a_high_finding_is_sl906_and_accepts_nothing(repo: Path, capsys, monkeypatch) -> None:
@@ -219,8 +219,8 @@ def test_inline_waiver_of_a_high_finding_is_sl906_and_accepts_nothing(repo: Path
     assert code == 1
     assert found(doc) == [
         ("SL301", "checkout", f"{CHECKOUT}:13", True, None),
-        ("SL315", "checkout", f"{CHECKOUT}:19", False, None),
-        ("SL906", "checkout", f"{CHECKOUT}:31", True, None),
+        ("SL315", "checkout", f"{CHECKOUT}:20", False, None),
+        ("SL906", "checkout", f"{CHECKOUT}:36", True, None),
     ]
     assert doc["findings"][2]["message"] == (
         "waiver for SL301 on checkout: SL301 is high and inline waivers accept up to medium; "
