@@ -6,8 +6,8 @@ the verdict for every service, and a service's neighbours read it through
 graph rules:
 
 - configuration (`.shiftleft.toml`, a `pyproject.toml` with `[tool.shiftleft]`),
-  a rule file (YAML under the shipped or a configured rule folder) or the tier
-  policy: every service is reported;
+  a rule file (YAML under the shipped or a configured rule folder), the tier
+  policy or the waiver file: every service is reported;
 - otherwise the services owning the files (a manifest, any file under a
   service's folder: the nearest manifest above it, or a file in a folder a
   manifest names in `spec.paths`, such as a shared `kubernetes-manifests/`),
@@ -33,7 +33,7 @@ from shiftleft.discover import discover
 from shiftleft.policy.catalog import shipped_folder
 from shiftleft.setup import load_config
 
-CONFIG_FILES = frozenset({".shiftleft.toml"})
+CONFIG_FILES = frozenset({".shiftleft.toml", "shiftleft-waivers.yaml"})
 _RULE_SUFFIXES = (".yaml", ".yml")
 
 
@@ -108,6 +108,8 @@ def _is_policy(path: Path, config: config_mod.Config, rule_folders: Iterable[Pat
     if resolved.name == "pyproject.toml" and config_mod.find(resolved.parent) == resolved:
         return True
     if config.tiers is not None and resolved == config.tiers.resolve():
+        return True
+    if config.waivers is not None and resolved == config.waivers.resolve():
         return True
     if resolved.suffix in _RULE_SUFFIXES:
         for folder in rule_folders:

@@ -116,6 +116,8 @@ class Evaluation:
             state.findings.extend(_place(manifest, pending))
             if manifest.nodes is not None and self.graph_rules:
                 state.positions = _positions(manifest, [r for g in self.graph_rules for r in g.rules])
+        if manifest.placeholders and not state.skipped:
+            state.findings.extend(_placeholders(manifest, self.catalog))
         self.first_file.setdefault(name, manifest.display)
         manifest.raw = _trim(manifest.raw, self.keep)
         if not self.graph_exists:
@@ -253,9 +255,12 @@ def _positions(manifest: Manifest, rules: list[Rule]) -> dict[tuple[Path_, bool]
 
 _REPORTED: dict[str, frozenset[str] | None] = {
     "metadata": frozenset({"name", "owner", "description", "people", "reviewed"}),
-    "spec": frozenset({"tier", "lifecycle", "continuity", "availability", "dependencies", "data", "compliance"}),
+    "spec": frozenset(
+        {"tier", "lifecycle", "continuity", "availability", "dependencies", "data", "compliance", "waivers"}
+    ),
 }
-"""What reports show of a manifest (targets, people, data and scope, dependencies)."""
+"""What reports show of a manifest (targets, people, data and scope, dependencies), and its inline waivers
+for governance."""
 
 _GRAPH = re.compile(r"\bgraph\b")
 _SECTION = re.compile(r"\b(spec|metadata)\b(?:\s*\.\s*([a-z_][a-z0-9_]*))?")
@@ -312,6 +317,14 @@ def _place(
     return [
         _finding(p.rule, manifest.name, Location(manifest.display, line, col, _dotted(p.path)), p.message, p.severity)
         for p, (line, col) in zip(pending, positions, strict=True)
+    ]
+
+
+def _placeholders(manifest: Manifest, catalog: Catalog) -> list[Finding]:
+    rule = _builtin(catalog, "SL015")
+    return [
+        _finding(rule, manifest.name, Location(manifest.display, line, col), f"placeholder not filled in: {text}")
+        for line, col, text in manifest.placeholders
     ]
 
 

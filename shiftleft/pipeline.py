@@ -14,7 +14,7 @@ import os
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from shiftleft import deadline
 from shiftleft.config import Config
@@ -25,7 +25,10 @@ from shiftleft.findings import Severity
 from shiftleft.graph import catalogfile
 from shiftleft.manifest import model
 from shiftleft.results import RunResult
-from shiftleft.setup import load_config, load_policy
+from shiftleft.setup import load_policy
+
+if TYPE_CHECKING:
+    from shiftleft.governance.session import Session
 
 
 class Outcome(NamedTuple):
@@ -48,6 +51,8 @@ def run(
     focus: frozenset[str] | None = None,
     whole_catalog: bool = False,
     vendored: bool = True,
+    base: str | None = None,
+    baseline: str | None = None,
     evidence: bool | None = None,
     quiet: bool = False,
 ) -> Outcome:
@@ -59,16 +64,29 @@ def run(
     manifest of their repository joins the graph, so checking one folder sees
     the same neighbours as checking the repository.
     `vendored=False` does not look inside vendor folders (see `discover`).
+    `base` (a git revision) takes the whole policy from that commit and adds
+    drift findings; `baseline` is a baseline file (see `shiftleft.governance`).
     """
+    from shiftleft.governance.session import Session
+
+    with Session(base=base, baseline=baseline, config_file=config_file, cwd=cwd) as session:
+        return _run(paths, session, fail_on=fail_on, now=now, cwd=cwd, focus=focus, whole_catalog=whole_catalog,
+                    vendored=vendored, evidence=evidence, quiet=quiet)  # fmt: skip
+
+
+def _run(
+    paths: Sequence[str], session: Session, *, fail_on: str | None, now: dt.datetime, cwd: Path,
+    focus: frozenset[str] | None, whole_catalog: bool, vendored: bool, evidence: bool | None, quiet: bool,
+) -> Outcome:  # fmt: skip
     deadline.stage("reading the configuration and the rules")
-    config = load_config(config_file, cwd)
+    config = session.config()
     threshold = config.fail_on
     if fail_on is not None:
         try:
             threshold = Severity.parse(fail_on)
         except ValueError as e:
             raise UsageError(f"--fail-on: {e}") from None
-    policy = load_policy(config, cwd)
+    policy = load_policy(config, session.policy_cwd)
     deadline.stage("looking for manifests")
     targets = discover(list(paths), config.manifests, config.exclude, cwd, vendored=vendored)
     found, checked = len(targets), sum(1 for t in targets if t.skip is None)
@@ -80,7 +98,7 @@ def run(
         org=config.org,
         severity=config.severity,
         disable=frozenset(config.disable),
-        imported=tuple(n for c in config.catalogs for n in catalogfile.load(c, display_path(c, cwd))),
+        imported=tuple(n for c in config.catalogs for n in catalogfile.load(c, display_path(c, session.policy_cwd))),
     )
     evaluation = Evaluation(policy.catalog, policy.tiers, settings, focus)
     collect = _evidence_collector(config, evidence, policy.catalog, policy.tiers, settings)
@@ -104,6 +122,9 @@ def run(
             timeout=config.evidence_timeout, quiet=quiet,
         )  # fmt: skip
         result = result._replace(evidence=True)
+    known = frozenset(state.name for state in evaluation.states)
+    deadline.stage("applying waivers, baseline and drift")
+    result = session.finish(result, config, targets, paths=paths, scoped=focus is not None, known=known)
     return Outcome(result, config, found, checked)
 
 

@@ -73,8 +73,14 @@ def test_list_honours_configuration(configured: Path, capsys, monkeypatch) -> No
     assert run.lines[1].split() == ["SL301", "rto-within-tier", "medium*", "continuity",
                                     "nist-800-53,", "iso-22301,", "iso-27001,", "soc2,", "dora"]  # fmt: skip
     assert run.lines[-1] == "5 rules; * severity overridden by configuration"
-    run = run_cli(["rules", "list", "--category", "governance"], capsys, monkeypatch, configured)
-    assert run.lines[1:] == ["ACME101  cost-centre-declared  medium    governance  -", "1 rule"]
+    run = run_cli(
+        ["rules", "list", "--category", "governance", "--severity", "medium"], capsys, monkeypatch, configured
+    )
+    assert [line.split() for line in run.lines[1:]] == [
+        ["ACME101", "cost-centre-declared", "medium", "governance", "-"],
+        ["SL905", "waiver-expiring-soon", "medium", "governance", "iso-27001"],
+        ["2", "rules"],
+    ]
 
 
 @pytest.mark.parametrize(

@@ -50,6 +50,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--now", metavar="DATE", help="report as of this date (YYYY-MM-DD or RFC 3339) instead of today"
     )
+    parser.add_argument("--compare", metavar="PREVIOUS.json",
+                        help="show what is new, fixed, waived and expired since a previous "
+                        "`check --format json=FILE` report, per service and per framework")  # fmt: skip
 
 
 def run(args: argparse.Namespace) -> int:
@@ -57,13 +60,17 @@ def run(args: argparse.Namespace) -> int:
     now = pipeline.parse_now(args.now)
     outcome = pipeline.run(args.paths, config_file=args.config, fail_on=args.fail_on, now=now, cwd=cwd,
                            evidence=args.evidence)  # fmt: skip
-    text = formatters.get(args.format)(outcome.result, formatters.Options())
+    result = outcome.result
+    if args.compare is not None:
+        from shiftleft.governance import compare
+
+        result = compare.compare(result, compare.load(cwd / args.compare, args.compare), args.compare)
+    text = formatters.get(args.format)(result, formatters.Options())
     output = args.output or DEFAULT_OUTPUT[args.format]
     if output == "-":
         sys.stdout.write(text)
         return 0
     pipeline.write_file(cwd / output, text)
-    result = outcome.result
     print(
         f"shiftleft: wrote {output} ({len(result.services)} services, {len(result.findings)} findings)",
         file=sys.stderr,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from shiftleft.formatters import Options, portfolio
+from shiftleft.formatters import Options, portfolio, waiverview
 from shiftleft.formatters.portfolio import FAIL, PASS, WARN, Portfolio, ServiceView
 from shiftleft.formatters.safe import clean, md
 from shiftleft.formatters.templating import markdown_env
@@ -50,6 +50,9 @@ def render(result: RunResult, options: Options) -> str:
         graph=graph,
         graph_note=graph_note,
         edges=len(view.edges),
+        waivers=waiverview.waivers(result),
+        downgrades=waiverview.downgrades(result),
+        soon=waiverview.SOON_DAYS,
     )
     service_template = env.get_template("service.md.j2")
     closing = _passing_line(passing)

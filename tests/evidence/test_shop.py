@@ -72,7 +72,8 @@ def test_readme_shows_the_run_as_it_is(shop: dict[str, object]) -> None:
     assert line in readme
     severities = run["counts"]
     summary = f"{run['findings']} findings in 3 of 6 services ({severities['high']} high, {severities['medium']} medium)"
-    assert f"\n{summary}; {run['failing']} at or above --fail-on high: failed" in readme
+    accepted = f", {run['waived']} accepted by waivers or the baseline" if run["waived"] else ""
+    assert f"\n{summary}{accepted}; {run['failing']} at or above --fail-on high: failed" in readme
     assert f"among {run['findings']} findings" in readme
     first = "pip install '.[evidence]' && .venv/bin/shiftleft check examples/shop --evidence --now 2026-11-25"
     assert first in readme
