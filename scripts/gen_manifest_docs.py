@@ -272,6 +272,10 @@ _TIER_COLUMNS = {
     "backups_immutable": ("immutable backups", "Whether `spec.continuity.backups.immutable` must be `true` (SL318)."),
     "backup_retention": ("backup retention", "The shortest `spec.continuity.backups.retention` allowed (SL315)."),
     "sbom": ("SBOM", "Whether `spec.security.sdlc.sbom` must be `true` (SL511)."),
+    "health_probes": (
+        "Health probes",
+        "Whether the service's Kubernetes workloads need liveness and readiness probes (SL815, evidence).",
+    ),
     "extra_nine": ("extra nine", "Whether blocking dependencies must offer one more nine than the service (SL705)."),
     "supplier_sla": ("supplier SLA", "Whether every supplier must declare `sla.availability` (SL710)."),
     "supplier_exit_plan": (
@@ -533,7 +537,7 @@ def render_tiers(tiers: dict[str, Any]) -> str:
         "rules hold the manifest to that row. These are the defaults shipped in",
         "`rules/tiers.yaml`, drawn from public practice (AWS DR strategies and",
         "Resilience Hub tiers, Google SRE, DORA, enterprise tier tables). An",
-        "organisation replaces them with `tiers = \"path/to/tiers.yaml\"` under",
+        'organisation replaces them with `tiers = "path/to/tiers.yaml"` under',
         "`[tool.shiftleft]` (a path inside the repository, relative to the",
         "configuration file); `shiftleft config` shows which table is in effect.",
         "A `spec.tier` that is not in the table is an error.",

@@ -102,7 +102,8 @@ METADATA = obj(
         "description": doc(TEXT, "One line on what the service does.", "Takes orders and charges cards"),
         "owner": doc(TEXT, "Accountable team.", "team-checkout"),
         "reviewed": doc(
-            DATE, "When the service's design (this manifest) was last reviewed, e.g. by the architecture board.",
+            DATE,
+            "When the service's design (this manifest) was last reviewed, e.g. by the architecture board.",
             "2026-10-15",
         ),
         "people": PEOPLE,

@@ -42,14 +42,20 @@ class Config:
     - `root`: the repository root every path the file names must stay inside
       (also rule files in its rule folders); None for a trusted file from the
       command line outside the repository, or no file.
+    - `waivers`: the central waiver file, absolute; None means `shiftleft-waivers.yaml` at the
+      repository root (read when it exists).
+    - `inline_waivers`: the highest severity `spec.waivers` may accept, or "off".
     """
 
     __slots__ = (
         "catalogs",
         "disable",
+        "evidence",
+        "evidence_timeout",
         "exclude",
         "fail_on",
         "file",
+        "inline_waivers",
         "manifests",
         "max_manifest_bytes",
         "org",
@@ -58,6 +64,7 @@ class Config:
         "rules",
         "severity",
         "tiers",
+        "waivers",
     )  # fmt: skip
 
     def __init__(
@@ -75,6 +82,10 @@ class Config:
         file: Path | None = None,
         origin: dict[str, str] | None = None,
         root: Path | None = None,
+        waivers: Path | None = None,
+        inline_waivers: str = "medium",
+        evidence: bool | None = None,
+        evidence_timeout: float = 600.0,
     ) -> None:
         self.manifests = manifests
         self.exclude = exclude
@@ -89,10 +100,16 @@ class Config:
         self.file = file
         self.origin: dict[str, str] = {} if origin is None else origin
         self.root = root
+        self.waivers = waivers
+        self.inline_waivers = inline_waivers
+        self.evidence = evidence
+        """Run checkov and bandit; None: on when CI=true or GITHUB_ACTIONS=true (`--evidence` overrides)."""
+        self.evidence_timeout = evidence_timeout
+        """Seconds each scanner may run before it counts as failed."""
 
     _FIELDS = (
         "manifests", "exclude", "rules", "tiers", "fail_on", "severity", "disable", "max_manifest_bytes", "org",
-        "catalogs", "file", "origin", "root",
+        "catalogs", "file", "origin", "root", "waivers", "inline_waivers", "evidence", "evidence_timeout",
     )  # fmt: skip
     """Constructor order, for the repr and equality."""
 
@@ -113,6 +130,7 @@ class Config:
 
 _KEYS = (
     "manifests", "exclude", "rules", "tiers", "fail_on", "severity", "disable", "max_manifest_bytes", "org", "catalogs",
+    "waivers", "inline_waivers", "evidence", "evidence_timeout",
 )  # fmt: skip
 
 
@@ -250,6 +268,14 @@ def _apply(config: Config, section: dict[str, Any], base: Path, label: str, text
             if not isinstance(value, dict):
                 raise fail(key, "must be a table of organisation settings")
             config.org = _plain(value)
+        elif key == "evidence":
+            if not isinstance(value, bool):
+                raise fail(key, "must be true or false (default: on when CI=true or GITHUB_ACTIONS=true)")
+            config.evidence = value
+        elif key == "evidence_timeout":
+            if not isinstance(value, int | float) or isinstance(value, bool) or not 10 <= value <= 7200:
+                raise fail(key, "must be a number of seconds between 10 and 7200")
+            config.evidence_timeout = float(value)
         elif key == "catalogs":
             if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
                 raise fail(key, "must be a list of catalog files (written by `shiftleft catalog export`)")
@@ -260,7 +286,21 @@ def _apply(config: Config, section: dict[str, Any], base: Path, label: str, text
                     raise fail(key, f"catalog file {v!r} does not exist")
                 files.append(catalog)
             config.catalogs = tuple(files)
+        elif key in ("waivers", "inline_waivers"):
+            _governance(config, key, value, lambda v, k=key: located(k, v), lambda m, k=key: fail(k, m))
         config.origin[key] = label
+
+
+def _governance(config: Config, key: str, value: Any, located: Any, fail: Any) -> None:
+    """`waivers` (the central waiver file, inside the repository) and `inline_waivers` (a severity or "off")."""
+    if key == "inline_waivers":
+        if value != "off":
+            _severity(value, fail)
+        config.inline_waivers = str(value)
+        return
+    if not isinstance(value, str) or not value:
+        raise fail("must be the path of the waiver file, relative to this configuration file")
+    config.waivers = located(value)
 
 
 def _severity(value: Any, fail: Any) -> Severity:

@@ -63,7 +63,8 @@ class Evaluation:
         self.catalog = catalog
         self.tiers = tiers.with_dates(settings.now)
         self.settings = settings
-        rules = [r for r in catalog.rules if not r.builtin and r.id not in settings.disable]
+        # Evidence rules (an `evidence:` block, no assert) are judged by the scanners, after the engine.
+        rules = [r for r in catalog.rules if not r.builtin and not r.evidence and r.id not in settings.disable]
         self.claimed = required.claimed(r.when.source for r in rules if r.when is not None)
         self.rules_count = len(rules)
         self.graph_rules = rulerun.groups([r for r in rules if _reads_graph(r)])
@@ -123,6 +124,8 @@ class Evaluation:
             state.findings.extend(_place(manifest, pending))
             if manifest.nodes is not None and self.graph_rules:
                 state.positions = _positions(manifest, [r for g in self.graph_rules for r in g.rules])
+        if manifest.placeholders and not state.skipped:
+            state.findings.extend(_placeholders(manifest, self.catalog))
         self.first_file.setdefault(name, manifest.display)
         manifest.raw = _trim(manifest.raw, self.keep)
         if not self.graph_exists:
@@ -187,7 +190,11 @@ class Evaluation:
             self.settings.now,
             self.rules_count,
             tiers={n: t.raw for n, t in self.tiers.tiers.items()},
-            catalog=tuple(r for r in self.catalog.rules if r.id not in self.settings.disable),
+            # Evidence rules (SL8xx) join the reported catalog only when evidence runs (shiftleft.evidence.apply):
+            # otherwise reports would count them as checked and passed.
+            catalog=tuple(
+                r for r in self.catalog.rules if r.id not in self.settings.disable and r.category != "evidence"
+            ),
         )
 
 
@@ -258,9 +265,12 @@ def _positions(manifest: Manifest, rules: list[Rule]) -> dict[tuple[Path_, bool]
 
 _REPORTED: dict[str, frozenset[str] | None] = {
     "metadata": frozenset({"name", "owner", "description", "people", "reviewed"}),
-    "spec": frozenset({"tier", "lifecycle", "continuity", "availability", "dependencies", "data", "compliance"}),
+    "spec": frozenset(
+        {"tier", "lifecycle", "continuity", "availability", "dependencies", "data", "compliance", "waivers"}
+    ),
 }
-"""What reports show of a manifest (targets, people, data and scope, dependencies)."""
+"""What reports show of a manifest (targets, people, data and scope, dependencies), and its inline waivers
+for governance."""
 
 _GRAPH = re.compile(r"\bgraph\b")
 _SECTION = re.compile(r"\b(spec|metadata)\b(?:\s*\.\s*([a-z_][a-z0-9_]*))?")
@@ -318,6 +328,14 @@ def _place(
     return [
         _finding(p.rule, manifest.name, Location(manifest.display, line, col, _dotted(p.path)), p.message, p.severity)
         for p, (line, col) in zip(pending, positions, strict=True)
+    ]
+
+
+def _placeholders(manifest: Manifest, catalog: Catalog) -> list[Finding]:
+    rule = _builtin(catalog, "SL015")
+    return [
+        _finding(rule, manifest.name, Location(manifest.display, line, col), f"placeholder not filled in: {text}")
+        for line, col, text in manifest.placeholders
     ]
 
 

@@ -1,7 +1,8 @@
-"""Immutable result types: Severity, Location, Finding."""
+"""Immutable result types: Severity, Location, Waiver, Finding."""
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
 from typing import NamedTuple
 
@@ -59,6 +60,32 @@ class Location(NamedTuple):
         return out
 
 
+class Waiver(NamedTuple):
+    """An accepted risk that suppresses matching findings (DESIGN.md section 6), or a baseline entry."""
+
+    rule: str
+    service: str
+    reason: str
+    approved_by: str
+    ticket: str
+    expires: dt.date | None
+    """Date the waiver stops applying; None only for baseline entries."""
+    source: str
+    """Where it is declared, `file:line` (the waiver file, the manifest, or the baseline file)."""
+    path: str = ""
+    """Manifest path (or evidence resource) the waiver is limited to; empty: the whole service."""
+    kind: str = "waiver"
+    """`waiver` (central file), `inline` (spec.waivers) or `baseline`."""
+
+    def describe(self) -> str:
+        """One line for reports: `waived by architecture-board until 2027-01-31 (RISK-142, file:3): reason`."""
+        if self.kind == "baseline":
+            return f"in the baseline {self.source}"
+        until = self.expires.isoformat() if self.expires else "?"
+        ticket = f"{self.ticket}, " if self.ticket else ""
+        return f"waived by {self.approved_by} until {until} ({ticket}{self.source}): {self.reason}"
+
+
 class Finding(NamedTuple):
     """One rule violated by one service at one place."""
 
@@ -76,6 +103,8 @@ class Finding(NamedTuple):
     """Short fix advice, the rule's remediation text."""
     extra: tuple[tuple[str, str], ...] = ()
     """Additional key/value context (evidence, values) for reports."""
+    waiver: Waiver | None = None
+    """The waiver or baseline entry that accepts this finding: it stays in every report but does not fail."""
 
     @property
     def fingerprint(self) -> str:
@@ -84,6 +113,10 @@ class Finding(NamedTuple):
 
         key = "\0".join((self.rule, self.service, self.location.path or self.location.file))
         return hashlib.sha256(key.encode()).hexdigest()[:16]
+
+    def blocks(self, fail_on: Severity) -> bool:
+        """Whether this finding fails the gate: at or above `fail_on` and accepted by no waiver."""
+        return self.severity.rank >= fail_on.rank and self.waiver is None
 
     def sort_key(self) -> tuple[str, int, int, str]:
         return (self.location.file, self.location.line, self.location.col, self.rule)

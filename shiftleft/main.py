@@ -26,6 +26,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "report": ("shiftleft.commands.report", "write the portfolio report for architects (HTML or Markdown)"),
     "init": ("shiftleft.commands.init", "scaffold a shiftleft.yaml for a service, by tier"),
     "catalog": ("shiftleft.commands.catalog", "export this repository's service catalog for other repositories"),
+    "baseline": ("shiftleft.commands.baseline", "record today's findings so only new ones fail"),
     "merge": ("shiftleft.commands.merge", "combine JSON reports (CI shards, repositories) into one result"),
 }
 """Command name: (module with add_arguments(parser) and run(args) -> int, one-line help)."""

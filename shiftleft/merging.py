@@ -11,6 +11,7 @@ gate it should not.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from collections.abc import Sequence
 
@@ -48,6 +49,16 @@ def combine(inputs: Sequence[tuple[str, RunResult]], fail_on: Severity | None = 
         rules=max(r.rules for r in results),
         tiers=tiers,  # type: ignore[arg-type]
         catalog=tuple(catalog.values()),
+        # Every run lists the waivers it read; the same declaration seen by several shards counts once,
+        # in the order one run gives them (soonest expiry first; loosenings first).
+        waivers=tuple(
+            sorted(
+                dict.fromkeys(w for r in results for w in r.waivers), key=lambda w: (w.expires or dt.date.max, w.source)
+            )
+        ),
+        policy_changes=tuple(
+            sorted(dict.fromkeys(c for r in results for c in r.policy_changes), key=lambda c: not c.loosening)
+        ),
     )
 
 

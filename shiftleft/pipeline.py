@@ -10,10 +10,11 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import gc
+import os
 import sys
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from shiftleft import deadline, factcache
 from shiftleft.config import Config
@@ -24,8 +25,11 @@ from shiftleft.findings import Severity
 from shiftleft.graph import catalogfile
 from shiftleft.manifest import model
 from shiftleft.results import RunResult
-from shiftleft.setup import load_config, load_policy
+from shiftleft.setup import load_policy
 from shiftleft.shard import Shard
+
+if TYPE_CHECKING:
+    from shiftleft.governance.session import Session
 
 
 class Outcome(NamedTuple):
@@ -49,6 +53,10 @@ def run(
     whole_catalog: bool = False,
     shard: Shard | None = None,
     vendored: bool = True,
+    base: str | None = None,
+    baseline: str | None = None,
+    evidence: bool | None = None,
+    quiet: bool = False,
 ) -> Outcome:
     """Load configuration and policy, discover manifests, then load and evaluate them one by one.
 
@@ -58,16 +66,30 @@ def run(
     manifest of their repository joins the graph, so checking one folder sees
     the same neighbours as checking the repository. `shard`: report only that shard's services.
     `vendored=False` does not look inside vendor folders (see `discover`).
+    `base` (a git revision) takes the whole policy from that commit and adds
+    drift findings; `baseline` is a baseline file (see `shiftleft.governance`).
     """
+    from shiftleft.governance.session import Session
+
+    with Session(base=base, baseline=baseline, config_file=config_file, cwd=cwd) as session:
+        return _run(paths, session, fail_on=fail_on, now=now, cwd=cwd, focus=focus, whole_catalog=whole_catalog,
+                    vendored=vendored, evidence=evidence, quiet=quiet, shard=shard)  # fmt: skip
+
+
+def _run(
+    paths: Sequence[str], session: Session, *, fail_on: str | None, now: dt.datetime, cwd: Path,
+    focus: frozenset[str] | None, whole_catalog: bool, vendored: bool, evidence: bool | None, quiet: bool,
+    shard: Shard | None,
+) -> Outcome:  # fmt: skip
     deadline.stage("reading the configuration and the rules")
-    config = load_config(config_file, cwd)
+    config = session.config()
     threshold = config.fail_on
     if fail_on is not None:
         try:
             threshold = Severity.parse(fail_on)
         except ValueError as e:
             raise UsageError(f"--fail-on: {e}") from None
-    policy = load_policy(config, cwd)
+    policy = load_policy(config, session.policy_cwd)
     deadline.stage("looking for manifests")
     targets = discover(list(paths), config.manifests, config.exclude, cwd, vendored=vendored)
     found, checked = len(targets), sum(1 for t in targets if t.skip is None)
@@ -79,10 +101,11 @@ def run(
         org=config.org,
         severity=config.severity,
         disable=frozenset(config.disable),
-        imported=tuple(n for c in config.catalogs for n in catalogfile.load(c, display_path(c, cwd))),
+        imported=tuple(n for c in config.catalogs for n in catalogfile.load(c, display_path(c, session.policy_cwd))),
     )
     evaluation = Evaluation(policy.catalog, policy.tiers, settings, focus, shard.contains if shard else None)
     facts = _facts(targets, focus, evaluation.keep, config.max_manifest_bytes)
+    collect = _evidence_collector(config, evidence, policy.catalog, policy.tiers, settings)
     with _few_collections():
         for target in targets:
             deadline.stage(f"checking {target.display}")
@@ -90,6 +113,8 @@ def run(
                 manifest = model.load_target(target, max_bytes=config.max_manifest_bytes)
             else:
                 manifest = facts.load(target, focus is None or target.display in focus)
+            if collect is not None and (focus is None or manifest.display in focus):
+                collect(manifest)  # before the engine trims the manifest
             evaluation.add(manifest)
         deadline.stage(f"evaluating the service graph of {len(targets):,} manifests")
         result = evaluation.finish()
@@ -97,6 +122,20 @@ def run(
         result = result._replace(shard=(shard.k, shard.n))
     if facts is not None:
         facts.save()
+    if collect is not None and any(s.infrastructure or s.code for s in collect.subjects):
+        # Only when some service has infrastructure or code to look at: otherwise there is nothing to judge,
+        # and a CI run over manifests without spec.paths reads as it always did.
+        from shiftleft import evidence as evidence_mod
+
+        deadline.stage("running checkov and bandit (evidence)")
+        result = evidence_mod.apply(
+            result, collect.subjects, policy.catalog, severity=settings.severity, disable=settings.disable, cwd=cwd,
+            timeout=config.evidence_timeout, quiet=quiet,
+        )  # fmt: skip
+        result = result._replace(evidence=True)
+    known = frozenset(state.name for state in evaluation.states)
+    deadline.stage("applying waivers, baseline and drift")
+    result = session.finish(result, config, targets, paths=paths, scoped=focus is not None, known=known)
     return Outcome(result, config, found, checked)
 
 
@@ -123,6 +162,37 @@ def _facts(
     if focus is None or len(roots) != 1:
         return None
     return factcache.Facts(roots.pop(), keep, max_bytes)
+
+
+class _Collector:
+    """Takes each manifest's claims and files for evidence (see `shiftleft.evidence.subject`)."""
+
+    def __init__(self, rules: list[Any], tiers: Any, settings: Settings) -> None:
+        self.rules = rules
+        self.tiers = tiers
+        self.settings = settings
+        self.subjects: list[Any] = []
+
+    def __call__(self, manifest: model.Manifest) -> None:
+        from shiftleft.evidence import subject
+
+        found = subject.capture(manifest, self.rules, self.tiers, self.settings.org, self.settings.now)
+        if found is not None:
+            self.subjects.append(found)
+
+
+def _evidence_collector(
+    config: Config, flag: bool | None, catalog: Any, tiers: Any, settings: Settings
+) -> _Collector | None:
+    """A collector when evidence is on: `--evidence/--no-evidence`, else `evidence` in configuration, else CI."""
+    on = flag if flag is not None else config.evidence
+    if on is None:  # on in CI, off on a laptop and in the fast hook (decided without importing evidence code)
+        on = os.environ.get("CI", "").lower() == "true" or os.environ.get("GITHUB_ACTIONS") == "true"
+    if not on:
+        return None
+    from shiftleft import evidence as evidence_mod
+
+    return _Collector(evidence_mod.rules(catalog, settings.disable), tiers, settings)
 
 
 @contextlib.contextmanager

@@ -22,10 +22,10 @@ from typing import Any
 
 from shiftleft.engine import _invalid_first
 from shiftleft.errors import UsageError
-from shiftleft.findings import Finding, Location, Severity
+from shiftleft.findings import Finding, Location, Severity, Waiver
 from shiftleft.formatters import json as json_format
 from shiftleft.policy.catalog import Reference, Rule
-from shiftleft.results import RunResult, ServiceResult
+from shiftleft.results import PolicyChange, RunResult, ServiceResult
 
 SCHEMA = json_format.SCHEMA
 
@@ -115,6 +115,27 @@ def _result(doc: dict[str, Any]) -> RunResult:
         tiers={int(n): row for n, row in (run.get("tiers") or {}).items()},
         catalog=tuple(_rule_from(r) for r in doc.get("rules") or ()),
         shard=(_count(shard["index"]), _count(shard["count"])) if shard else None,
+        waivers=tuple(_waiver(w) for w in doc.get("waivers") or ()),
+        policy_changes=tuple(
+            PolicyChange(bool(c["loosening"]), _text(c["change"]), _text(c["source"]))
+            for c in doc.get("policy_changes") or ()
+        ),
+    )
+
+
+def _waiver(entry: dict[str, Any]) -> Waiver:
+    """A waiver as the JSON report writes it (on a finding it accepts, or in the inventory)."""
+    expires = entry.get("expires")
+    return Waiver(
+        rule=_text(entry["rule"]),
+        service=_text(entry["service"]),
+        reason=_text(entry["reason"]),
+        approved_by=_text(entry["approved_by"]),
+        ticket=_text(entry.get("ticket") or ""),
+        expires=dt.date.fromisoformat(expires) if expires else None,
+        source=_text(entry["source"]),
+        path=_text(entry.get("path") or ""),
+        kind=_text(entry.get("kind") or "waiver"),
     )
 
 
@@ -131,6 +152,7 @@ def _finding(entry: dict[str, Any]) -> Finding:
         message=_text(entry["message"]),
         remediation=_text(entry["remediation"]),
         extra=tuple((_text(k), _text(v)) for k, v in evidence.items()),
+        waiver=_waiver(entry["waiver"]) if entry.get("waiver") else None,
     )
 
 

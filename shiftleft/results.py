@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from shiftleft.findings import Finding, Severity
+from shiftleft.findings import Finding, Severity, Waiver
 
 if TYPE_CHECKING:
     from shiftleft.policy.catalog import Rule
@@ -27,6 +27,44 @@ class ServiceResult(NamedTuple):
     """The manifest as written (empty when it could not be read), for reports."""
 
 
+class PolicyChange(NamedTuple):
+    """One edit of the policy between the base and the working tree (`check --base`)."""
+
+    loosening: bool
+    """True when the edit lets more through (listed first)."""
+    text: str
+    """What changed, e.g. `fail_on high -> critical`."""
+    source: str = ""
+    """The policy file it was read from."""
+
+
+class Change(NamedTuple):
+    """A finding that differs from a previous run (`report --compare`)."""
+
+    kind: str
+    """new, fixed, waived (accepted since) or expired (accepted before, failing again)."""
+    rule: str
+    service: str
+    message: str
+    frameworks: tuple[str, ...]
+    """Frameworks the rule's controls belong to."""
+
+
+class Comparison(NamedTuple):
+    """What changed since a previous run's JSON report."""
+
+    previous: str
+    """The previous report, as named on the command line, and its date."""
+    changes: tuple[Change, ...]
+
+    def count(self, kind: str, service: str | None = None, framework: str | None = None) -> int:
+        return sum(
+            1 for c in self.changes
+            if c.kind == kind and (service is None or c.service == service)
+            and (framework is None or framework in c.frameworks)
+        )  # fmt: skip
+
+
 class RunResult(NamedTuple):
     services: tuple[ServiceResult, ...]
     findings: tuple[Finding, ...]
@@ -39,14 +77,28 @@ class RunResult(NamedTuple):
     """The tier policy's rows as written (`max_rto: 1h`, ...), by tier number, for reports."""
     catalog: tuple[Rule, ...] = ()
     """The catalog's rules minus disabled ones (builtins included), for their docs in reports."""
+    waivers: tuple[Waiver, ...] = ()
+    """Every waiver declared (central file and inline), valid or not, for the waiver inventory."""
+    policy_changes: tuple[PolicyChange, ...] = ()
+    """With `check --base`: how the pull request edits the policy, loosenings first."""
+    comparison: Comparison | None = None
+    """With `report --compare`: what is new, fixed, waived and expired since a previous run."""
+    claims: tuple[Any, ...] = ()
+    """With evidence on: a `shiftleft.evidence.model.ClaimStatus` per claim evidence judged."""
+    evidence: bool = False
+    """Whether evidence ran (checkov and bandit judged the claims)."""
     shard: tuple[int, int] | None = None
     """`check --shard K/N`: (K, N), this run reports only shard K's services; None: every service."""
 
     @property
     def failing(self) -> tuple[Finding, ...]:
-        """Findings at or above the fail-on threshold."""
-        threshold = self.fail_on.rank
-        return tuple(f for f in self.findings if f.severity.rank >= threshold)
+        """Findings at or above the fail-on threshold that no waiver or baseline accepts."""
+        return tuple(f for f in self.findings if f.blocks(self.fail_on))
+
+    @property
+    def waived(self) -> tuple[Finding, ...]:
+        """Findings a waiver or the baseline accepts."""
+        return tuple(f for f in self.findings if f.waiver is not None)
 
     @property
     def passed(self) -> bool:

@@ -87,9 +87,7 @@ def two_service_repo(tmp_path: Path) -> Path:
     return root
 
 
-def run_cli(
-    args: list[str], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, cwd: Path
-) -> Run:
+def run_cli(args: list[str], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, cwd: Path) -> Run:
     monkeypatch.chdir(cwd)
     capsys.readouterr()
     code = main(args)

@@ -69,7 +69,7 @@ def test_a_mistyped_command_is_named(
     assert run.code == 2
     assert run.err == (
         f"shiftleft: error: unknown command {typed!r}; did you mean `shiftleft {meant}`? "
-        "(commands: check, schema, config, rules, report, init, catalog, merge)\n"
+        "(commands: check, schema, config, rules, report, init, catalog, baseline, merge)\n"
     )
 
 

@@ -80,7 +80,8 @@ def test_tier_policy_override(repo: Path, capsys, monkeypatch) -> None:
         ("fail_on = \n", ".shiftleft.toml:1:11: invalid TOML: Invalid value"),
         (
             'failon = "high"\n',
-            ".shiftleft.toml:1: unknown setting 'failon' (did you mean 'fail_on'?); known: manifests, exclude, rules, tiers, fail_on, severity, disable, max_manifest_bytes, org, catalogs",
+            ".shiftleft.toml:1: unknown setting 'failon' (did you mean 'fail_on'?); known: manifests, exclude, rules, tiers, fail_on, severity, disable, max_manifest_bytes, org, catalogs, "
+            "waivers, inline_waivers, evidence, evidence_timeout",
         ),
         ('manifests = "shiftleft.yaml"\n', ".shiftleft.toml:1: manifests: must be a list of strings"),
         ('rules = ["nope"]\n', ".shiftleft.toml:1: rules: rule folder 'nope' does not exist"),

@@ -100,9 +100,7 @@ def test_doc_is_up_to_date(gen: ModuleType, doc: str) -> None:
     assert doc == gen.render(), REGENERATE
 
 
-def test_check_mode_reports_a_stale_doc(
-    gen: ModuleType, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_check_mode_reports_a_stale_doc(gen: ModuleType, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     out = tmp_path / "manifest.md"
     monkeypatch.setattr(gen, "OUT", out)
     out.write_text("stale\n", encoding="utf-8")

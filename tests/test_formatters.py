@@ -106,6 +106,7 @@ def test_json_content(result: RunResult) -> None:
         "services": 4,
         "findings": 5,
         "failing": 3,
+        "waived": 0,
         "counts": {"critical": 1, "high": 2, "medium": 1, "low": 1, "info": 0},
     }
     assert document["services"][1] == {
@@ -140,6 +141,7 @@ def test_json_content(result: RunResult) -> None:
         ("SL701", False),
     ]
     assert document["errors"] == []
+    assert (document["waivers"], document["policy_changes"]) == ([], [])
 
 
 def test_json_schema_is_documented() -> None:

@@ -104,7 +104,7 @@ class Project:
             self.shiftleft("init", f"services/{name}", "--tier", str(tier))
             manifest = path / "services" / name / "shiftleft.yaml"
             fill(manifest, NOW)
-            text = manifest.read_text(encoding="utf-8").replace("owner: team ", "owner: team-" + name + " ")
+            text = manifest.read_text(encoding="utf-8").replace("owner: team\n", "owner: team-" + name + "\n")
             if name == "b":
                 text = re.sub(r"(?m)^  dependencies: \[\].*$", "  dependencies:\n    - {service: a, hard: true}", text)
             manifest.write_text(text, encoding="utf-8")

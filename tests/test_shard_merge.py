@@ -139,7 +139,10 @@ def test_merge_refuses_overlaps_and_missing_shards(
     first = json.loads((tmp_path / "2.json").read_text(encoding="utf-8"))["services"][0]["name"]
     assert (twice.code, twice.err) == (2, f"shiftleft: error: merge: service {first!r} is in both 2.json and 2.json\n")
     missing = run_cli(["merge", "1.json", "3.json"], capsys, monkeypatch, tmp_path)
-    assert (missing.code, missing.err) == (2, "shiftleft: error: merge: shard 2/3 missing; every shard's report is needed\n")
+    assert (missing.code, missing.err) == (
+        2,
+        "shiftleft: error: merge: shard 2/3 missing; every shard's report is needed\n",
+    )
 
 
 @pytest.mark.parametrize(
@@ -159,3 +162,26 @@ def test_shard_usage_errors(
     write(tmp_path, "a/shiftleft.yaml", good_manifest("a"))
     refused = run_cli(["check", *args], capsys, monkeypatch, tmp_path)
     assert (refused.code, refused.err) == (2, f"shiftleft: error: {message}\n")
+
+
+def test_waivers_survive_the_merge(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The shop carries an inline waiver and an expired one: the merged verdict and every format keep them."""
+    shop = tmp_path / "shop"
+    shutil.copytree(ROOT / "examples" / "shop", shop)
+    (shop / ".git").mkdir()
+    single = _check(shop, ["--no-evidence", *_formats(tmp_path / "single")], capsys, monkeypatch)
+    whole = json.loads((tmp_path / "single" / "out.json").read_text(encoding="utf-8"))
+    assert whole["run"]["waived"] == 1 and whole["waivers"]
+    reports = []
+    for k in (1, 2):
+        report = tmp_path / f"shard-{k}.json"
+        _check(shop, ["--no-evidence", "--shard", f"{k}/2", "--format", f"json={report}"], capsys, monkeypatch)
+        reports.append(str(report))
+    merged = run_cli(["merge", "-q", *reports, *_formats(tmp_path / "merged")], capsys, monkeypatch, shop)
+    assert merged.code == single.code == 1
+    got, want = _outputs(tmp_path / "merged"), _outputs(tmp_path / "single")
+    assert json.loads(got["json"])["run"]["waived"] == 1
+    for name in FORMATS:
+        assert got[name] == want[name], name

@@ -65,6 +65,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "every service): one job of a CI matrix; `shiftleft merge` combines the shards' JSON reports",
     )
     parser.add_argument(
+        "--evidence",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="check the manifests' claims against their infrastructure (checkov) and code (bandit); "
+        "default: evidence in configuration, else on when CI=true or GITHUB_ACTIONS=true",
+    )
+    parser.add_argument(
         "--timeout",
         type=_seconds,
         default=deadline.DEFAULT,
@@ -76,6 +83,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="finding no manifest is a clean run (exit 0) instead of an error (exit 2)",
     )
+    parser.add_argument(
+        "--base",
+        metavar="REF",
+        help="judge with the policy (configuration, rules, tiers, waivers, catalogs) of this git revision, "
+        "report requirement downgrades since it and list the policy edits; with --changed, the changed "
+        "files are those since REF",
+    )
+    parser.add_argument("--baseline", metavar="FILE",
+                        help="accept the findings recorded in FILE (written by `shiftleft baseline`)")  # fmt: skip
     noise = parser.add_mutually_exclusive_group()
     noise.add_argument("-q", "--quiet", action="store_true", help="print only the findings; with every --format "
                        "going to a file, print nothing")  # fmt: skip
@@ -114,9 +130,16 @@ def _run(args: argparse.Namespace) -> int:
     if args.changed:
         from shiftleft import changes
 
-        selection = changes.selection(args.paths, config_file=args.config, cwd=cwd)
+        files = list(args.paths)
+        if args.base is not None:
+            from shiftleft.governance.session import changed_files
+
+            files += changed_files(args.base, cwd)
+        selection = changes.selection(files, config_file=args.config, cwd=cwd)
         if selection is None:
-            return 0  # nothing shiftleft reads was changed: a clean run, and a quiet one
+            if args.base is None:
+                return 0  # nothing shiftleft reads was changed: a clean run, and a quiet one
+            selection = changes.Selection(everything=False)  # still: deleted manifests and the policy diff
         # The whole catalog, so graph rules see every neighbour; only the selection is reported. The
         # owners are named too: one inside a vendor folder, which the hook's walk does not enter, is
         # still reported as not checked.
@@ -124,7 +147,8 @@ def _run(args: argparse.Namespace) -> int:
     focus = selection.owners if selection is not None and not selection.everything else None
     outcome = pipeline.run(
         paths, config_file=args.config, fail_on=args.fail_on, now=now, cwd=cwd, focus=focus,
-        whole_catalog=not args.changed, vendored=not args.changed, shard=shard,
+        whole_catalog=not args.changed, vendored=not args.changed, base=args.base, baseline=args.baseline,
+        evidence=args.evidence, quiet=args.quiet, shard=shard,
     )  # fmt: skip
     result, config = outcome.result, outcome.config
     verbosity = -1 if args.quiet else (1 if args.verbose else 0)

@@ -35,7 +35,17 @@ def run(args: argparse.Namespace) -> int:
         ("max_manifest_bytes", config.max_manifest_bytes, config.source("max_manifest_bytes")),
         ("org", config.org, config.source("org")),
         ("catalogs", [display_path(c, cwd) for c in config.catalogs], config.source("catalogs")),
-    ]
+        ("waivers", display_path(config.waivers, cwd) if config.waivers else "shiftleft-waivers.yaml",
+         config.source("waivers")),
+        ("inline_waivers", config.inline_waivers, config.source("inline_waivers")),
+        (
+            "evidence",
+            "auto" if config.evidence is None else config.evidence,
+            config.source("evidence")
+            + ("; auto: on when CI=true or GITHUB_ACTIONS=true" if config.evidence is None else ""),
+        ),
+        ("evidence_timeout", config.evidence_timeout, config.source("evidence_timeout")),
+    ]  # fmt: skip
     print(f"# configuration file: {source}")
     width = max(len(f"{k} = {_toml(v)}") for k, v, _ in rows)
     for key, value, origin in rows:

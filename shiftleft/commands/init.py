@@ -4,10 +4,12 @@ The manifest declares every field of DESIGN.md section 2, with the targets
 taken from the tier policy (SLO floor, RTO and RPO ceilings, minimum strategy,
 zones, regions, offsite backups), so a team starts at the tier's bar instead of
 at a blank page. What only the team can know is a placeholder that is valid
-for the schema but never true: names are `TODO-...` strings, dates are
+for the schema but never passes: names are `TODO-...` strings, dates are
 1970-01-01 (every test-interval rule fails on them), documents point at
-`docs/*.md` files that do not exist yet. Every placeholder line carries
-`TODO`, so `grep -n TODO shiftleft.yaml` lists what is left to fill.
+`docs/*.md` files that do not exist yet, and every claim pre-filled at the
+tier's bar (backups immutable, SBOM, a DR test result...) carries a `# TODO`
+note. Every placeholder line carries `TODO` and is a finding (SL015) until
+it is filled in and the mark removed; `grep -n TODO shiftleft.yaml` lists them.
 
 The `# yaml-language-server: $schema=` modeline points at
 `shiftleft.schema.json` at the repository root, written there (from
@@ -212,9 +214,9 @@ spec:
   availability:
     slo: {row["slo_floor"]}  # tier floor; raise it if the service promises more
     window: 30d
-    zones: {zones}
+    zones: {zones}  # TODO: confirm the zones it really runs in
     regions: {regions}  # TODO: at least {row["min_regions"]}
-    min_replicas: {max(zones, 2)}
+    min_replicas: {max(zones, 2)}  # TODO: confirm
     alerting: {{sli: TODO-indicator, burn_rate: true, routes_to: TODO-rotation}}  # TODO: the SLO's indicator
     capacity_test: {{date: {PLACEHOLDER_DATE}, result: pass}}  # TODO: date of the last load test
   continuity:
@@ -226,18 +228,18 @@ spec:
     game_day: {PLACEHOLDER_DATE}  # TODO: date of the last game day
     last_test:
       date: {PLACEHOLDER_DATE}  # TODO: date of the last DR test
-      result: pass
-      measured_rto: {format_seconds(rto - outage)}
-      measured_rpo: {format_seconds(rpo)}
+      result: pass  # TODO: the test's real result
+      measured_rto: {format_seconds(rto - outage)}  # TODO: measured in the test
+      measured_rpo: {format_seconds(rpo)}  # TODO: measured in the test
     backups:
-      frequency: {format_seconds(rpo)}
-      retention: 35d
-      offsite: {_bool(row["offsite_backup"])}
-      immutable: true
-      encrypted: true
+      frequency: {format_seconds(rpo)}  # TODO: confirm
+      retention: 35d  # TODO: confirm
+      offsite: {_bool(row["offsite_backup"])}  # TODO: confirm
+      immutable: true  # TODO: confirm
+      encrypted: true  # TODO: confirm
       last_restore_test: {PLACEHOLDER_DATE}  # TODO: date of the last restore test
-      last_restore_duration: {format_seconds(rto - outage)}
-      restore_verified: true
+      last_restore_duration: {format_seconds(rto - outage)}  # TODO: measured in the restore test
+      restore_verified: true  # TODO: confirm the restored data was checked
   incident:
     runbook: docs/runbook.md  # TODO: write the runbook
     thresholds:
@@ -247,11 +249,11 @@ spec:
     communication: {{plan: docs/communication-plan.md, stakeholders: [TODO-stakeholders]}}  # TODO: write it
   security:
     internet_facing: false  # TODO: confirm
-    encryption: {{at_rest: true, in_transit: true, min_tls: "1.2"}}
+    encryption: {{at_rest: true, in_transit: true, min_tls: "1.2"}}  # TODO: confirm
     authentication: oidc  # TODO: confirm
     secrets: vault  # TODO: confirm
     threat_model: {{ref: docs/threat-model.md, reviewed: {PLACEHOLDER_DATE}}}  # TODO: write and review it
-    sdlc: {{sast: true, dependency_scan: true, code_review: true, sbom: true}}
+    sdlc: {{sast: true, dependency_scan: true, code_review: true, sbom: true}}  # TODO: confirm each
   dependencies: []  # TODO: internal services, e.g. - {{service: payments, hard: true}}
   suppliers: []  # TODO: external suppliers with SLA and exit plan
 """

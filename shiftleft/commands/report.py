@@ -30,6 +30,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="FILE",
         help="where to write the report (default: shiftleft-report.html or .md; - for standard output)",
     )
+    parser.add_argument(
+        "--evidence",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="prove or refute the claims with checkov and bandit (default: evidence in configuration, else on in CI)",
+    )
     parser.add_argument("--format", choices=FORMATS, default="html", help="report format (default: html)")
     parser.add_argument(
         "--config",
@@ -44,19 +50,27 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--now", metavar="DATE", help="report as of this date (YYYY-MM-DD or RFC 3339) instead of today"
     )
+    parser.add_argument("--compare", metavar="PREVIOUS.json",
+                        help="show what is new, fixed, waived and expired since a previous "
+                        "`check --format json=FILE` report, per service and per framework")  # fmt: skip
 
 
 def run(args: argparse.Namespace) -> int:
     cwd = Path.cwd()
     now = pipeline.parse_now(args.now)
-    outcome = pipeline.run(args.paths, config_file=args.config, fail_on=args.fail_on, now=now, cwd=cwd)
-    text = formatters.get(args.format)(outcome.result, formatters.Options())
+    outcome = pipeline.run(args.paths, config_file=args.config, fail_on=args.fail_on, now=now, cwd=cwd,
+                           evidence=args.evidence)  # fmt: skip
+    result = outcome.result
+    if args.compare is not None:
+        from shiftleft.governance import compare
+
+        result = compare.compare(result, compare.load(cwd / args.compare, args.compare), args.compare)
+    text = formatters.get(args.format)(result, formatters.Options())
     output = args.output or DEFAULT_OUTPUT[args.format]
     if output == "-":
         sys.stdout.write(text)
         return 0
     pipeline.write_file(cwd / output, text)
-    result = outcome.result
     print(
         f"shiftleft: wrote {output} ({len(result.services)} services, {len(result.findings)} findings)",
         file=sys.stderr,

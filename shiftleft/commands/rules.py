@@ -161,12 +161,18 @@ def _report(report: ruletest.Report, verbose: bool, catalog: catalog_mod.Catalog
         print(lead(log(broken), "./"))
     if verbose:
         for rule in catalog.rules:
-            print(f"tested {rule.id} {rule.name}")
+            if rule.id not in report.evidence:
+                print(f"tested {rule.id} {rule.name}")
     for rule_id in report.untested:
         print(f"note: {rule_id} has no failing example or fail- fixture, so nothing shows it can fail")
     noun = "rule" if report.rules == 1 else "rules"
+    skipped = ""
+    if report.evidence:  # judged by checkov and bandit, not by manifest examples
+        skipped = f"note: {len(report.evidence)} evidence rules (SL8xx) need the scanners and are not run here"
     if report.passed:
         print(f"ok: {report.rules} {noun}, {report.cases} cases, every expectation holds")
+        if skipped:
+            print(skipped)
         return 0
     count = len(report.broken)
     print(f"failed: {count} broken expectation{'s' if count != 1 else ''} in {report.rules} {noun}, "

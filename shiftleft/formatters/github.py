@@ -79,7 +79,14 @@ def annotation(finding: Finding) -> str:
             params.append(f"col={loc.col}")
     params.append(f"title={prop(clean(f'{finding.rule} {finding.name}'))}")
     message = f"{clean(finding.message)} [{finding.severity.value}, service {clean(finding.service)}]"
-    return f"::{COMMAND[finding.severity]} {','.join(params)}::{data(message)}"
+    if finding.waiver is not None:
+        message += f" ({clean(finding.waiver.describe())})"
+    return f"::{_command(finding)} {','.join(params)}::{data(message)}"
+
+
+def _command(finding: Finding) -> str:
+    """A waived finding is a notice: visible on the pull request, never an error."""
+    return "notice" if finding.waiver is not None else COMMAND[finding.severity]
 
 
 def _annotated(findings: tuple[Finding, ...]) -> set[Finding]:
@@ -88,7 +95,7 @@ def _annotated(findings: tuple[Finding, ...]) -> set[Finding]:
     used = {"error": 0, "warning": 0, "notice": 0}
     out: set[Finding] = set()
     for _i, finding in ranked:
-        kind = COMMAND[finding.severity]
+        kind = _command(finding)
         if used[kind] < LIMIT:
             used[kind] += 1
             out.add(finding)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from shiftleft import __version__
-from shiftleft.formatters import Options, portfolio
+from shiftleft.formatters import Options, portfolio, waiverview
 from shiftleft.formatters.portfolio import FAIL, PASS, WARN, Portfolio, ServiceView
 from shiftleft.formatters.templating import html_env
 from shiftleft.results import RunResult
@@ -45,8 +45,21 @@ def render(result: RunResult, options: Options) -> str:
         graph=graph(view),
         frameworks=_by_framework(view),
         failing_services=sum(1 for s in view.services if s.status == FAIL),
+        waivers=waiverview.waivers(result),
+        downgrades=waiverview.downgrades(result),
         spans=spans,
+        evidence=_evidence(result),
     )
+
+
+def _evidence(result: RunResult) -> dict[str, object] | None:
+    """Claim statuses per service and per framework, when evidence ran (None: the section is left out)."""
+    if not result.evidence:
+        return None
+    from shiftleft.formatters import claims
+
+    every = claims.rows(result)
+    return {"total": claims.counts(every), **claims.coverage(result)}
 
 
 def spans(text: str) -> list[tuple[bool, str]]:
@@ -216,7 +229,7 @@ def _by_framework(view: Portfolio) -> list[dict[str, Any]]:
     for control in view.controls:
         if not out or out[-1]["id"] != control.framework:
             out.append({"id": control.framework, "name": control.framework_name, "controls": []})
-        total = control.satisfy + control.fail + control.waive
+        total = control.satisfy + control.fail + control.below + control.waive
         out[-1]["controls"].append(
             {"c": control, "pct": round(100 * control.satisfy / total) if total else 0, "total": total}
         )

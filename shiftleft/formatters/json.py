@@ -10,7 +10,7 @@ import json
 from typing import Any
 
 from shiftleft import __version__
-from shiftleft.findings import Finding, Severity
+from shiftleft.findings import Finding, Severity, Waiver
 from shiftleft.formatters import Options
 from shiftleft.formatters.safe import inert_json
 from shiftleft.results import RunResult, ServiceResult
@@ -26,8 +26,7 @@ def render(result: RunResult, options: Options) -> str:
 
 def document(result: RunResult) -> dict[str, Any]:
     """The report as plain data (also used by tests and other formatters)."""
-    threshold = result.fail_on.rank
-    return {
+    doc: dict[str, Any] = {
         "schema": SCHEMA,
         "tool": {"name": "shiftleft", "version": __version__},
         "run": {
@@ -38,12 +37,24 @@ def document(result: RunResult) -> dict[str, Any]:
             "services": len(result.services),
             "findings": len(result.findings),
             "failing": len(result.failing),
+            "waived": len(result.waived),
             "counts": _counts(result.findings),
         },
-        "services": [_service(s, threshold) for s in result.services],
-        "findings": [_finding(f, threshold) for f in result.findings],
+        "services": [_service(s, result.fail_on) for s in result.services],
+        "findings": [_finding(f, result.fail_on) for f in result.findings],
+        "waivers": [_waiver(w) for w in result.waivers],
+        "policy_changes": [
+            {"loosening": c.loosening, "change": c.text, "source": c.source} for c in result.policy_changes
+        ],
         "errors": [],
     }
+    if result.evidence:  # only when checkov and bandit judged the claims
+        from shiftleft.formatters import claims
+
+        every = claims.rows(result)
+        doc["run"]["evidence"] = {"claims": claims.counts(every), **claims.coverage(result)}
+        doc["claims"] = every
+    return doc
 
 
 def _counts(findings: tuple[Finding, ...]) -> dict[str, int]:
@@ -53,18 +64,18 @@ def _counts(findings: tuple[Finding, ...]) -> dict[str, int]:
     return out
 
 
-def _service(service: ServiceResult, threshold: int) -> dict[str, Any]:
+def _service(service: ServiceResult, fail_on: Severity) -> dict[str, Any]:
     return {
         "name": service.name,
         "file": service.file,
         "tier": service.tier,
         "valid": service.valid,
-        "passed": not any(f.severity.rank >= threshold for f in service.findings),
+        "passed": not any(f.blocks(fail_on) for f in service.findings),
         "counts": _counts(service.findings),
     }
 
 
-def _finding(finding: Finding, threshold: int) -> dict[str, Any]:
+def _finding(finding: Finding, fail_on: Severity) -> dict[str, Any]:
     loc = finding.location
     return {
         "rule": finding.rule,
@@ -76,7 +87,21 @@ def _finding(finding: Finding, threshold: int) -> dict[str, Any]:
         "message": finding.message,
         "remediation": finding.remediation,
         "fingerprint": finding.fingerprint,
-        "failing": finding.severity.rank >= threshold,
+        "failing": finding.blocks(fail_on),
         "evidence": dict(finding.extra),
-        "waiver": None,
+        "waiver": None if finding.waiver is None else _waiver(finding.waiver),
+    }
+
+
+def _waiver(waiver: Waiver) -> dict[str, Any]:
+    return {
+        "kind": waiver.kind,
+        "rule": waiver.rule,
+        "service": waiver.service,
+        "path": waiver.path,
+        "reason": waiver.reason,
+        "approved_by": waiver.approved_by,
+        "ticket": waiver.ticket,
+        "expires": waiver.expires.isoformat() if waiver.expires else None,
+        "source": waiver.source,
     }

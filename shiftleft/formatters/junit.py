@@ -35,15 +35,16 @@ def render(result: RunResult, options: Options) -> str:
     evaluated = [r for r in result.catalog if not r.builtin]
     names = {r.id: r.name for r in result.catalog}
     root = ET.Element("testsuites", name="shiftleft", timestamp=result.now.isoformat(), time="0")
-    totals = [0, 0]
+    totals = [0, 0, 0]
     for service in result.services:
         suite = _suite(root, service, result, threshold, evaluated, names)
         totals[0] += int(suite.get("tests", "0"))
         totals[1] += int(suite.get("failures", "0"))
+        totals[2] += int(suite.get("skipped", "0"))
     root.set("tests", str(totals[0]))
     root.set("failures", str(totals[1]))
     root.set("errors", "0")
-    root.set("skipped", "0")
+    root.set("skipped", str(totals[2]))
     ET.indent(root)
     return inert_xml(ET.tostring(root, encoding="unicode", xml_declaration=True)) + "\n"
 
@@ -72,7 +73,7 @@ def _suite(
         by_rule.setdefault(finding.rule, []).append(finding)
     rule_ids = [r.id for r in evaluated] if service.valid else []
     rule_ids += [rid for rid in by_rule if rid not in rule_ids]
-    failures = 0
+    failures = skipped = 0
     for rule_id in rule_ids:
         found = by_rule.get(rule_id, [])
         name = names.get(rule_id) or (found[0].name if found else "")
@@ -82,7 +83,13 @@ def _suite(
         case.set("file", clean(found[0].location.file if found else service.file))
         if found and found[0].location.line:
             case.set("line", str(found[0].location.line))
-        failing = [f for f in found if f.severity.rank >= threshold]
+        failing = [f for f in found if f.severity.rank >= threshold and f.waiver is None]
+        waived = [f for f in found if f.waiver is not None]
+        if waived and not failing:
+            # A waived finding is a skipped test: visible, counted, and not a failure.
+            skipped += 1
+            reasons = [f.waiver.describe() for f in waived if f.waiver is not None]
+            ET.SubElement(case, "skipped", message=clean(reasons[0]))
         if failing:
             failures += 1
             first = failing[0]
@@ -90,16 +97,22 @@ def _suite(
             message = clean(log(first.message) + more)
             failure = ET.SubElement(case, "failure", type=first.severity.value, message=message)
             failure.text = clean("\n".join(_detail(f) for f in failing))
-        passing = [f for f in found if f.severity.rank < threshold]
+        passing = [f for f in found if f.severity.rank < threshold or f.waiver is not None]
         if passing:
             out = ET.SubElement(case, "system-out")
-            out.text = clean("\n".join(f"below --fail-on {result.fail_on.value}: {_detail(f)}" for f in passing))
+            out.text = clean("\n".join(_below(f, result.fail_on.value) for f in passing))
     suite.set("tests", str(len(rule_ids)))
     suite.set("failures", str(failures))
     suite.set("errors", "0")
-    suite.set("skipped", "0")
+    suite.set("skipped", str(skipped))
     suite.set("time", "0")
     return suite
+
+
+def _below(finding: Finding, fail_on: str) -> str:
+    if finding.waiver is not None:
+        return f"{finding.waiver.describe()}: {_detail(finding)}"
+    return f"below --fail-on {fail_on}: {_detail(finding)}"
 
 
 def _detail(finding: Finding) -> str:

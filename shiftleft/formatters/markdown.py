@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from shiftleft.formatters import Options, portfolio
+from shiftleft.formatters import Options, portfolio, waiverview
 from shiftleft.formatters.portfolio import FAIL, PASS, WARN, Portfolio, ServiceView
 from shiftleft.formatters.safe import clean, md
 from shiftleft.formatters.templating import markdown_env
@@ -50,6 +50,9 @@ def render(result: RunResult, options: Options) -> str:
         graph=graph,
         graph_note=graph_note,
         edges=len(view.edges),
+        waivers=waiverview.waivers(result),
+        downgrades=waiverview.downgrades(result),
+        soon=waiverview.SOON_DAYS,
     )
     service_template = env.get_template("service.md.j2")
     closing = _passing_line(passing)
@@ -71,6 +74,8 @@ def render(result: RunResult, options: Options) -> str:
         budget -= size
         blocks.append(block)
     out = head
+    if result.evidence:
+        out += evidence_section(result)
     if blocks or left_out:
         out += "\n### Services with findings\n\n" + "".join(blocks)
     if left_out:
@@ -80,6 +85,26 @@ def render(result: RunResult, options: Options) -> str:
             "list every finding.\n"
         )
     return out + closing
+
+
+def evidence_section(result: RunResult) -> str:
+    """How much of what is declared is proven: claim statuses per service and per framework."""
+    from shiftleft.formatters import claims
+    from shiftleft.formatters.safe import md
+
+    coverage = claims.coverage(result)
+    total = claims.counts(claims.rows(result))
+    lines = [
+        "\n### Evidence: claims against infrastructure and code\n",
+        f"{total['verified']} verified, {total['contradicted']} contradicted, {total['unverified']} unverified "
+        "(checkov and bandit; docs/evidence.md).\n",
+    ]
+    for title, table in (("service", coverage["services"]), ("framework", coverage["frameworks"])):
+        lines += [f"| {title} | verified | contradicted | unverified |", "|---|---:|---:|---:|"]
+        for name, row in list(table.items())[:MAX_FAILING_ROWS]:
+            lines.append(f"| {md(name)} | {row['verified']} | {row['contradicted']} | {row['unverified']} |")
+        lines.append("")
+    return "\n".join(lines) + "\n"
 
 
 def _passing_line(passing: list[ServiceView]) -> str:

@@ -99,9 +99,17 @@ class Control:
     control: str
     rules: tuple[str, ...]
     satisfy: int
+    """Services in the framework's scope with no finding of the control's rules."""
     fail: int
+    """... with a finding at or above the gate that no waiver accepts."""
     waive: int
+    """... whose findings of these rules are all accepted by waivers (and none fails)."""
     not_assessed: int
+    """... whose manifest could not be read."""
+    below: int = 0
+    """... with a finding below the gate: not failing, and not satisfied either."""
+    out_of_scope: int = 0
+    """Services that do not declare the framework in `spec.compliance.frameworks`: not counted."""
 
 
 @dataclass(frozen=True)
@@ -124,7 +132,8 @@ def build(result: RunResult) -> Portfolio:
     threshold = result.fail_on.rank
     evaluated = [r for r in result.catalog if not r.builtin]
     present = {r.category for r in evaluated} | {f.category for f in result.findings}
-    categories = tuple(c for c in CATEGORY_TITLES if c in present or c == "manifest")
+    # Governance findings (waivers, downgrades) have their own report sections, not a column.
+    categories = tuple(c for c in CATEGORY_TITLES if (c in present or c == "manifest") and c != "governance")
     services = tuple(_service(s, result, threshold, categories) for s in result.services)
     tier_rows = tuple(sorted(result.tiers.items()))
     by_tier = []
@@ -156,7 +165,7 @@ def _service(service: ServiceResult, result: RunResult, threshold: int, categori
     spec = _map(raw.get("spec"))
     tier_row = result.tiers.get(service.tier) if service.tier is not None else None
     findings = tuple(sorted(service.findings, key=lambda f: (-f.severity.rank, f.sort_key())))
-    if any(f.severity.rank >= threshold for f in findings):
+    if any(f.severity.rank >= threshold and f.waiver is None for f in findings):
         status = FAIL
     elif findings:
         status = WARN
@@ -167,7 +176,7 @@ def _service(service: ServiceResult, result: RunResult, threshold: int, categori
         mine = [f for f in findings if f.category == category]
         if not service.valid and category != "manifest":
             per_category.append(NA)
-        elif any(f.severity.rank >= threshold for f in mine):
+        elif any(f.severity.rank >= threshold and f.waiver is None for f in mine):
             per_category.append(FAIL)
         elif mine:
             per_category.append(WARN)
@@ -302,19 +311,41 @@ def _controls(result: RunResult, services: tuple[ServiceView, ...]) -> tuple[Con
                     ids.append(rule.id)
     threshold = result.fail_on.rank
     failed: dict[str, set[str]] = {}
+    below: dict[str, set[str]] = {}
+    waived: dict[str, set[str]] = {}
     for s in services:
-        failed[s.name] = {f.rule for f in s.findings if f.severity.rank >= threshold}
+        failed[s.name] = {f.rule for f in s.findings if f.severity.rank >= threshold and f.waiver is None}
+        below[s.name] = {f.rule for f in s.findings if f.severity.rank < threshold and f.waiver is None}
+        waived[s.name] = {f.rule for f in s.findings if f.waiver is not None}
+    scope = {s.name: _frameworks(s.raw) for s in result.services}
     out = []
     for (framework, control), ids in sorted(
         rules_of.items(), key=lambda kv: (FRAMEWORK_ORDER.index(kv[0][0]), _natural(kv[0][1]))
     ):
-        fail = sum(1 for s in services if s.valid and failed[s.name] & set(ids))
-        assessed = sum(1 for s in services if s.valid)
-        out.append(
-            Control(framework, FRAMEWORKS.get(framework, framework), control, tuple(ids),
-                    satisfy=assessed - fail, fail=fail, waive=0, not_assessed=len(services) - assessed)
-        )  # fmt: skip
+        rules = set(ids)
+        counts = {"satisfy": 0, "fail": 0, "below": 0, "waive": 0, "not_assessed": 0, "out_of_scope": 0}
+        for s in services:
+            if framework not in scope.get(s.name, ()):
+                counts["out_of_scope"] += 1
+            elif not s.valid:
+                counts["not_assessed"] += 1
+            elif failed[s.name] & rules:
+                counts["fail"] += 1
+            elif below[s.name] & rules:
+                counts["below"] += 1
+            elif waived[s.name] & rules:
+                counts["waive"] += 1
+            else:
+                counts["satisfy"] += 1
+        out.append(Control(framework, FRAMEWORKS.get(framework, framework), control, tuple(ids), **counts))
     return tuple(out)
+
+
+def _frameworks(raw: Mapping[str, Any]) -> frozenset[str]:
+    """The frameworks a service declares in scope (`spec.compliance.frameworks`)."""
+    compliance = _map(_map(raw.get("spec")).get("compliance"))
+    names = compliance.get("frameworks")
+    return frozenset(n for n in names if isinstance(n, str)) if isinstance(names, list) else frozenset()
 
 
 def _natural(text: str) -> tuple[Any, ...]:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from shiftleft import __version__
-from shiftleft.findings import Finding, Severity
+from shiftleft.findings import Finding, Severity, Waiver
 from shiftleft.formatters import Options
 from shiftleft.formatters.safe import fence, inert_json, md, md_code
 from shiftleft.results import RunResult
@@ -74,8 +74,19 @@ def log(result: RunResult, automation_id: str | None = None, root: Path | None =
         },
         "invocations": [{"executionSuccessful": True, "properties": {"now": result.now.isoformat()}}],
         "results": [_result(f, index) for f in result.findings],
-        "properties": {"failOn": result.fail_on.value, "passed": result.passed, "rulesEvaluated": result.rules},
+        "properties": {
+            "failOn": result.fail_on.value,
+            "passed": result.passed,
+            "rulesEvaluated": result.rules,
+            "policyChanges": [{"loosening": c.loosening, "change": c.text} for c in result.policy_changes],
+        },
     }
+    if result.evidence:  # claim statuses: how much of what is declared is proven
+        from shiftleft.formatters import claims
+
+        every = claims.rows(result)
+        run["properties"]["evidence"] = {"claims": claims.counts(every), **claims.coverage(result)}
+        run["properties"]["claims"] = every
     return {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
 
 
@@ -149,7 +160,7 @@ def _result(finding: Finding, index: dict[str, int]) -> dict[str, Any]:
     location: dict[str, Any] = {"physicalLocation": physical}
     if loc.path:
         location["logicalLocations"] = [{"fullyQualifiedName": f"{finding.service}/{loc.path}", "kind": "member"}]
-    return {
+    out: dict[str, Any] = {
         "ruleId": finding.rule,
         "ruleIndex": index[finding.rule],
         "level": LEVEL[finding.severity],
@@ -162,6 +173,41 @@ def _result(finding: Finding, index: dict[str, int]) -> dict[str, Any]:
             "category": finding.category,
             "security-severity": SECURITY_SEVERITY[finding.severity],
         },
+    }
+    if finding.extra:
+        _evidence(out, finding)
+    if finding.waiver is not None:
+        out["suppressions"] = [_suppression(finding.waiver)]
+    return out
+
+
+def _evidence(out: dict[str, Any], finding: Finding) -> None:
+    """An evidence finding: its scanner details as properties, the contradicted claim as a related location."""
+    extra = dict(finding.extra)
+    out["properties"]["evidence"] = extra
+    file, line, col = extra.get("claim_file"), extra.get("claim_line", ""), extra.get("claim_col", "")
+    if file:
+        physical: dict[str, Any] = {"artifactLocation": _artifact(file)}
+        if line.isdigit() and int(line) > 0:
+            physical["region"] = {"startLine": int(line)}
+            if col.isdigit() and int(col) > 0:
+                physical["region"]["startColumn"] = int(col)
+        text = f"the claim {extra.get('claim_path', '')} in the manifest of {finding.service}"
+        out["relatedLocations"] = [{"id": 1, "physicalLocation": physical, "message": {"text": text}}]
+
+
+def _suppression(waiver: Waiver) -> dict[str, Any]:
+    """SARIF 3.35: an inline waiver is `inSource`, the waiver file and the baseline are `external`."""
+    properties: dict[str, Any] = {"kind": waiver.kind, "approvedBy": waiver.approved_by, "source": waiver.source}
+    if waiver.ticket:
+        properties["ticket"] = waiver.ticket
+    if waiver.expires is not None:
+        properties["expires"] = waiver.expires.isoformat()
+    return {
+        "kind": "inSource" if waiver.kind == "inline" else "external",
+        "status": "accepted",
+        "justification": waiver.describe(),
+        "properties": properties,
     }
 
 

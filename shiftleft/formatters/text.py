@@ -49,11 +49,21 @@ def render(result: RunResult, options: Options) -> str:
             lines.append(paint(_BOLD, header))
         for finding in service.findings:
             lines.append(_line(finding, paint))
+            if finding.waiver is not None:
+                lines.append(paint(_DIM, f"    {' '.join(log(finding.waiver.describe()).split())}"))
             if options.verbosity > 0 and finding.remediation:
                 lines.append(paint(_DIM, f"    fix: {' '.join(log(finding.remediation).split())}"))
     if options.verbosity >= 0:
+        if result.policy_changes:
+            if lines:
+                lines.append("")
+            lines.append(paint(_BOLD, "policy changes in the working tree (not applied: the base policy judges):"))
+            for change in result.policy_changes:
+                lines.append(f"  {'loosens' if change.loosening else 'tightens'}: {' '.join(log(change.text).split())}")
         if lines:
             lines.append("")
+        if result.evidence:
+            lines.append(evidence_summary(result))
         lines.append(summary(result, paint))
     if not lines:
         return ""
@@ -63,7 +73,9 @@ def render(result: RunResult, options: Options) -> str:
 
 def _line(finding: Finding, paint: Paint) -> str:
     sev = finding.severity.value.upper()
-    painted = paint(_COLORS[finding.severity], sev)
+    painted = paint(_DIM if finding.waiver is not None else _COLORS[finding.severity], sev)
+    if finding.waiver is not None:
+        painted += " (waived)" if finding.waiver.kind != "baseline" else " (baseline)"
     where = lead(log(finding.location), "./")  # a relative path that starts with "::" is also "./::..."
     return f"{where}: {painted} {finding.rule} {finding.name} {log(finding.message)}"
 
@@ -78,9 +90,19 @@ def summary(result: RunResult, paint: Paint | None = None) -> str:
     counts = ", ".join(f"{n} {s.value}" for s, n in result.counts().items() if n)
     total = len(result.findings)
     head = f"{total} finding{'s' if total != 1 else ''} in {failing_services} of {services} {noun} ({counts})"
+    waived = len(result.waived)
+    if waived:
+        head += f", {waived} accepted by waivers or the baseline"
     if result.passed:
         return f"{head}; none at or above --fail-on {result.fail_on.value}: passed"
     return paint(_BOLD, f"{head}; {len(result.failing)} at or above --fail-on {result.fail_on.value}: failed")
+
+
+def evidence_summary(result: RunResult) -> str:
+    """`evidence: 44 claims: 27 verified, 7 contradicted, 10 unverified` (claims judged by checkov and bandit)."""
+    statuses = [c.status.value for c in result.claims]
+    parts = ", ".join(f"{statuses.count(s)} {s}" for s in ("verified", "contradicted", "unverified"))
+    return f"evidence: {len(statuses)} claim{'s' if len(statuses) != 1 else ''}: {parts}"
 
 
 def _plain(_code: str, text: str) -> str:

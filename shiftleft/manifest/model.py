@@ -24,10 +24,12 @@ class Manifest:
     - `raw`: values as written (for messages);
     - `files`: every path the manifest declares, relative as written, and whether it exists;
     - `nodes`: the composed YAML node tree while it is useful for locating; `release()` drops it
-      (not part of the repr nor of equality).
+      (not part of the repr nor of equality);
+    - `placeholders`: (line, column, line text) of every value still marked `TODO` (`shiftleft init`'s
+      placeholders), outside whole-line comments.
     """
 
-    __slots__ = ("display", "file", "files", "invalid", "nodes", "problems", "raw", "root")
+    __slots__ = ("display", "file", "files", "invalid", "nodes", "placeholders", "problems", "raw", "root")
 
     def __init__(
         self,
@@ -49,6 +51,7 @@ class Manifest:
         self.invalid: list[Path_] | None = None
         """Where a parsed manifest's values are wrong (schema and typing problems); None when it did not
         parse, so nothing of it can be evaluated."""
+        self.placeholders: list[tuple[int, int, str]] = []
 
     _COMPARED = ("file", "display", "root", "raw", "files", "problems")
 
@@ -174,6 +177,8 @@ def load(file: Path, display: str, root: Path, *, max_bytes: int = yamlsafe.MAX_
         )
         return manifest
     manifest.raw = data
+    if "TODO" in text:  # one C-speed scan; lines are split only when a marker is there
+        manifest.placeholders = placeholders(text)
     problems = schema.validate(data)
     typer = _Typer(manifest, check=True)
     typer.walk(data, schema.type_tree(), ())
@@ -191,6 +196,16 @@ def load(file: Path, display: str, root: Path, *, max_bytes: int = yamlsafe.MAX_
         ]
         manifest.problems.extend(sorted(located, key=lambda e: (e.line, e.col)))
     return manifest
+
+
+def placeholders(text: str) -> list[tuple[int, int, str]]:
+    """Lines holding a `TODO` marker (a `TODO-...` value or a `# TODO` note), whole-line comments aside."""
+    out = []
+    for number, line in enumerate(text.splitlines(), 1):
+        stripped = line.lstrip()
+        if "TODO" in line and not stripped.startswith("#"):
+            out.append((number, len(line) - len(stripped) + 1, " ".join(stripped.split())[:120]))
+    return out
 
 
 def prune_point(path: Path_) -> Path_:

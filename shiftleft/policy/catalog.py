@@ -54,7 +54,7 @@ FRAMEWORKS = {
 }
 
 _REQUIRED = ("id", "name", "severity", "category", "summary", "rationale", "remediation")
-_OPTIONAL = ("when", "assert", "each", "location", "message", "references", "examples", "builtin")
+_OPTIONAL = ("when", "assert", "each", "location", "message", "references", "examples", "builtin", "evidence")
 
 
 class Reference(NamedTuple):
@@ -89,6 +89,8 @@ class Rule(NamedTuple):
     """Organisation settings (`org`) the examples are evaluated with."""
     builtin: bool = False
     """Emitted by the loader (SL0xx) or the engine, not by a CEL expression."""
+    evidence: Mapping[str, Any] = MappingProxyType({})
+    """An evidence rule's `evidence:` block (see `shiftleft.evidence.spec`); empty for a CEL rule."""
 
     @property
     def frameworks(self) -> tuple[str, ...]:
@@ -236,7 +238,8 @@ class _Reader:
         if not isinstance(builtin, bool):
             raise self.fail("builtin must be true or false", "builtin")
         check = self.expression(data, "assert")
-        if not builtin and check is None:
+        evidence = self.evidence(data, check is not None or builtin)
+        if not builtin and check is None and not evidence:
             raise self.fail("missing required key 'assert' (the CEL condition a compliant manifest meets)")
         if builtin and (check is not None or "when" in data or "each" in data):
             raise self.fail("a builtin rule has no when, assert or each", "builtin")
@@ -283,7 +286,21 @@ class _Reader:
             examples_now=self.examples_now(data.get("examples", {})),
             examples_org=self.examples_org(data.get("examples", {})),
             builtin=builtin,
+            evidence=evidence,
         )
+
+    def evidence(self, data: dict[str, Any], has_assert: bool) -> dict[str, Any]:
+        """An evidence rule's block: instead of `assert:`, with a `when:` (the claim) and a `location:`."""
+        if "evidence" not in data:
+            return {}
+        from shiftleft.evidence import spec
+
+        if has_assert:
+            raise self.fail("an evidence rule has no assert (and is not builtin): the scanners judge it", "evidence")
+        if "when" not in data or not data.get("location") or "each" in data:
+            raise self.fail("an evidence rule needs when (who makes the claim) and location (the claim), no each",
+                            "evidence")  # fmt: skip
+        return spec.validate(data["evidence"], self.fail)
 
     def references(self, refs: Any) -> tuple[Reference, ...]:
         if not isinstance(refs, list):

@@ -54,7 +54,9 @@ def explain(rule: Rule, *, severity: str | None = None, disabled: bool = False) 
         lines.append("status:   disabled by configuration")
     lines.append(f"file:     {rule.file}")
     lines += ["", "What it checks"]
-    if rule.builtin:
+    if rule.builtin and rule.category == "evidence":
+        lines += _para(EVIDENCE_BUILTIN)
+    elif rule.builtin:
         lines += _para("Checked by the manifest loader itself, before any rule expression runs.")
     else:
         if rule.each:
@@ -63,6 +65,7 @@ def explain(rule: Rule, *, severity: str | None = None, disabled: bool = False) 
             lines.append("  applies when: " + " ".join(rule.when.source.split()))
         if rule.check is not None:
             lines.append("  requires:     " + " ".join(rule.check.source.split()))
+        lines += [f"  {k + ':':<13} {v}" for k, v in evidence_rows(rule)]
         if rule.location:
             lines.append("  points at:    " + rule.location)
         lines.append("  message:      " + rule.message)
@@ -80,6 +83,27 @@ def explain(rule: Rule, *, severity: str | None = None, disabled: bool = False) 
     return "\n".join(lines) + "\n"
 
 
+EVIDENCE_BUILTIN = (
+    "Reported by the evidence layer (`--evidence`, on in CI) about the scanners themselves: see docs/evidence.md."
+)
+
+
+def evidence_rows(rule: Rule) -> list[tuple[str, str]]:
+    """What an evidence rule's `evidence:` block says, as (label, text) rows."""
+    block = rule.evidence
+    if not block:
+        return []
+    rows = [("judged by", str(block["scanner"]))]
+    if "checks" in block:
+        rows.append(("contradicted by", "a failed or suppressed " + ", ".join(block["checks"])))
+    if "policy" in block:
+        rows.append(("contradicted by", f"shiftleft's checkov policy {block['policy']} with {block['value']}"))
+    if "severity" in block:
+        rows.append(("contradicted by", f"an issue of severity {block['severity']} or above "
+                     f"with confidence {block['confidence']} or above"))  # fmt: skip
+    return rows
+
+
 def markdown(rule: Rule) -> str:
     """The docs/rules/<ID>.md page of one rule."""
     out = [
@@ -95,7 +119,9 @@ def markdown(rule: Rule) -> str:
         "## What it checks",
         "",
     ]
-    if rule.builtin:
+    if rule.builtin and rule.category == "evidence":
+        out += [EVIDENCE_BUILTIN, ""]
+    elif rule.builtin:
         out += ["The manifest loader checks this itself, before any rule expression runs; "
                 "a manifest with this problem is not evaluated by the other rules.", ""]  # fmt: skip
     else:
@@ -106,6 +132,7 @@ def markdown(rule: Rule) -> str:
             rows.append(("Applies when", "`" + " ".join(rule.when.source.split()) + "`"))
         if rule.check is not None:
             rows.append(("Requires", "`" + " ".join(rule.check.source.split()) + "`"))
+        rows += [(k.capitalize(), v) for k, v in evidence_rows(rule)]
         if rule.location:
             rows.append(("Finding points at", f"`{rule.location}`"))
         rows.append(("Message", rule.message))

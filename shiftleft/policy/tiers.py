@@ -43,6 +43,7 @@ _FIELDS: dict[str, type | tuple[type, ...]] = {
     "dr_test_every": str,
     "restore_test_every": str,
     "sbom": bool,
+    "health_probes": bool,
     "extra_nine": bool,
     "supplier_sla": bool,
     "supplier_exit_plan": bool,

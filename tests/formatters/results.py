@@ -92,7 +92,7 @@ SERVICES = (
         "apiVersion": "shiftleft/v1", "kind": "Service",
         "metadata": {"name": "checkout", "owner": "team-checkout",
                      "description": "Takes orders <script>alert('x')</script> & charges | cards"},
-        "spec": {"tier": 1,
+        "spec": {"tier": 1, "compliance": {"frameworks": ["nist-800-53", "soc2", "dora"]},
                  "availability": {"slo": 99.9, "zones": 2, "regions": ["eu-west-1", "eu-central-1"]},
                  "continuity": {"rto": "2h", "rpo": "5m", "strategy": "warm-standby",
                                 "last_test": {"date": "2026-09-01", "result": "pass"}},
@@ -101,7 +101,7 @@ SERVICES = (
     ServiceResult("payments", PAYMENTS, 0, True, (), {
         "apiVersion": "shiftleft/v1", "kind": "Service",
         "metadata": {"name": "payments", "owner": "team-payments", "description": "Card payments"},
-        "spec": {"tier": 0,
+        "spec": {"tier": 0, "compliance": {"frameworks": ["soc2", "iso-22301", "nist-800-53"]},
                  "availability": {"slo": 99.99, "zones": 3, "regions": ["eu-west-1", "eu-central-1"]},
                  "continuity": {"rto": "10m", "rpo": "1m", "strategy": "active-active",
                                 "last_test": {"date": "2026-10-01", "result": "pass"},
@@ -110,7 +110,7 @@ SERVICES = (
     ServiceResult("search", SEARCH, 3, True, _search_findings, {
         "apiVersion": "shiftleft/v1", "kind": "Service",
         "metadata": {"name": "search", "owner": "team-discovery"},
-        "spec": {"tier": 3, "availability": {"slo": 99.5, "zones": 1, "regions": ["eu-west-1"]},
+        "spec": {"tier": 3, "compliance": {"frameworks": ["iso-22301"]}, "availability": {"slo": 99.5, "zones": 1, "regions": ["eu-west-1"]},
                  "continuity": {"rto": "24h", "rpo": "24h", "strategy": "backup-restore"},
                  "dependencies": [{"service": "ghost", "hard": True}]},
     }),

@@ -1,0 +1,123 @@
+"""Evidence budget (DESIGN.md section 9): shiftleft with evidence against checkov and bandit run directly.
+
+On examples/shop (26 infrastructure files, 22 Python files), times:
+
+- direct: checkov and bandit run one after the other on the same files with
+  the same arguments shiftleft uses (the cost a user pays without shiftleft);
+- cold: `shiftleft check examples/shop --evidence` with an empty evidence
+  cache (the rule catalog cache stays warm: it is not evidence);
+- warm: the same with nothing changed (no scanner starts);
+- off: the same with `--no-evidence` (the manifest checks alone).
+
+Budgets: cold within 1.15x of direct, warm under 5% of direct.
+
+    .venv/bin/python benchmarks/evidence.py --repeat 3
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+
+
+def _time(argv: list[str], env: dict[str, str], cwd: Path) -> float:
+    start = time.perf_counter()
+    subprocess.run(argv, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+    return time.perf_counter() - start
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--out", default=str(ROOT / "benchmarks" / "results-evidence.md"))
+    args = parser.parse_args()
+    sys.path.insert(0, str(ROOT))
+    from shiftleft import evidence
+    from shiftleft.evidence import bandit, checkov, policies
+    from shiftleft.pipeline import run
+    from shiftleft.setup import load_config
+
+    del load_config
+    cache = Path(tempfile.mkdtemp(prefix="shiftleft-bench-cache-"))
+    env = {**os.environ, "XDG_CACHE_HOME": str(cache)}
+    # The same files and checks shiftleft gives the scanners, read from a run with evidence on.
+    import datetime as dt
+
+    os.environ["XDG_CACHE_HOME"] = str(cache)
+    captured: list[object] = []
+    original = evidence.scan_all
+
+    def spy(subjects: object, timeout: float, quiet: bool = False) -> object:
+        captured.append(subjects)
+        return original(subjects, timeout, quiet)  # type: ignore[arg-type]
+
+    evidence.scan_all = spy  # type: ignore[assignment]
+    run(["examples/shop"], config_file=None, fail_on=None, now=dt.datetime.now(dt.UTC), cwd=ROOT, evidence=True,
+        quiet=True)  # fmt: skip
+    subjects = captured[0]
+    infra = sorted({f for s in subjects for f in s.infrastructure})  # type: ignore[attr-defined]
+    code = sorted({f for s in subjects for f in s.code})  # type: ignore[attr-defined]
+    claims = [c for s in subjects for c in s.claims]  # type: ignore[attr-defined]
+    checks = sorted({c for claim in claims for c in claim.spec.checks})
+    wanted = {(c.spec.policy, c.value) for c in claims if c.spec.policy}
+    policy_dir = tempfile.mkdtemp(prefix="shiftleft-bench-policies-")
+    checks += policies.write(policy_dir, wanted)
+    ini = Path(policy_dir) / "bandit.ini"
+    ini.write_text("[bandit]\n", encoding="utf-8")
+    home = Path(tempfile.mkdtemp(prefix="shiftleft-bench-home-"))
+    direct_env = {**env, "HOME": str(home)}
+    checkov_argv = checkov.argv(str(BIN / "checkov"), infra, checks, policy_dir)
+    bandit_argv = bandit.argv(str(BIN / "bandit"), code, str(ini))
+    shiftleft = [str(BIN / "shiftleft"), "check", "examples/shop", "--now", "2026-11-25", "-q"]
+    rows: dict[str, list[float]] = {"checkov": [], "bandit": [], "direct": [], "cold": [], "warm": [], "off": []}
+    for n in range(args.repeat):
+        print(f"round {n + 1}/{args.repeat}", file=sys.stderr)
+        c = _time(checkov_argv, direct_env, home)
+        b = _time(bandit_argv, direct_env, home)
+        rows["checkov"].append(c)
+        rows["bandit"].append(b)
+        rows["direct"].append(c + b)
+        shutil.rmtree(cache / "shiftleft" / "evidence", ignore_errors=True)
+        rows["cold"].append(_time([*shiftleft, "--evidence"], env, ROOT))
+        rows["warm"].append(_time([*shiftleft, "--evidence"], env, ROOT))
+        rows["off"].append(_time([*shiftleft, "--no-evidence"], env, ROOT))
+    med = {k: statistics.median(v) for k, v in rows.items()}
+    direct = med["direct"]
+    lines = [
+        "# Evidence benchmark",
+        "",
+        f"examples/shop: {len(infra)} infrastructure files, {len(code)} Python files, {len(checks)} checkov checks; "
+        f"median of {args.repeat} runs, {os.cpu_count()} CPUs (shared).",
+        "",
+        "| run | seconds | vs direct | budget |",
+        "|---|---:|---:|---|",
+        f"| checkov alone (same files and arguments) | {med['checkov']:.2f} | | |",
+        f"| bandit alone (same files and arguments) | {med['bandit']:.2f} | | |",
+        f"| direct: checkov then bandit | {direct:.2f} | 1.00× | |",
+        f"| shiftleft --evidence, cold | {med['cold']:.2f} | {med['cold'] / direct:.2f}× | ≤ 1.15× "
+        f"{'PASS' if med['cold'] <= 1.15 * direct else 'FAIL'} |",
+        f"| shiftleft --evidence, warm (nothing changed) | {med['warm']:.2f} | {100 * med['warm'] / direct:.1f}% | "
+        f"< 5% {'PASS' if med['warm'] < 0.05 * direct else 'FAIL'} |",
+        f"| shiftleft --no-evidence | {med['off']:.2f} | {100 * med['off'] / direct:.1f}% | |",
+        "",
+        "Command: `.venv/bin/python benchmarks/evidence.py --repeat " + str(args.repeat) + "`",
+        "",
+    ]
+    text = "\n".join(lines)
+    Path(args.out).write_text(text, encoding="utf-8")
+    print(text)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
