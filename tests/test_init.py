@@ -226,7 +226,7 @@ def test_the_tier_policy_of_the_folders_configuration_is_used(
         "    min_strategy: backup-restore\n    min_zones: 1\n    min_regions: 1\n    offsite_backup: false\n"
         "    dr_test_every: 730d\n    restore_test_every: 730d\n"
         "    min_replicas: 1\n    oncall_coverage: [24x7, extended-hours, business-hours, best-effort]\n"
-        "    backups_encrypted: false\n    backups_immutable: false\n    backup_retention: 7d\n    sbom: false\n"
+        "    backups_encrypted: false\n    backups_immutable: false\n    backup_retention: 7d\n    sbom: false\n    health_probes: false\n"
         "    extra_nine: false\n    supplier_sla: false\n    supplier_exit_plan: false\n    supplier_fallback: false\n"
         "    supplier_assurance: false\n    requires_severity: low\n    requires: [spec.data.classification]\n"
     )
