@@ -207,7 +207,8 @@ def installed(tmp_path_factory: pytest.TempPathFactory, hostile: Hostile) -> dic
 def run_check(
     tmp: Path, installed: dict[str, str], cwd: Path = ROOT, env: dict[str, str] | None = None, **inputs: str
 ) -> tuple[Runner, Any]:
-    runner = Runner(tmp, defaults(**inputs))
+    # Evidence (checkov) is tested once below on its own; the other runs judge the manifests only.
+    runner = Runner(tmp, defaults(**{"evidence": "false", **inputs}))
     runner.outputs["install"] = installed
     step = next(s for s in action()["runs"]["steps"] if s["id"] == "check")
     return runner, runner.run_step(step, cwd, **(env or {}))
@@ -225,7 +226,7 @@ def test_steps_are_pinned_and_take_inputs_through_env_only() -> None:
     assert "actions/setup-python@a26af69be951a213d495a4c3e4e4022e16d87065 # v5.6.0" in raw
     assert set(action()["inputs"]) == {
         "working-directory", "paths", "config", "fail-on", "sarif-file", "html-file", "summary", "now",
-        "extra-args", "python-version", "base",
+        "extra-args", "python-version", "base", "evidence",
     }  # fmt: skip
 
 
@@ -466,3 +467,34 @@ def test_a_base_that_is_not_a_revision_is_a_usage_error(tmp_path: Path, installe
     assert proc.returncode == 2
     assert (out["exit-code"], out["passed"]) == ("2", "false")
     assert "shiftleft: error: --base: '--upload-pack=touch x' is not a git revision" in proc.stderr
+
+
+def test_evidence_is_on_by_default_with_the_scanners_installed(tmp_path: Path, installed: dict[str, str]) -> None:
+    """The default install brings checkov and bandit, and the check passes --evidence: a pull request's own
+    configuration (`evidence = false`) cannot switch the scanners off."""
+    repo = tmp_path / "repo"
+    (repo / ".git").mkdir(parents=True)
+    write(repo, ".shiftleft.toml", "evidence = false\n")
+    text = good_manifest("vault", 3).replace("\n  tier: 3\n", "\n  tier: 3\n  paths: {infrastructure: [infra]}\n")
+    assert "paths: {infrastructure: [infra]}" in text and "at_rest: true" in text
+    write(repo, "vault/shiftleft.yaml", text)
+    write(repo, "vault/infra/main.tf", 'resource "aws_ebs_volume" "data" {\n  availability_zone = "eu-west-1a"\n'
+          '  size = 10\n  encrypted = false\n}\n')  # fmt: skip
+    runner, proc = run_check(tmp_path, installed, cwd=repo, evidence="true", now="2026-11-25")
+    assert "evidence:" in proc.stdout, proc.stdout + proc.stderr
+    assert "SL801" not in proc.stdout  # the scanners are there
+    assert (
+        "vault/infra/main.tf:1: HIGH SL810 encryption-at-rest-evidence the manifest declares encryption at rest, "
+        "but checkov CKV_AWS_3 (Ensure all data stored in the EBS is securely encrypted) fails on aws_ebs_volume.data"
+        in proc.stdout
+    ), proc.stdout
+    assert runner.action_outputs()["exit-code"] == "1"
+
+
+def test_a_bad_evidence_input_stops_the_install(tmp_path: Path) -> None:
+    runner = Runner(tmp_path, defaults(evidence="maybe"))
+    runner.outputs["python"] = {"python-path": sys.executable}
+    step = next(s for s in action()["runs"]["steps"] if s["id"] == "install")
+    proc = runner.run_step(step, tmp_path)
+    assert proc.returncode == 2
+    assert proc.stderr.strip().endswith("shiftleft: error: the evidence input must be true or false")
