@@ -97,15 +97,14 @@ def dependency(entry: dict[str, Any]) -> Link:
 
 
 def _promised(name: str, promise: dict[str, Any]) -> Node:
-    return Node(
-        name=name,
-        tier=promise.get("tier"),
-        slo=percent(promise.get("slo")),
-        rto=duration(promise.get("rto")),
-        rpo=duration(promise.get("rpo")),
-        owner=promise.get("owner"),
-        local=False,
-        promised=True,
+    """A stand-in node read the way a manifest is read: the promise's targets in their manifest places."""
+    spec = {
+        "tier": promise.get("tier"),
+        "availability": {"slo": promise["slo"]} if "slo" in promise else {},
+        "continuity": {k: promise[k] for k in ("rto", "rpo") if k in promise},
+    }
+    return from_manifest({"metadata": {"owner": promise.get("owner")}, "spec": spec}, name, True)._replace(
+        local=False, promised=True
     )
 
 
