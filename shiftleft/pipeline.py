@@ -114,7 +114,8 @@ def _run(
             else:
                 manifest = facts.load(target, focus is None or target.display in focus)
             if collect is not None and (focus is None or manifest.display in focus):
-                collect(manifest)  # before the engine trims the manifest
+                if shard is None or shard.contains(manifest.name):  # scan only what this run reports
+                    collect(manifest)  # before the engine trims the manifest
             evaluation.add(manifest)
         deadline.stage(f"evaluating the service graph of {len(targets):,} manifests")
         result = evaluation.finish()

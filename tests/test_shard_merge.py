@@ -185,3 +185,18 @@ def test_waivers_survive_the_merge(
     assert json.loads(got["json"])["run"]["waived"] == 1
     for name in FORMATS:
         assert got[name] == want[name], name
+
+
+def test_evidence_scans_only_the_shards_services(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shop = tmp_path / "shop"
+    shutil.copytree(ROOT / "examples" / "shop", shop)
+    (shop / ".git").mkdir()
+    report = tmp_path / "shard.json"
+    _check(shop, ["--evidence", "--shard", "1/2", "--format", f"json={report}"], capsys, monkeypatch)
+    doc = json.loads(report.read_text(encoding="utf-8"))
+    mine = {s["name"] for s in doc["services"]}
+    assert mine and all(shard.of(name, 2) == 1 for name in mine)
+    assert doc["claims"] and {c["service"] for c in doc["claims"]} <= mine
+    assert {f["service"] for f in doc["findings"]} <= mine
