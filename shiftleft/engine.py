@@ -171,7 +171,7 @@ class Evaluation:
                 pending = list(rulerun.run(manifest, self.graph_rules, state.tier, self.settings, self.now, facts))
                 state.findings.extend(_place(manifest, pending, state.positions))
             findings = [_adjust(f, self.settings) for f in state.findings if f.rule not in self.settings.disable]
-            findings.sort(key=_invalid_first)
+            findings.sort(key=Finding.service_key)
             services.append(
                 ServiceResult(
                     state.name,
@@ -370,11 +370,6 @@ def _builtin(catalog: Catalog, rule_id: str) -> Rule:
     if rule is None:  # the shipped catalog documents every builtin; a stripped catalog still reports
         return Rule(rule_id, "manifest-invalid", Severity.CRITICAL, "manifest", "", "", "", "", builtin=True)
     return rule
-
-
-def _invalid_first(finding: Finding) -> tuple[bool, str, int, int, str]:
-    """A service's findings in file order, what makes the manifest invalid (SL0xx) first: fix that before the rest."""
-    return (finding.category != "manifest", *finding.sort_key())
 
 
 def _adjust(finding: Finding, settings: Settings) -> Finding:

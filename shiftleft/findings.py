@@ -120,3 +120,7 @@ class Finding(NamedTuple):
 
     def sort_key(self) -> tuple[str, int, int, str]:
         return (self.location.file, self.location.line, self.location.col, self.rule)
+
+    def service_key(self) -> tuple[bool, str, int, int, str]:
+        """Order within one service: what makes the manifest invalid (SL0xx) first, then file order."""
+        return (self.category != "manifest", *self.sort_key())

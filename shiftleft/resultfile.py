@@ -20,7 +20,6 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from shiftleft.engine import _invalid_first
 from shiftleft.errors import UsageError
 from shiftleft.findings import Finding, Location, Severity, Waiver
 from shiftleft.formatters import json as json_format
@@ -97,7 +96,7 @@ def _result(doc: dict[str, Any]) -> RunResult:
         if "findings" in entry:
             own = tuple(findings[_count(i)] for i in entry["findings"])
         else:  # a report of an earlier v1 writer: the service's findings by name, in their usual order
-            own = tuple(sorted((f for f in findings if f.service == name), key=_invalid_first))
+            own = tuple(sorted((f for f in findings if f.service == name), key=Finding.service_key))
         tier = entry["tier"]
         if tier is not None:
             tier = _count(tier)
