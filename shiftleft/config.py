@@ -17,8 +17,9 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from shiftleft.errors import ConfigError
 from shiftleft.findings import Severity
@@ -31,107 +32,208 @@ DEFAULT_MANIFESTS = ("**/shiftleft.yaml",)
 _ID = re.compile(r"[A-Z]{2,8}[0-9]{3}\Z")
 
 
-class Config:
-    """Effective configuration. `origin` maps each key to where its value came from.
+class Config(NamedTuple):
+    """Effective configuration, built by `create` from the checked settings. `origin` maps each key to where its
+    value came from."""
 
-    - `rules`: extra rule folders, absolute.
-    - `tiers`: tier policy override, absolute; None means the shipped table.
-    - `catalogs`: exported service catalogs of other repositories (absolute):
-      their services resolve as dependencies.
-    - `file`: the configuration file read, if any.
-    - `root`: the repository root every path the file names must stay inside
-      (also rule files in its rule folders); None for a trusted file from the
-      command line outside the repository, or no file.
-    - `waivers`: the central waiver file, absolute; None means `shiftleft-waivers.yaml` at the
-      repository root (read when it exists).
-    - `inline_waivers`: the highest severity `spec.waivers` may accept, or "off".
-    """
+    manifests: tuple[str, ...]
+    """Globs of manifest files, relative to the working folder."""
+    exclude: tuple[str, ...]
+    """Globs of manifest files to skip."""
+    rules: tuple[Path, ...]
+    """Extra rule folders, absolute."""
+    tiers: Path | None
+    """Tier policy override, absolute; None means the shipped table."""
+    fail_on: Severity
+    """The lowest severity that fails the gate."""
+    severity: dict[str, Severity]
+    """Rule id to the severity that replaces the rule's own."""
+    disable: tuple[str, ...]
+    """Rule ids that do not run."""
+    max_manifest_bytes: int
+    """The largest manifest read."""
+    org: dict[str, Any]
+    """Organisation settings, visible to rules as `org`."""
+    catalogs: tuple[Path, ...]
+    """Exported service catalogs of other repositories (absolute): their services resolve as dependencies."""
+    waivers: Path | None
+    """The central waiver file, absolute; None means `shiftleft-waivers.yaml` at the repository root (read when it
+    exists)."""
+    inline_waivers: str
+    """The highest severity `spec.waivers` may accept, or "off"."""
+    evidence: bool | None
+    """Run checkov and bandit; None: on when CI=true or GITHUB_ACTIONS=true (`--evidence` overrides)."""
+    evidence_timeout: float
+    """Seconds each scanner may run before it counts as failed."""
+    file: Path | None
+    """The configuration file read, if any."""
+    origin: dict[str, str]
+    """Setting to where its value came from; a setting not named is "default"."""
+    root: Path | None
+    """The repository root every path the file names must stay inside (also rule files in its rule folders);
+    None for a trusted file from the command line outside the repository, or no file."""
 
-    __slots__ = (
-        "catalogs",
-        "disable",
-        "evidence",
-        "evidence_timeout",
-        "exclude",
-        "fail_on",
-        "file",
-        "inline_waivers",
-        "manifests",
-        "max_manifest_bytes",
-        "org",
-        "origin",
-        "root",
-        "rules",
-        "severity",
-        "tiers",
-        "waivers",
-    )  # fmt: skip
-
-    def __init__(
-        self,
-        manifests: tuple[str, ...] = DEFAULT_MANIFESTS,
-        exclude: tuple[str, ...] = (),
-        rules: tuple[Path, ...] = (),
-        tiers: Path | None = None,
-        fail_on: Severity = Severity.HIGH,
-        severity: dict[str, Severity] | None = None,
-        disable: tuple[str, ...] = (),
-        max_manifest_bytes: int = 1024 * 1024,
-        org: dict[str, Any] | None = None,
-        catalogs: tuple[Path, ...] = (),
-        file: Path | None = None,
-        origin: dict[str, str] | None = None,
-        root: Path | None = None,
-        waivers: Path | None = None,
-        inline_waivers: str = "medium",
-        evidence: bool | None = None,
-        evidence_timeout: float = 600.0,
-    ) -> None:
-        self.manifests = manifests
-        self.exclude = exclude
-        self.rules = rules
-        self.tiers = tiers
-        self.fail_on = fail_on
-        self.severity: dict[str, Severity] = {} if severity is None else severity
-        self.disable = disable
-        self.max_manifest_bytes = max_manifest_bytes
-        self.org: dict[str, Any] = {} if org is None else org
-        self.catalogs = catalogs
-        self.file = file
-        self.origin: dict[str, str] = {} if origin is None else origin
-        self.root = root
-        self.waivers = waivers
-        self.inline_waivers = inline_waivers
-        self.evidence = evidence
-        """Run checkov and bandit; None: on when CI=true or GITHUB_ACTIONS=true (`--evidence` overrides)."""
-        self.evidence_timeout = evidence_timeout
-        """Seconds each scanner may run before it counts as failed."""
-
-    _FIELDS = (
-        "manifests", "exclude", "rules", "tiers", "fail_on", "severity", "disable", "max_manifest_bytes", "org",
-        "catalogs", "file", "origin", "root", "waivers", "inline_waivers", "evidence", "evidence_timeout",
-    )  # fmt: skip
-    """Constructor order, for the repr and equality."""
-
-    def __repr__(self) -> str:
-        fields = ", ".join(f"{name}={getattr(self, name)!r}" for name in self._FIELDS)
-        return f"Config({fields})"
-
-    def __eq__(self, other: object) -> bool:
-        if other.__class__ is not self.__class__:
-            return NotImplemented
-        return all(getattr(self, n) == getattr(other, n) for n in self._FIELDS)
-
-    __hash__ = None  # type: ignore[assignment]  # mutable, like the dataclass it replaced
+    @classmethod
+    def create(
+        cls, values: dict[str, Any], *, file: Path | None = None, root: Path | None = None, origin: dict[str, str]
+    ) -> Config:
+        """The record from checked settings: every setting not in `values` takes its default from `SETTINGS`."""
+        settings = {s.key: values[s.key] if s.key in values else s.default for s in SETTINGS}
+        return cls(**settings, file=file, origin=origin, root=root)
 
     def source(self, key: str) -> str:
         return self.origin.get(key, "default")
 
 
-_KEYS = (
-    "manifests", "exclude", "rules", "tiers", "fail_on", "severity", "disable", "max_manifest_bytes", "org", "catalogs",
-    "waivers", "inline_waivers", "evidence", "evidence_timeout",
-)  # fmt: skip
+def defaults() -> Config:
+    """The configuration when there is no file."""
+    return Config.create({}, origin={})
+
+
+class _Context(NamedTuple):
+    """What a setting's check needs besides the value."""
+
+    fail: Callable[[str], ConfigError]
+    """The error for this setting, at its line: `key: message`."""
+    located: Callable[[str], Path]
+    """A path relative to the file's folder, absolute; confined to the repository unless the file is trusted."""
+
+
+class Setting(NamedTuple):
+    """One row of the configuration table: the key, how its value is checked and converted, its default."""
+
+    key: str
+    check: Callable[[Any, _Context], Any]
+    """Raises `context.fail(...)` or returns the value the record holds."""
+    default: Any
+
+
+def _strings(value: Any, context: _Context) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+        raise context.fail("must be a list of strings")
+    return tuple(value)
+
+
+def _globs(value: Any, context: _Context) -> tuple[str, ...]:
+    globs = _strings(value, context)
+    if not globs:
+        raise context.fail("must name at least one glob")
+    return globs
+
+
+def _rule_ids(value: Any, context: _Context) -> tuple[str, ...]:
+    ids = _strings(value, context)
+    for v in ids:
+        if not _ID.match(v):
+            raise context.fail(f"{v!r} is not a rule id like SL301")
+    return ids
+
+
+def _existing(kind: str, usage: str, test: Callable[[Path], bool]) -> Callable[[Any, _Context], tuple[Path, ...]]:
+    """A check for a list of paths that must exist: rule folders (`is_dir`), catalog files (`is_file`)."""
+
+    def check(value: Any, context: _Context) -> tuple[Path, ...]:
+        if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+            raise context.fail(f"must be a list of {usage}")
+        paths = []
+        for v in value:
+            path = context.located(v)
+            if not test(path):
+                raise context.fail(f"{kind} {v!r} does not exist")
+            paths.append(path)
+        return tuple(paths)
+
+    return check
+
+
+def _tiers(value: Any, context: _Context) -> Path:
+    if not isinstance(value, str) or not value:
+        raise context.fail("must be the path of a tier policy file")
+    tiers = context.located(value)
+    if not tiers.is_file():
+        raise context.fail(f"tier policy {value!r} does not exist")
+    return tiers
+
+
+def _severity(value: Any, context: _Context) -> Severity:
+    if not isinstance(value, str):
+        raise context.fail("must be a severity name")
+    try:
+        return Severity.parse(value)
+    except ValueError as e:
+        raise context.fail(str(e)) from None
+
+
+def _overrides(value: Any, context: _Context) -> dict[str, Severity]:
+    if not isinstance(value, dict):
+        raise context.fail('must be a table of rule id to severity, like {SL301 = "medium"}')
+    overrides = {}
+    for rule, sev in value.items():
+        if not _ID.match(rule):
+            raise context.fail(f"{rule!r} is not a rule id like SL301")
+        overrides[rule] = _severity(sev, context)
+    return overrides
+
+
+def _manifest_bytes(value: Any, context: _Context) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or not 1024 <= value <= 64 * 1024 * 1024:
+        raise context.fail("must be a whole number of bytes between 1024 and 67108864")
+    return value
+
+
+def _org(value: Any, context: _Context) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise context.fail("must be a table of organisation settings")
+    plain: dict[str, Any] = _plain(value)
+    return plain
+
+
+def _waivers(value: Any, context: _Context) -> Path:
+    if not isinstance(value, str) or not value:
+        raise context.fail("must be the path of the waiver file, relative to this configuration file")
+    return context.located(value)
+
+
+def _inline_waivers(value: Any, context: _Context) -> str:
+    if value != "off":
+        _severity(value, context)
+    return str(value)
+
+
+def _evidence(value: Any, context: _Context) -> bool:
+    if not isinstance(value, bool):
+        raise context.fail("must be true or false (default: on when CI=true or GITHUB_ACTIONS=true)")
+    return value
+
+
+def _timeout(value: Any, context: _Context) -> float:
+    if not isinstance(value, int | float) or isinstance(value, bool) or not 10 <= value <= 7200:
+        raise context.fail("must be a number of seconds between 10 and 7200")
+    return float(value)
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("manifests", _globs, DEFAULT_MANIFESTS),
+    Setting("exclude", _strings, ()),
+    Setting("rules", _existing("rule folder", "folders", Path.is_dir), ()),
+    Setting("tiers", _tiers, None),
+    Setting("fail_on", _severity, Severity.HIGH),
+    Setting("severity", _overrides, {}),
+    Setting("disable", _rule_ids, ()),
+    Setting("max_manifest_bytes", _manifest_bytes, 1024 * 1024),
+    Setting("org", _org, {}),
+    Setting(
+        "catalogs", _existing("catalog file", "catalog files (written by `shiftleft catalog export`)", Path.is_file), ()
+    ),
+    Setting("waivers", _waivers, None),
+    Setting("inline_waivers", _inline_waivers, "medium"),
+    Setting("evidence", _evidence, None),
+    Setting("evidence_timeout", _timeout, 600.0),
+)
+"""Every setting a configuration file may hold, in the order `shiftleft config` and error messages list them.
+A new setting is one row here and one field of `Config`."""
+
+_BY_KEY = {s.key: s for s in SETTINGS}
 
 
 def find(start: Path) -> Path | None:
@@ -163,9 +265,8 @@ def load(path: Path | None, display: str | None = None, *, root: Path | None = N
     `root`: the repository the file belongs to; the file and every path it
     names must resolve inside it. None trusts the file (the caller named it).
     """
-    config = Config()
     if path is None:
-        return config
+        return defaults()
     shown = display or str(path)
     if root is not None and not inside(os.path.realpath(path), os.path.realpath(root)):
         raise ConfigError("the configuration file is a symlink that leads outside the repository; it was not read",
@@ -187,129 +288,47 @@ def load(path: Path | None, display: str | None = None, *, root: Path | None = N
         section = data.get("tool", {}).get("shiftleft")
         label = f"{shown} [tool.shiftleft]"
         if section is None:
-            return config
+            return defaults()
     else:
         section = data
         label = shown
     if not isinstance(section, dict):
         raise ConfigError("[tool.shiftleft] must be a table", file=shown)
-    config.file = path
-    config.root = root
-    _apply(config, section, Path(os.path.realpath(path.parent)), label, text, shown)
-    return config
+    return _apply(section, path, root, label, text, shown)
 
 
-def _apply(config: Config, section: dict[str, Any], base: Path, label: str, text: str, shown: str) -> None:
-    def fail(key: str, message: str) -> ConfigError:
-        return ConfigError(f"{key}: {message}", file=shown, line=_line_of(text, key))
-
-    def located(key: str, value: str) -> Path:
-        """`value` relative to the file's folder; confined to the repository unless the file is trusted."""
-        if config.root is not None:
-            problem, _exists = confine(real_folder(str(base)), os.path.realpath(config.root), value)
-            if problem is not None:
-                raise fail(key, explain(value, problem, "the configuration file's folder"))
-        return (base / value).resolve()
-
+def _apply(section: dict[str, Any], path: Path, root: Path | None, label: str, text: str, shown: str) -> Config:
+    """Check every setting of the file's table against `SETTINGS`, in the file's order; the first bad one raises."""
+    base = Path(os.path.realpath(path.parent))
+    values: dict[str, Any] = {}
     for key, value in section.items():
-        if key not in _KEYS:
-            import difflib
+        setting = _BY_KEY.get(key)
+        if setting is None:
+            raise _unknown(key, label, text, shown)
 
-            close = difflib.get_close_matches(key, _KEYS, n=1)
-            hint = f" (did you mean {close[0]!r}?)" if close else ""
-            if key == "tool" and label == shown:
-                hint = " (in .shiftleft.toml the settings are at the top level: drop the [tool.shiftleft] header)"
-            raise ConfigError(
-                f"unknown setting {key!r}{hint}; known: {', '.join(_KEYS)}", file=shown, line=_line_of(text, key)
-            )
-        if key in ("manifests", "exclude", "disable"):
-            if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
-                raise fail(key, "must be a list of strings")
-            if key == "disable":
-                for v in value:
-                    if not _ID.match(v):
-                        raise fail(key, f"{v!r} is not a rule id like SL301")
-            if key == "manifests" and not value:
-                raise fail(key, "must name at least one glob")
-            setattr(config, key, tuple(value))
-        elif key == "rules":
-            if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
-                raise fail(key, "must be a list of folders")
-            folders = []
-            for v in value:
-                folder = located(key, v)
-                if not folder.is_dir():
-                    raise fail(key, f"rule folder {v!r} does not exist")
-                folders.append(folder)
-            config.rules = tuple(folders)
-        elif key == "tiers":
-            if not isinstance(value, str) or not value:
-                raise fail(key, "must be the path of a tier policy file")
-            tiers = located(key, value)
-            if not tiers.is_file():
-                raise fail(key, f"tier policy {value!r} does not exist")
-            config.tiers = tiers
-        elif key == "fail_on":
-            config.fail_on = _severity(value, lambda m, k=key: fail(k, m))
-        elif key == "severity":
-            if not isinstance(value, dict):
-                raise fail(key, 'must be a table of rule id to severity, like {SL301 = "medium"}')
-            overrides = {}
-            for rule, sev in value.items():
-                if not _ID.match(rule):
-                    raise fail(key, f"{rule!r} is not a rule id like SL301")
-                overrides[rule] = _severity(sev, lambda m, k=key: fail(k, m))
-            config.severity = overrides
-        elif key == "max_manifest_bytes":
-            if not isinstance(value, int) or isinstance(value, bool) or not 1024 <= value <= 64 * 1024 * 1024:
-                raise fail(key, "must be a whole number of bytes between 1024 and 67108864")
-            config.max_manifest_bytes = value
-        elif key == "org":
-            if not isinstance(value, dict):
-                raise fail(key, "must be a table of organisation settings")
-            config.org = _plain(value)
-        elif key == "evidence":
-            if not isinstance(value, bool):
-                raise fail(key, "must be true or false (default: on when CI=true or GITHUB_ACTIONS=true)")
-            config.evidence = value
-        elif key == "evidence_timeout":
-            if not isinstance(value, int | float) or isinstance(value, bool) or not 10 <= value <= 7200:
-                raise fail(key, "must be a number of seconds between 10 and 7200")
-            config.evidence_timeout = float(value)
-        elif key == "catalogs":
-            if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
-                raise fail(key, "must be a list of catalog files (written by `shiftleft catalog export`)")
-            files = []
-            for v in value:
-                catalog = located(key, v)
-                if not catalog.is_file():
-                    raise fail(key, f"catalog file {v!r} does not exist")
-                files.append(catalog)
-            config.catalogs = tuple(files)
-        elif key in ("waivers", "inline_waivers"):
-            _governance(config, key, value, lambda v, k=key: located(k, v), lambda m, k=key: fail(k, m))
-        config.origin[key] = label
+        def fail(message: str, key: str = key) -> ConfigError:
+            return ConfigError(f"{key}: {message}", file=shown, line=_line_of(text, key))
+
+        def located(value: str, fail: Callable[[str], ConfigError] = fail) -> Path:
+            if root is not None:
+                problem, _exists = confine(real_folder(str(base)), os.path.realpath(root), value)
+                if problem is not None:
+                    raise fail(explain(value, problem, "the configuration file's folder"))
+            return (base / value).resolve()
+
+        values[key] = setting.check(value, _Context(fail, located))
+    return Config.create(values, file=path, root=root, origin=dict.fromkeys(values, label))
 
 
-def _governance(config: Config, key: str, value: Any, located: Any, fail: Any) -> None:
-    """`waivers` (the central waiver file, inside the repository) and `inline_waivers` (a severity or "off")."""
-    if key == "inline_waivers":
-        if value != "off":
-            _severity(value, fail)
-        config.inline_waivers = str(value)
-        return
-    if not isinstance(value, str) or not value:
-        raise fail("must be the path of the waiver file, relative to this configuration file")
-    config.waivers = located(value)
+def _unknown(key: str, label: str, text: str, shown: str) -> ConfigError:
+    import difflib
 
-
-def _severity(value: Any, fail: Any) -> Severity:
-    if not isinstance(value, str):
-        raise fail("must be a severity name")
-    try:
-        return Severity.parse(value)
-    except ValueError as e:
-        raise fail(str(e)) from None
+    keys = [s.key for s in SETTINGS]
+    close = difflib.get_close_matches(key, keys, n=1)
+    hint = f" (did you mean {close[0]!r}?)" if close else ""
+    if key == "tool" and label == shown:
+        hint = " (in .shiftleft.toml the settings are at the top level: drop the [tool.shiftleft] header)"
+    return ConfigError(f"unknown setting {key!r}{hint}; known: {', '.join(keys)}", file=shown, line=_line_of(text, key))
 
 
 def _plain(value: Any) -> Any:

@@ -135,3 +135,15 @@ def test_bad_org_rule_exit_2(repo: Path, capsys, monkeypatch) -> None:
     assert run.err == (
         "shiftleft: error: org-rules/ACME101-owner-set.yaml:8:31: assert: CEL does not compile: Syntax error: the expression ends too early\n"
     )
+
+
+def test_every_setting_is_one_row_and_one_field() -> None:
+    """The table and the record agree: a setting added to one and not the other fails here."""
+    from shiftleft.config import SETTINGS, Config, defaults
+
+    keys = [s.key for s in SETTINGS]
+    assert len(set(keys)) == len(keys)
+    assert [f for f in Config._fields if f not in ("file", "origin", "root")] == keys
+    empty = defaults()
+    assert {s.key: getattr(empty, s.key) for s in SETTINGS} == {s.key: s.default for s in SETTINGS}
+    assert (empty.file, empty.root, empty.origin, empty.source("fail_on")) == (None, None, {}, "default")

@@ -64,7 +64,7 @@ def load(ref: str, explicit: str | None, cwd: Path, folder: Path) -> Base:
     if config_path:
         config = config_mod.load(folder / config_path, f"{ref}:{config_path}", root=folder)
     else:
-        config = config_mod.Config()
+        config = config_mod.defaults()
     return Base(ref, commit, root, folder, base_cwd, config, config_path)
 
 
