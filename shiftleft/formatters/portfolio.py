@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from shiftleft.findings import Finding, Severity
+from shiftleft.findings import Finding
 from shiftleft.results import RunResult, ServiceResult
 
 FRAMEWORK_ORDER = ("nist-800-53", "iso-27001", "soc2", "pci-dss", "iso-22301", "dora")
@@ -378,7 +378,3 @@ def _number(value: Any) -> float:
     if isinstance(value, bool) or value is None:
         raise TypeError(value)
     return parse_percent(value)
-
-
-def severity_rank(name: str) -> int:
-    return Severity(name).rank

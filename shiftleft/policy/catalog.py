@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import os
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, NamedTuple
@@ -362,7 +362,3 @@ def shipped_folder() -> tuple[Path, str]:
     if packaged.is_dir():
         return packaged, "<shiftleft>/rules"
     return here.parent / "rules", "<shiftleft>/rules"
-
-
-def all_frameworks(rules: Iterable[Rule]) -> list[str]:
-    return sorted({f for r in rules for f in r.frameworks})

@@ -16,8 +16,6 @@ from cel_expr_python import cel  # type: ignore[import-untyped]
 
 from shiftleft.policy import celcost
 
-VARIABLES = ("spec", "metadata", "tier", "org", "now", "graph", "item", "index")
-
 _exists_hook: Callable[[str], bool] = lambda _path: False  # noqa: E731
 
 
