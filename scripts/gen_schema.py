@@ -12,6 +12,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from shiftleft.vocabulary import STRATEGIES
+
 OUT = Path(__file__).resolve().parent.parent / "shiftleft" / "schema" / "manifest.schema.json"
 
 DURATION = {"$ref": "#/definitions/duration"}
@@ -203,7 +205,7 @@ SPEC = obj(
                 "rto": doc(DURATION, "Recovery time objective.", "1h"),
                 "rpo": doc(DURATION, "Recovery point objective.", "5m"),
                 "strategy": doc(
-                    {"enum": ["backup-restore", "pilot-light", "warm-standby", "active-active"]},
+                    {"enum": list(STRATEGIES)},
                     "Disaster-recovery strategy (AWS DR whitepaper terms).",
                     "warm-standby",
                 ),

@@ -9,15 +9,14 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from shiftleft import __version__
+from shiftleft import __version__, userdirs
 from shiftleft.errors import ShiftleftError
 
 EXIT_INTERNAL = 3
 
 
 def crash_log_path() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "shiftleft" / "crash.log"
+    return userdirs.cache() / "crash.log"
 
 
 def guarded(body: Callable[[], int], argv: list[str]) -> int:

@@ -21,6 +21,7 @@ from shiftleft.manifest import model
 from shiftleft.policy import catalog as catalog_mod
 from shiftleft.policy import ruletest
 from shiftleft.policy import tiers as tiers_mod
+from shiftleft.vocabulary import Category
 
 ROOT = Path(__file__).resolve().parent.parent
 SHIPPED, SHOWN = catalog_mod.shipped_folder()
@@ -44,7 +45,7 @@ def test_ids_unique_and_well_formed() -> None:
     for rule in CATALOG.rules:
         assert re.fullmatch(r"SL[0-9]{3}", rule.id)
         assert rule.file.endswith(f"/{rule.category}/{rule.id}-{rule.name}.yaml"), rule.file
-        assert rule.id[2] == catalog_mod.CATEGORIES[rule.category]
+        assert rule.id[2] == Category(rule.category).digit
 
 
 @pytest.mark.parametrize("rule", MINE, ids=lambda r: r.id)

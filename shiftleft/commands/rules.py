@@ -18,6 +18,7 @@ from shiftleft.formatters.safe import block, lead, log
 from shiftleft.policy import catalog as catalog_mod
 from shiftleft.policy import ruledoc, ruletest
 from shiftleft.setup import Policy, load_config, load_policy
+from shiftleft.vocabulary import CATEGORIES
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -25,7 +26,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     listing = sub.add_parser("list", help="table of rules: id, name, severity, category, frameworks",
                              description="List the rules of the effective catalog.")  # fmt: skip
     listing.add_argument("--category", metavar="NAME",
-                         help=f"only this category ({', '.join(catalog_mod.CATEGORIES)})")  # fmt: skip
+                         help=f"only this category ({', '.join(CATEGORIES)})")  # fmt: skip
     listing.add_argument("--framework", metavar="NAME",
                          help=f"only rules mapped to this framework ({', '.join(catalog_mod.FRAMEWORKS)})")  # fmt: skip
     listing.add_argument("--severity", metavar="LEVEL", help="only rules with this effective severity "
@@ -79,9 +80,9 @@ def _severity(policy: Policy, rule: catalog_mod.Rule) -> Severity:
 def _list(args: argparse.Namespace, policy: Policy) -> int:
     rules = policy.catalog.rules
     if args.category is not None:
-        if args.category not in catalog_mod.CATEGORIES:
+        if args.category not in CATEGORIES:
             raise UsageError(f"--category: unknown category {args.category!r} (choose from "
-                             f"{', '.join(catalog_mod.CATEGORIES)})")  # fmt: skip
+                             f"{', '.join(CATEGORIES)})")  # fmt: skip
         rules = [r for r in rules if r.category == args.category]
     if args.framework is not None:
         if args.framework not in catalog_mod.FRAMEWORKS:

@@ -17,22 +17,10 @@ from typing import Any
 
 from shiftleft.findings import Finding
 from shiftleft.results import RunResult, ServiceResult
+from shiftleft.vocabulary import CATEGORIES, STRATEGIES, Category
 
 FRAMEWORK_ORDER = ("nist-800-53", "iso-27001", "soc2", "pci-dss", "iso-22301", "dora")
 """Frameworks in the coverage matrix, in this order."""
-CATEGORY_TITLES = {
-    "manifest": "Manifest",
-    "people": "People",
-    "availability": "Availability",
-    "continuity": "Continuity",
-    "incident": "Incident",
-    "security": "Security",
-    "compliance": "Compliance",
-    "dependencies": "Dependencies",
-    "evidence": "Evidence",
-    "governance": "Governance",
-}
-STRATEGIES = ("backup-restore", "pilot-light", "warm-standby", "active-active")
 PASS, WARN, FAIL, NA, UNKNOWN = "pass", "warn", "fail", "n/a", "unknown"
 
 
@@ -133,7 +121,7 @@ def build(result: RunResult) -> Portfolio:
     evaluated = [r for r in result.catalog if not r.builtin]
     present = {r.category for r in evaluated} | {f.category for f in result.findings}
     # Governance findings (waivers, downgrades) have their own report sections, not a column.
-    categories = tuple(c for c in CATEGORY_TITLES if (c in present or c == "manifest") and c != "governance")
+    categories = tuple(c for c in CATEGORIES if (c in present or c == "manifest") and c != "governance")
     services = tuple(_service(s, result, threshold, categories) for s in result.services)
     tier_rows = tuple(sorted(result.tiers.items()))
     by_tier = []
@@ -149,7 +137,7 @@ def build(result: RunResult) -> Portfolio:
     return Portfolio(
         services=services,
         categories=categories,
-        category_titles=tuple(CATEGORY_TITLES[c] for c in categories),
+        category_titles=tuple(Category(c).title for c in categories),
         controls=_controls(result, services),
         by_tier=tuple(by_tier),
         by_status=((PASS, status_counts[PASS]), (WARN, status_counts[WARN]), (FAIL, status_counts[FAIL])),

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from typing import Any, NamedTuple
 
 from shiftleft.manifest import values
-from shiftleft.policy.tiers import STRATEGIES
+from shiftleft.vocabulary import STRATEGIES
 
 _LIFECYCLE = {"experimental": 0, "deprecated": 1, "production": 2}
 _CLASSIFICATION = {"public": 0, "internal": 1, "confidential": 2, "restricted": 3}

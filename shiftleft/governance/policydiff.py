@@ -21,9 +21,10 @@ from shiftleft.governance import basepolicy
 from shiftleft.governance import waivers as waivers_mod
 from shiftleft.manifest import values
 from shiftleft.policy.catalog import Catalog
-from shiftleft.policy.tiers import STRATEGIES, TierPolicy
+from shiftleft.policy.tiers import TierPolicy
 from shiftleft.results import PolicyChange
 from shiftleft.setup import load_policy
+from shiftleft.vocabulary import STRATEGIES
 
 _HIGHER_IS_LOOSER = ("max_rto", "max_rpo", "dr_test_every", "restore_test_every")
 _LOWER_IS_LOOSER = ("slo_floor", "min_zones", "min_regions")

@@ -34,7 +34,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from shiftleft import __version__
+from shiftleft import __version__, userdirs
 from shiftleft.findings import Severity
 from shiftleft.policy import cel
 
@@ -46,14 +46,12 @@ _READ = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0
 
 
 def directory() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "shiftleft"
+    return userdirs.cache()
 
 
 def secret_path() -> Path:
     """The MAC key: in the user's state folder, so restoring the cache folder does not bring a key along."""
-    base = os.environ.get("XDG_STATE_HOME") or os.path.join(os.path.expanduser("~"), ".local", "state")
-    return Path(base) / "shiftleft" / "cache.key"
+    return userdirs.state() / "cache.key"
 
 
 def enabled() -> bool:
@@ -282,8 +280,6 @@ def _encode(rule: Any) -> dict[str, Any]:
             value = {"cel": base64.b64encode(value.serialize()).decode("ascii"), "source": value.source}
         elif isinstance(value, Severity):
             value = {"severity": value.value}
-        elif name == "references":
-            value = [[r.framework, r.control] for r in value]
         elif isinstance(value, Mapping) and not isinstance(value, dict):  # MappingProxyType defaults
             value = dict(value)
         elif isinstance(value, tuple):
@@ -294,16 +290,12 @@ def _encode(rule: Any) -> dict[str, Any]:
 
 
 def _decode(record: dict[str, Any]) -> dict[str, Any]:
-    from shiftleft.policy.catalog import Reference
-
     out: dict[str, Any] = {}
     for name, value in record.items():
         if isinstance(value, dict) and set(value) == {"cel", "source"}:
             value = cel.deserialize(base64.b64decode(value["cel"]), value["source"])
         elif isinstance(value, dict) and set(value) == {"severity"}:
             value = Severity(value["severity"])
-        elif name == "references":
-            value = tuple(Reference(framework, control) for framework, control in value)
         elif isinstance(value, dict) and set(value) == {"tuple"}:
             value = tuple(value["tuple"])
         out[name] = value

@@ -21,24 +21,11 @@ from shiftleft.findings import Severity
 from shiftleft.manifest import yamlsafe
 from shiftleft.paths import inside, printable
 from shiftleft.policy.cel import CelError, Program, compile_expression
+from shiftleft.vocabulary import CATEGORIES, Category
 
 ID = re.compile(r"[A-Z]{2,8}[0-9]{3}\Z")
 NAME = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*\Z")
 PATH = re.compile(r"(?:spec|metadata|graph)(?:\.[a-z_][a-z0-9_]*|\[(?:[0-9]+|\{index\})\])*\Z")
-
-CATEGORIES = {
-    "manifest": "0",
-    "people": "1",
-    "availability": "2",
-    "continuity": "3",
-    "incident": "4",
-    "security": "5",
-    "compliance": "6",
-    "dependencies": "7",
-    "evidence": "8",
-    "governance": "9",
-}
-"""Category and the hundreds digit of its SL ids."""
 
 FRAMEWORKS = {
     "nist-800-53": "NIST SP 800-53 Rev. 5",
@@ -154,7 +141,7 @@ def load(folders: Sequence[tuple[Path, str]], *, confine_to: Path | None = None)
                                 file=shown)  # fmt: skip
             files.append((path, shown))
     cache_key = cache.key(files)
-    cached = cache.read(cache_key, Rule)
+    cached = cache.read(cache_key, _cached_rule)
     if cached is not None:
         return Catalog(cached)
     rules: list[Rule] = []
@@ -168,6 +155,12 @@ def load(folders: Sequence[tuple[Path, str]], *, confine_to: Path | None = None)
     rules.sort(key=lambda r: r.id)
     cache.write(cache_key, rules)
     return Catalog(rules)
+
+
+def _cached_rule(**fields: Any) -> Rule:
+    """A rule from its cache record, which holds references as [framework, control] pairs."""
+    references = tuple(Reference(framework, control) for framework, control in fields.pop("references"))
+    return Rule(**fields, references=references)
 
 
 def load_rule(path: Path, display: str) -> Rule:
@@ -231,7 +224,7 @@ class _Reader:
         category = self.text_field(data, "category")
         if category not in CATEGORIES:
             raise self.fail(f"category {category!r} must be one of {', '.join(CATEGORIES)}", "category")
-        if rule_id.startswith("SL") and rule_id[2] != CATEGORIES[category]:
+        if rule_id.startswith("SL") and rule_id[2] != Category(category).digit:
             group = f"SL{rule_id[2]}xx"
             raise self.fail(f"{rule_id} is in the {group} group, which is not category {category!r}", "category")
         builtin = data.get("builtin", False)

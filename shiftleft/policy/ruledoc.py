@@ -10,20 +10,8 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Iterable
 
-from shiftleft.policy.catalog import CATEGORIES, FRAMEWORKS, Rule
-
-CATEGORY_TITLES = {
-    "manifest": "Manifest validity (SL0xx)",
-    "people": "People and ownership (SL1xx)",
-    "availability": "Availability (SL2xx)",
-    "continuity": "Continuity, DR and backups (SL3xx)",
-    "incident": "Incident thresholds and process (SL4xx)",
-    "security": "Security (SL5xx)",
-    "compliance": "Compliance and data (SL6xx)",
-    "dependencies": "Dependencies and suppliers (SL7xx)",
-    "evidence": "Evidence (SL8xx)",
-    "governance": "Governance (SL9xx)",
-}
+from shiftleft.policy.catalog import FRAMEWORKS, Rule
+from shiftleft.vocabulary import Category
 
 
 def references(rule: Rule) -> list[tuple[str, list[str]]]:
@@ -49,7 +37,7 @@ def explain(rule: Rule, *, severity: str | None = None, disabled: bool = False) 
     if severity is not None and severity != shown:
         shown = f"{severity} (configured; the rule's default is {rule.severity.value})"
     lines.append(f"severity: {shown}")
-    lines.append(f"category: {rule.category} - {CATEGORY_TITLES[rule.category]}")
+    lines.append(f"category: {rule.category} - {Category(rule.category).heading}")
     if disabled:
         lines.append("status:   disabled by configuration")
     lines.append(f"file:     {rule.file}")
@@ -113,7 +101,7 @@ def markdown(rule: Rule) -> str:
         "",
         "| severity | category | rule file |",
         "|---|---|---|",
-        f"| {rule.severity.value} | [{CATEGORY_TITLES[rule.category]}](README.md#{rule.category}) "
+        f"| {rule.severity.value} | [{Category(rule.category).heading}](README.md#{rule.category}) "
         f"| `{rule.file.replace('<shiftleft>/', '')}` |",
         "",
         "## What it checks",
@@ -177,11 +165,12 @@ def index(rules: Iterable[Rule]) -> str:
         "## Rules by category",
         "",
     ]
-    for category in CATEGORIES:
+    for each in Category:
+        category = each.value
         mine = [r for r in rules if r.category == category]
         if not mine:
             continue
-        out += [f'<a id="{category}"></a>', "", f"### {CATEGORY_TITLES[category]}", ""]
+        out += [f'<a id="{category}"></a>', "", f"### {each.heading}", ""]
         out += ["| rule | severity | summary | frameworks |", "|---|---|---|---|"]
         for r in mine:
             frameworks = ", ".join(r.frameworks)

@@ -17,8 +17,8 @@ from shiftleft.errors import ConfigError
 from shiftleft.findings import Severity
 from shiftleft.manifest import schema, values, yamlsafe
 from shiftleft.manifest.schema import Path_
+from shiftleft.vocabulary import STRATEGIES
 
-STRATEGIES = ("backup-restore", "pilot-light", "warm-standby", "active-active")
 """DR strategies from the cheapest and slowest to the most expensive and fastest."""
 
 COVERAGES = ("24x7", "extended-hours", "business-hours", "best-effort")
