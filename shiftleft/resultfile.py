@@ -22,16 +22,15 @@ from typing import Any
 
 from shiftleft.errors import UsageError
 from shiftleft.findings import Finding, Location, Severity, Waiver
-from shiftleft.formatters import json as json_format
 from shiftleft.policy.catalog import Reference, Rule
 from shiftleft.results import PolicyChange, RunResult, ServiceResult
 
-SCHEMA = json_format.SCHEMA
+SCHEMA = "shiftleft/report-v1"
+"""The report's schema id (docs/report-json.md); a report of another schema is not read."""
 
 
-def document(result: RunResult) -> dict[str, Any]:
-    """`formatters.json.document` plus what a merge needs to rebuild the result."""
-    doc = json_format.document(result)
+def extend(doc: dict[str, Any], result: RunResult) -> dict[str, Any]:
+    """Add to `doc` (the report of `formatters.json.document`) what a merge needs to rebuild the result."""
     doc["run"]["shard"] = {"index": result.shard[0], "count": result.shard[1]} if result.shard else None
     doc["run"]["tiers"] = {str(n): _plain(row) for n, row in sorted(result.tiers.items())}
     places: dict[Finding, list[int]] = {}

@@ -43,7 +43,7 @@ class Policy:
             return NotImplemented
         return all(getattr(self, n) == getattr(other, n) for n in self.__slots__)
 
-    __hash__ = None  # type: ignore[assignment]  # mutable, like the dataclass it replaces
+    __hash__ = None  # type: ignore[assignment]  # mutable (decision 0022)
 
 
 def load_config(explicit: str | None, cwd: Path) -> config_mod.Config:

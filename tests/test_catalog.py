@@ -15,11 +15,11 @@ from pathlib import Path
 
 import pytest
 
+from shiftleft import ruletest
 from shiftleft.engine import Settings, evaluate
 from shiftleft.findings import Severity
 from shiftleft.manifest import model
 from shiftleft.policy import catalog as catalog_mod
-from shiftleft.policy import ruletest
 from shiftleft.policy import tiers as tiers_mod
 from shiftleft.vocabulary import Category
 

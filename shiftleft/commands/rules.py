@@ -11,12 +11,13 @@ import datetime as dt
 import sys
 from pathlib import Path
 
+from shiftleft import ruletest
 from shiftleft.discover import display_path
 from shiftleft.errors import UsageError
 from shiftleft.findings import Severity
 from shiftleft.formatters.safe import block, lead, log
 from shiftleft.policy import catalog as catalog_mod
-from shiftleft.policy import ruledoc, ruletest
+from shiftleft.policy import ruledoc
 from shiftleft.setup import Policy, load_config, load_policy
 from shiftleft.vocabulary import CATEGORIES
 

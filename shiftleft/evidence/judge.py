@@ -18,10 +18,10 @@ from collections.abc import Callable, Mapping, Sequence
 
 from shiftleft.evidence import policies
 from shiftleft.evidence.model import ClaimStatus, Result, Scan, Status
-from shiftleft.evidence.spec import LEVELS
 from shiftleft.evidence.subject import Claim, Subject
 from shiftleft.findings import Finding, Location
 from shiftleft.policy.catalog import Rule
+from shiftleft.policy.evidencespec import LEVELS
 
 MISSING, FAILED, UNREAD, SUPPRESSED = "SL801", "SL802", "SL803", "SL804"
 

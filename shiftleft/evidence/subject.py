@@ -13,11 +13,11 @@ from collections.abc import Mapping, Sequence
 from typing import Any, NamedTuple
 
 from shiftleft.evidence import files
-from shiftleft.evidence.spec import Spec
 from shiftleft.manifest.model import Manifest
 from shiftleft.manifest.schema import get_path
 from shiftleft.policy import cel, messages
 from shiftleft.policy.catalog import Rule, parse_path
+from shiftleft.policy.evidencespec import Spec
 from shiftleft.policy.tiers import TierPolicy
 
 

@@ -13,15 +13,13 @@ from shiftleft import __version__
 from shiftleft.findings import Finding, Severity, Waiver
 from shiftleft.formatters import Options
 from shiftleft.formatters.safe import inert_json
+from shiftleft.resultfile import SCHEMA, extend
 from shiftleft.results import RunResult, ServiceResult
-
-SCHEMA = "shiftleft/report-v1"
 
 
 def render(result: RunResult, options: Options) -> str:
-    from shiftleft import resultfile  # the report plus what `shiftleft merge` rebuilds the result from
-
-    return inert_json(json.dumps(resultfile.document(result), indent=2, ensure_ascii=False)) + "\n"
+    doc = extend(document(result), result)  # the report plus what `shiftleft merge` rebuilds the result from
+    return inert_json(json.dumps(doc, indent=2, ensure_ascii=False)) + "\n"
 
 
 def document(result: RunResult) -> dict[str, Any]:

@@ -64,7 +64,7 @@ class Manifest:
             return NotImplemented
         return all(getattr(self, n) == getattr(other, n) for n in self._COMPARED)
 
-    __hash__ = None  # type: ignore[assignment]  # mutable, like the dataclass it replaced
+    __hash__ = None  # type: ignore[assignment]  # mutable (decision 0022)
 
     def release(self) -> None:
         """Forget the node tree (it is several times the size of the values)."""

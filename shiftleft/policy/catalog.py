@@ -77,7 +77,7 @@ class Rule(NamedTuple):
     builtin: bool = False
     """Emitted by the loader (SL0xx) or the engine, not by a CEL expression."""
     evidence: Mapping[str, Any] = MappingProxyType({})
-    """An evidence rule's `evidence:` block (see `shiftleft.evidence.spec`); empty for a CEL rule."""
+    """An evidence rule's `evidence:` block (see `shiftleft.policy.evidencespec`); empty for a CEL rule."""
 
     @property
     def frameworks(self) -> tuple[str, ...]:
@@ -99,7 +99,7 @@ class Catalog:
             return NotImplemented
         return self.rules == other.rules
 
-    __hash__ = None  # type: ignore[assignment]  # mutable, like the dataclass it replaced
+    __hash__ = None  # type: ignore[assignment]  # mutable (decision 0022)
 
     def get(self, rule_id: str) -> Rule | None:
         return self.by_id.get(rule_id)
@@ -286,7 +286,7 @@ class _Reader:
         """An evidence rule's block: instead of `assert:`, with a `when:` (the claim) and a `location:`."""
         if "evidence" not in data:
             return {}
-        from shiftleft.evidence import spec
+        from shiftleft.policy import evidencespec as spec
 
         if has_assert:
             raise self.fail("an evidence rule has no assert (and is not builtin): the scanners judge it", "evidence")
