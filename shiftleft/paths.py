@@ -38,6 +38,14 @@ def confine(base: str, root_real: str, value: str) -> tuple[str | None, bool]:
     joined = os.path.normpath(os.path.join(base, value))
     if not inside(joined, root_real):
         return "outside", False
+    if ".." in value.replace("\\", "/").split("/"):
+        # The system follows a symlink before the `..` after it (`link/../x` is x beside the link's target), so
+        # such a path is resolved as the system resolves it, not by the lexical `joined`.
+        unfolded = os.path.join(base, value)
+        exists = os.path.exists(unfolded)
+        if exists and not inside(os.path.realpath(unfolded), root_real):
+            return "symlink", False
+        return None, exists
     exists = os.path.exists(joined)
     if exists and not inside(realpath(joined), root_real):
         return "symlink", False

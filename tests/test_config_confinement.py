@@ -90,6 +90,24 @@ def test_configured_path_outside_the_repository_is_refused(
 
 
 @pytest.mark.parametrize(
+    ("key", "value"),
+    [("tiers", '"up/../tiers.yaml"'), ("rules", '["up/../rules"]'), ("catalogs", '["up/../catalog.json"]')],
+)
+def test_dot_dot_after_a_symlink_leading_outside_is_refused(
+    repo: Path, capsys, monkeypatch, key: str, value: str
+) -> None:
+    """`up` leads to repo-evil/deep, so `up/../tiers.yaml` is repo-evil/tiers.yaml to the system, although the same
+    text read lexically is tiers.yaml in the checkout. Before: accepted, and the file outside was read."""
+    (repo.parent / "repo-evil" / "deep").mkdir()
+    (repo / "up").symlink_to(repo.parent / "repo-evil" / "deep", target_is_directory=True)
+    write(repo, ".shiftleft.toml", f"{key} = {value}\n")
+    shown = value.strip('[]"')
+    assert _error(repo, capsys, monkeypatch) == (
+        f"shiftleft: error: .shiftleft.toml:1: {key}: '{shown}' is a symlink that leads outside the repository"
+    )
+
+
+@pytest.mark.parametrize(
     ("key", "link", "target", "toml"),
     [
         ("tiers", "policy/tiers.yaml", "tiers.yaml", 'tiers = "policy/tiers.yaml"\n'),
