@@ -1,10 +1,10 @@
 """Every output format, from the one shared results fixture (tests/formatters/results.py).
 
 Machine formats are parsed and checked field by field (JSON and SARIF also
-against their schemas); Markdown and HTML are compared with reviewed snapshots
-in tests/formatters/snapshots/. Regenerate those after an intended change with
-`SHIFTLEFT_UPDATE_SNAPSHOTS=1 python -m pytest tests/test_formatters.py` and
-review the diff.
+against their schemas); Markdown is compared with a reviewed snapshot in
+tests/formatters/snapshots/, HTML by its view model (tests/unit/formatters/test_html_view.py) and its
+structure in a browser (tests/e2e/test_report_browser.py). Regenerate snapshots after an intended change with
+`SHIFTLEFT_UPDATE_SNAPSHOTS=1 python -m pytest tests/unit` and review the diff.
 """
 
 from __future__ import annotations
@@ -391,10 +391,6 @@ def test_markdown_passing_run() -> None:
 
 
 # -- html ---------------------------------------------------------------------------------------------
-
-
-def test_html_snapshot(result: RunResult) -> None:
-    snapshot("report.html", render("html", result))
 
 
 def test_html_is_self_contained_and_escaped(result: RunResult) -> None:

@@ -26,6 +26,8 @@ from typing import Any
 
 import pytest
 
+from shiftleft.formatters import Options, html
+from tests.formatters import results as fixture
 from tests.helpers import NOW, run_cli, write
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -246,6 +248,76 @@ def _console(page: Page) -> list[dict[str, Any]]:
 def _requests(page: Page) -> list[str]:
     urls = [e["params"]["request"]["url"] for e in page.events("Network.requestWillBeSent")]
     return [u for u in urls if u != page.url]
+
+
+def test_fixture_report_structure_matches_its_view_model(browser: Browser, tmp_path: Path) -> None:
+    """The page shows what the view model holds, where it belongs: sections, key figures, one portfolio row, one
+    graph node and one card per service, the coverage numbers. Style is free to change; a number on the page that
+    differs from the (snapshotted) view model is not."""
+    result = fixture.run_result()
+    model = html.view_model(result)
+    view = model["view"]
+    html_file = tmp_path / "fixture.html"
+    html_file.write_text(html.render(result, Options()), encoding="utf-8")
+    page = open_page(browser, html_file)
+    assert (_console(page), _requests(page)) == ([], [])
+    assert page.evaluate("document.title") == f"Service portfolio report · {NOW}"
+    assert page.evaluate("document.querySelector('meta[http-equiv=Content-Security-Policy]').content") == html.CSP
+    assert page.evaluate("document.querySelectorAll('script').length") == 0
+    assert page.evaluate("[...document.querySelectorAll('h2')].map(h => h.firstChild.textContent.trim())") == [
+        "At a glance", "Portfolio", "Dependencies", "Framework coverage", "Waivers", "Services",
+    ]  # fmt: skip
+    kpis = page.evaluate(
+        "Object.fromEntries([...document.querySelectorAll('.kpi')].map(k => [k.querySelector('.l').textContent.trim(),"
+        " k.querySelector('.n').textContent.trim()]))"
+    )
+    compliant = sum(1 for s in view.services if s.status == "pass")
+    assert kpis == {
+        "Services": str(len(view.services)), "Compliant": str(compliant),
+        "Failing the gate": str(model["failing_services"]), "Findings": str(len(result.findings)),
+        "Waivers": str(len(model["waivers"])),
+    }  # fmt: skip
+    rows = page.evaluate(
+        "[...document.querySelectorAll('h2')].find(h => h.firstChild.textContent.trim() == 'Portfolio')"
+        ".nextElementSibling.querySelectorAll('tbody tr').length"
+    )
+    assert rows == len(view.services)
+    assert page.evaluate("[...document.querySelectorAll('td.svccell .svc')].map(e => e.textContent.trim())") == [
+        s.name for s in view.services
+    ]
+    cards = [[s.name, s.status] for s in view.services if s.findings] + [
+        [s.name, s.status] for s in view.services if not s.findings
+    ]  # services with findings first, then the clean ones
+    assert (
+        page.evaluate(
+            "[...document.querySelectorAll('article.card')].map(a => [a.querySelector('h3').textContent.trim(),"
+            " [...a.classList].filter(c => c != 'card')[0]])"
+        )
+        == cards
+    )
+    graph = model["graph"]
+    assert page.evaluate("document.querySelectorAll('svg.graph g[transform]').length") == len(graph["nodes"])
+    assert page.evaluate("document.querySelectorAll('svg.graph path[marker-end]').length") == len(graph["edges"])
+    coverage = page.evaluate(
+        "[...document.querySelectorAll('table.fw:not(.evidence) tbody tr:not(.fwhead)')]"
+        ".map(r => [...r.cells].slice(0, 8).map(c => c.textContent.trim()))"
+    )
+    assert coverage == [
+        [
+            c.control,
+            ", ".join(c.rules),
+            *map(str, (c.satisfy, c.fail, c.below, c.waive, c.not_assessed, c.out_of_scope)),
+        ]
+        for c in view.controls
+    ]
+    # Every box of the dependency graph sits inside the drawing, and the drawing inside the page.
+    assert page.evaluate(
+        "(() => { const svg = document.querySelector('svg.graph').getBoundingClientRect();"
+        " return [...document.querySelectorAll('svg.graph g[transform] rect:first-child')].every(r => {"
+        " const b = r.getBoundingClientRect(); return b.left >= svg.left && b.right <= svg.right + 0.5"
+        " && b.top >= svg.top && b.bottom <= svg.bottom + 0.5; }); })()"
+    )
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1280
 
 
 def test_shop_report_loads_offline_without_console_errors(browser: Browser, tmp_path: Path, capsys,

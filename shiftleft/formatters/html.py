@@ -28,9 +28,13 @@ MAX_GRAPH_NODES = 120
 
 
 def render(result: RunResult, options: Options) -> str:
+    return html_env().get_template("report.html.j2").render(**view_model(result))
+
+
+def view_model(result: RunResult) -> dict[str, Any]:
+    """Everything the template renders, as data (tests snapshot it; the page's structure is checked in a browser)."""
     view = portfolio.build(result)
-    template = html_env().get_template("report.html.j2")
-    return template.render(
+    return dict(
         result=result,
         view=view,
         version=__version__,
