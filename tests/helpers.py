@@ -11,6 +11,10 @@ import pytest
 from shiftleft.main import main
 
 NOW = "2026-11-25"
+TESTS = Path(__file__).resolve().parent
+"""The tests folder: fixtures/, schemas/, formatters/ (the shared results fixture and its snapshots)."""
+ROOT = TESTS.parent
+"""The checkout: shiftleft/, rules/, examples/, docs/, benchmarks/."""
 
 GOOD = """\
 apiVersion: shiftleft/v1

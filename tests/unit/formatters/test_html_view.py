@@ -19,8 +19,9 @@ from typing import Any
 
 from shiftleft.formatters import html
 from tests.formatters import results as fixture
+from tests.helpers import TESTS
 
-SNAPSHOT = Path(__file__).resolve().parents[2] / "formatters" / "snapshots" / "report.view.json"
+SNAPSHOT = TESTS / "formatters" / "snapshots" / "report.view.json"
 TEMPLATE = Path(html.__file__).resolve().parent.parent / "templates" / "report.html.j2"
 RESULT_READ = ("comparison", "fail_on", "failing", "findings", "now", "passed", "policy_changes", "rules", "waived")
 """What the template reads of the RunResult itself; everything else it reads comes from the view model."""

@@ -1,0 +1,220 @@
+"""The hook's facts cache: a cached `check --changed` equals an uncached one after every kind of edit.
+
+Each test warms the cache with one hook run on a 20-service generated
+repository, edits something, then runs the hook again with and without the
+cache: the JSON reports must be identical, and the manifests the cached run
+parsed (not taken from the cache) are exactly the ones the edit concerns.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from shiftleft import factcache
+from shiftleft.manifest import model
+from shiftleft.policy import cache
+from tests.helpers import NOW, ROOT, run_cli, write
+
+N = 20
+FOCUS = "svc-00010"
+FOCUS_FILE = f"{FOCUS}/shiftleft.yaml"
+
+RULE = """\
+id: ACME701
+name: depending-service-uses-oidc
+severity: high
+category: dependencies
+summary: A service with dependencies authenticates with OIDC
+when: size(graph.dependencies) > 0
+assert: spec.security.authentication == 'oidc'
+location: spec.security.authentication
+message: "{{ metadata.name }} depends on {{ graph.dependencies | length }} services and uses {{ spec.security.authentication }}"
+rationale: Test rule reading a section the shipped graph rules do not keep.
+remediation: Use OIDC.
+examples:
+  fail: |
+    apiVersion: shiftleft/v1
+    kind: Service
+    metadata: {name: a, owner: team-a}
+    spec: {tier: 4, security: {authentication: saml}, dependencies: [{service: b}]}
+  pass: |
+    apiVersion: shiftleft/v1
+    kind: Service
+    metadata: {name: a, owner: team-a}
+    spec: {tier: 4, security: {authentication: oidc}}
+"""
+
+
+@pytest.fixture(scope="module")
+def estate(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("estate") / "repo"
+    subprocess.run([sys.executable, str(ROOT / "benchmarks" / "generate.py"), str(N), str(out)],
+                   check=True, capture_output=True, timeout=120)  # fmt: skip
+    return out
+
+
+@pytest.fixture
+def repo(estate: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A fresh copy of the estate, with its own cache folder and MAC key."""
+    copy = tmp_path / "repo"
+    shutil.copytree(estate, copy, symlinks=True)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    monkeypatch.delenv("SHIFTLEFT_NO_CACHE", raising=False)
+    monkeypatch.setattr(cache, "_secret", functools.cache(cache._secret.__wrapped__))
+    return copy
+
+
+class Hook:
+    def __init__(self, root: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+        self.root, self.capsys, self.monkeypatch = root, capsys, monkeypatch
+        self.parsed: list[str] = []
+        real = model.load
+
+        def counting(file: Path, display: str, root: Path, **kwargs: int) -> model.Manifest:
+            self.parsed.append(display)
+            return real(file, display, root, **kwargs)
+
+        monkeypatch.setattr(model, "load", counting)
+
+    def run(self, *, cached: bool = True, files: tuple[str, ...] = (FOCUS_FILE,)) -> tuple[int, str]:
+        self.parsed.clear()
+        if not cached:
+            self.monkeypatch.setenv("SHIFTLEFT_NO_CACHE", "1")
+        try:
+            result = run_cli(["check", "--changed", *files, "--now", NOW, "--format", "json"],
+                             self.capsys, self.monkeypatch, self.root)  # fmt: skip
+        finally:
+            self.monkeypatch.delenv("SHIFTLEFT_NO_CACHE", raising=False)
+        return result.code, result.out
+
+    def same_as_uncached(self) -> tuple[list[str], dict[str, object]]:
+        """Run cached then uncached; assert equal reports; return what the cached run parsed and the report."""
+        code, cached = self.run()
+        parsed = sorted(self.parsed)
+        uncached_code, uncached = self.run(cached=False)
+        assert (code, cached) == (uncached_code, uncached)
+        return parsed, json.loads(cached)
+
+
+@pytest.fixture
+def hook(repo: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Hook:
+    h = Hook(repo, capsys, monkeypatch)
+    h.run()  # cold: parses everything and fills the cache
+    assert len(h.parsed) == N
+    h.run()  # warm: only the changed manifest is parsed
+    assert h.parsed == [FOCUS_FILE]
+    return h
+
+
+def _dependency(root: Path) -> str:
+    """A service the focus depends on (its findings about the chain read this one's targets)."""
+    text = (root / FOCUS_FILE).read_text(encoding="utf-8")
+    return re.findall(r"service: (svc-\d+), hard: true", text)[0]
+
+
+def _dependents(report: dict[str, object]) -> list[str]:
+    return sorted(s["name"] for s in report["services"] if s["name"] != FOCUS)  # type: ignore[attr-defined,index]
+
+
+def test_unchanged_estate_is_served_from_the_cache(hook: Hook) -> None:
+    parsed, report = hook.same_as_uncached()
+    assert parsed == [FOCUS_FILE]
+    assert _dependents(report), "the focus has dependents whose graph rules ran on cached facts"
+
+
+@pytest.mark.parametrize(("pattern", "value"), [(r"\n    rto: \S+", "\n    rto: 30d"), (r"\n  tier: \d", "\n  tier: 4")])
+def test_content_edit_of_a_dependency(hook: Hook, pattern: str, value: str) -> None:
+    dep = _dependency(hook.root)
+    manifest = hook.root / dep / "shiftleft.yaml"
+    manifest.write_text(re.sub(pattern, value, manifest.read_text(encoding="utf-8"), count=1), encoding="utf-8")
+    parsed, report = hook.same_as_uncached()
+    assert parsed == sorted([FOCUS_FILE, f"{dep}/shiftleft.yaml"])
+    if "tier" in value:
+        inversions = [f["service"] for f in report["findings"] if f["rule"] == "SL701"]  # type: ignore[index]
+        assert FOCUS in inversions  # a tier-1..3 service now hard-depends on a tier-4 one
+        return
+    chain = [f["message"] for f in report["findings"] if f["rule"] == "SL702"]  # type: ignore[index]
+    assert any("30d" in m for m in chain), chain  # the edit reached the graph
+
+
+def test_renamed_folder(hook: Hook) -> None:
+    dep = _dependency(hook.root)
+    (hook.root / dep).rename(hook.root / "renamed")
+    parsed, report = hook.same_as_uncached()
+    assert parsed == sorted([FOCUS_FILE, "renamed/shiftleft.yaml"])
+    assert not [f for f in report["findings"] if f["rule"] == "SL706"]  # type: ignore[index]
+
+
+def test_deleted_dependency(hook: Hook) -> None:
+    dep = _dependency(hook.root)
+    shutil.rmtree(hook.root / dep)
+    parsed, report = hook.same_as_uncached()
+    assert parsed == [FOCUS_FILE]
+    unknown = [f for f in report["findings"] if f["rule"] == "SL706"]  # type: ignore[index]
+    assert [(f["service"], dep in f["message"]) for f in unknown] == [(FOCUS, True)]
+
+
+def test_rule_reading_another_section(hook: Hook) -> None:
+    write(hook.root, ".shiftleft.toml", 'rules = ["policy/rules"]\n')
+    write(hook.root, "policy/rules/ACME701-depending-service-uses-oidc.yaml", RULE)
+    parsed, report = hook.same_as_uncached()
+    assert len(parsed) == N  # the rule set needs spec.security, which the cache did not keep: all parsed
+    fired = {f["service"] for f in report["findings"] if f["rule"] == "ACME701"}  # type: ignore[index]
+    assert fired - {FOCUS}, "the rule ran on dependents' cached facts"
+    again, _ = hook.same_as_uncached()
+    assert again == [FOCUS_FILE]  # and the new facts are cached in turn
+
+
+def test_tier_policy_change(hook: Hook) -> None:
+    tiers = (ROOT / "rules" / "tiers.yaml").read_text(encoding="utf-8")
+    write(hook.root, "policy/tiers.yaml", tiers.replace("max_rto: 24h", "max_rto: 1h"))
+    write(hook.root, ".shiftleft.toml", 'tiers = "policy/tiers.yaml"\n')
+    parsed, _report = hook.same_as_uncached()
+    assert parsed == [FOCUS_FILE]  # tiers are policy, evaluated fresh: the facts stay good
+
+
+def test_shiftleft_upgrade(hook: Hook, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(cache, "__version__", "99.0.0")
+    monkeypatch.setattr(cache, "_identity", functools.cache(cache._identity.__wrapped__))
+    parsed, _report = hook.same_as_uncached()
+    assert len(parsed) == N
+
+
+def test_edited_loader_misses(hook: Hook, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(factcache, "_fingerprint", lambda: "another schema")
+    parsed, _report = hook.same_as_uncached()
+    assert len(parsed) == N
+
+
+def test_tampered_pack_is_a_miss(hook: Hook, tmp_path: Path) -> None:
+    (pack,) = (tmp_path / "cache" / "shiftleft").glob("facts-*.json")
+    pack.write_bytes(pack.read_bytes().replace(b'"tier": 3', b'"tier": 0'))
+    parsed, _report = hook.same_as_uncached()
+    assert len(parsed) == N
+
+
+def test_declared_document_removed(hook: Hook) -> None:
+    dep = _dependency(hook.root)
+    (hook.root / dep / "docs" / "runbook.md").unlink()
+    parsed, _report = hook.same_as_uncached()
+    assert parsed == sorted([FOCUS_FILE, f"{dep}/shiftleft.yaml"])
+
+
+def test_declared_path_turned_into_an_escaping_symlink(hook: Hook, tmp_path: Path) -> None:
+    dep = _dependency(hook.root)
+    outside = tmp_path / "outside.md"
+    outside.write_text("# elsewhere\n", encoding="utf-8")
+    runbook = hook.root / dep / "docs" / "runbook.md"
+    runbook.unlink()
+    runbook.symlink_to(outside)
+    parsed, _report = hook.same_as_uncached()
+    assert parsed == sorted([FOCUS_FILE, f"{dep}/shiftleft.yaml"])  # now invalid (SL008): parsed, not cached
