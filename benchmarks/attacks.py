@@ -9,7 +9,7 @@ the rule attacks, an organisation rule folder named in `.shiftleft.toml`.
 `run` writes each into a temporary folder, runs `shiftleft check . --now
 2026-11-25 -q --format text` in it (`--repeat` times, interleaved) and
 prints wall time (median and best), peak RSS and exit code, and the ring's
-time over the same services without edges. The test suite (tests/test_cost_attacks.py) writes the same
+time over the same services without edges. The test suite (tests/e2e/test_cost_attacks.py) writes the same
 repositories and runs them under a time limit and an address-space limit.
 
 | name | what it does |

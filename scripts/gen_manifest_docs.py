@@ -4,7 +4,7 @@ The reference tables come from the manifest JSON Schema
 (shiftleft/schema/manifest.schema.json, itself built by scripts/gen_schema.py)
 and the tier table from the shipped tier policy (rules/tiers.yaml), so the
 page cannot drift from what shiftleft enforces. The prose around them lives
-here. `tests/test_docs_manifest.py` fails when docs/manifest.md is stale and
+here. `tests/unit/test_docs_manifest.py` fails when docs/manifest.md is stale and
 validates the example manifests in it.
 """
 

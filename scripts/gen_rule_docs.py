@@ -3,7 +3,7 @@
 One page per rule (docs/rules/SL301.md) and an index (docs/rules/README.md) by
 category and by framework control. `--check` writes nothing and exits 1 when
 a page is missing, stale or left over from a deleted rule;
-`tests/test_catalog.py` runs it, so the docs cannot drift from the rules.
+`tests/unit/policy/test_catalog.py` runs it, so the docs cannot drift from the rules.
 """
 
 from __future__ import annotations

@@ -20,7 +20,7 @@ expectation about one rule:
   examples (name, tier, slo, rto, rpo, owner, dependencies, suppliers), so
   graph rules (SL7xx) can be shown without a second manifest.
 - Governance rules (SL9xx) are not run here: their examples are waiver files
-  and changes since a base commit, tested in tests/test_governance*.py.
+  and changes since a base commit, tested in tests/unit/governance/ and tests/e2e/governance/.
 - SL009 (duplicate service name) needs two manifests: its fail case is
   evaluated as two copies of the snippet, the finding points at the second.
 - SL012 and SL013 are decided by discovery: their fail case is written inside
@@ -110,7 +110,7 @@ def run(
     report = Report()
     cases: list[_Case] = []
     # Governance rules (SL9xx) judge waiver files and changes since a base commit, which a single
-    # manifest cannot show; tests/test_governance*.py exercise them on real files and git histories.
+    # manifest cannot show; the governance tests (tests/unit/governance/, tests/e2e/governance/) exercise them.
     selected = [
         r for r in catalog.rules if (only is None or r.id in only) and not (r.builtin and r.category == "governance")
     ]

@@ -106,7 +106,7 @@ def test_whole_catalog_passes_rules_test_on_any_date(now: str) -> None:
     assert report.untested == []
     testable = [
         r for r in CATALOG.rules if not (r.builtin and r.category == "governance")
-    ]  # SL9xx: tests/test_governance*.py
+    ]  # SL9xx: tests/unit/governance/, tests/e2e/governance/
     # Evidence rules are judged by checkov and bandit (tests/evidence), not by manifest examples.
     assert report.rules + len(report.evidence) == len(testable)
     assert report.evidence == [r.id for r in testable if r.category == "evidence"]
