@@ -141,8 +141,13 @@ def load(folders: Sequence[tuple[Path, str]], *, confine_to: Path | None = None)
                                 file=shown)  # fmt: skip
             files.append((path, shown))
     cache_key = cache.key(files)
+    memo_key = (str(cache.directory()), cache_key)
+    known = _LOADED.get(memo_key) if cache.enabled() else None
+    if known is not None:
+        return Catalog(list(known))
     cached = cache.read(cache_key, _cached_rule)
     if cached is not None:
+        _remember(memo_key, cached)
         return Catalog(cached)
     rules: list[Rule] = []
     seen: dict[str, str] = {}
@@ -154,7 +159,20 @@ def load(folders: Sequence[tuple[Path, str]], *, confine_to: Path | None = None)
         rules.append(rule)
     rules.sort(key=lambda r: r.id)
     cache.write(cache_key, rules)
+    if cache.enabled():
+        _remember(memo_key, rules)
     return Catalog(rules)
+
+
+_LOADED: dict[tuple[str, str], tuple[Rule, ...]] = {}
+"""Catalogs this process has compiled or read, by cache folder and key (which covers every rule file's size, mtime
+and inode): a process that loads the same rule files again (`rules test`, a test suite) skips the cache file."""
+
+
+def _remember(key: tuple[str, str], rules: Sequence[Rule]) -> None:
+    if len(_LOADED) >= 8:  # a few catalogs at a time: the memo must not grow with a long-lived caller
+        _LOADED.clear()
+    _LOADED[key] = tuple(rules)
 
 
 def _cached_rule(**fields: Any) -> Rule:

@@ -101,3 +101,16 @@ def test_unwritable_cache_folder_only_costs_speed(tmp_path: Path, monkeypatch: p
     monkeypatch.delenv("SHIFTLEFT_NO_CACHE", raising=False)
     assert catalog.load([catalog.shipped_folder()]).get("SL301") is not None
     assert cache.read("0" * 32, catalog.Rule) is None
+
+
+def test_a_process_reads_the_same_rule_files_once(cache_home: Path, tmp_path: Path, monkeypatch) -> None:
+    """The second load of unchanged rule files in one process is served from memory, not the cache file."""
+    folder = tmp_path / "rules"
+    path = write(folder, "ACME101-owner-set.yaml", RULE)
+    first = catalog.load([(folder, "rules")])
+    reads: list[str] = []
+    monkeypatch.setattr(cache, "read", lambda key, factory: reads.append(key))
+    second = catalog.load([(folder, "rules")])
+    assert (reads, second.rules[0] is first.rules[0]) == ([], True)
+    os.utime(path, ns=(1, 1))  # an edit: a new key, read again (here: a miss, compiled)
+    assert catalog.load([(folder, "rules")]).get("ACME101") is not None and len(reads) == 1
