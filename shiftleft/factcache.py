@@ -40,7 +40,7 @@ from typing import Any
 
 from shiftleft.discover import Target
 from shiftleft.manifest import model
-from shiftleft.paths import confine, real_folder
+from shiftleft.paths import real_folder, still
 from shiftleft.policy import cache
 
 FORMAT = 1
@@ -131,8 +131,13 @@ def _paths_hold(target: Target, files: dict[str, Any]) -> bool:
     if not files:
         return True
     base = real_folder(os.path.normpath(os.path.abspath(target.file.parent)))
-    root_real = os.path.realpath(target.root)
-    return all(confine(base, root_real, path) == (None, exists) for path, exists in files.items())
+    root_real = _real_root(str(target.root))
+    return all(isinstance(exists, bool) and still(base, root_real, path, exists) for path, exists in files.items())
+
+
+@functools.lru_cache(maxsize=64)
+def _real_root(root: str) -> str:
+    return os.path.realpath(root)
 
 
 def _read(file: Path, max_bytes: int) -> bytes | None:

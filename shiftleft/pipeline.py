@@ -24,6 +24,7 @@ from shiftleft.errors import UsageError
 from shiftleft.findings import Severity
 from shiftleft.graph import catalogfile
 from shiftleft.manifest import model
+from shiftleft.paths import real_folder
 from shiftleft.results import RunResult
 from shiftleft.setup import load_policy
 from shiftleft.shard import Shard
@@ -82,6 +83,7 @@ def _run(
     shard: Shard | None,
 ) -> Outcome:  # fmt: skip
     deadline.stage("reading the configuration and the rules")
+    real_folder.cache_clear()  # answers about symlinks hold for one run: the next may see another tree
     config = session.config()
     threshold = config.fail_on
     if fail_on is not None:
