@@ -44,6 +44,10 @@ from shiftleft.paths import real_folder, still
 from shiftleft.policy import cache
 
 FORMAT = 1
+PACKS = 8
+"""At most this many packs (one per repository root and rule set) stay in the cache folder."""
+MAX_AGE = 30 * 24 * 3600.0
+"""A pack not written for this long (seconds) is removed when another pack is written."""
 _NODE: dict[str, frozenset[str] | None] = {
     "metadata": frozenset({"name", "owner"}),
     "spec": frozenset({"tier", "availability", "continuity", "dependencies", "suppliers"}),
@@ -102,6 +106,7 @@ class Facts:
         """Store this run's entries when anything was parsed or a manifest went away."""
         if cache.enabled() and (self.changed or self.now.keys() != self.cached.keys()):
             cache.store_entry(self.name, {"key": self.material, "entries": self.now})
+            cache.prune("facts", self.name, most=PACKS, max_age=MAX_AGE)  # only when writing: a warm run never
 
     def _entry(self, manifest: model.Manifest, target: Target, digest: str) -> dict[str, Any] | None:
         from shiftleft.engine import _trim

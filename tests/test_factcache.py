@@ -272,3 +272,36 @@ def test_new_manifests_in_a_git_repository(hook: Hook) -> None:
     skipped = [f for f in json.loads(out)["findings"] if f["rule"] == "SL012"]
     assert (code, [f["location"]["file"] for f in skipped]) == (1, ["node_modules/pkg/shiftleft.yaml"])
     assert (code, out) == hook.run(cached=False, files=("node_modules/pkg/shiftleft.yaml",))
+
+
+def test_old_packs_are_pruned_when_a_pack_is_written(hook: Hook, tmp_path: Path) -> None:
+    import os
+    import time
+
+    folder = tmp_path / "cache" / "shiftleft"
+    (current,) = folder.glob("facts-*.json")
+    now = time.time()
+    for i in range(12):  # packs of other repositories, the oldest first
+        pack = folder / f"facts-{i:016x}-1.json"
+        pack.write_text("{}", encoding="utf-8")
+        os.utime(pack, (now - 1000 + i, now - 1000 + i))
+    ancient = folder / "facts-ffffffffffffffff-1.json"
+    ancient.write_text("{}", encoding="utf-8")
+    os.utime(ancient, (now - factcache.MAX_AGE - 60,) * 2)
+    elsewhere = folder / "facts-link-1.json"
+    elsewhere.symlink_to(tmp_path / "not-a-pack.json")
+    others = sorted(p.name for p in folder.iterdir() if not p.name.startswith("facts-"))
+    hook.run()
+    assert hook.parsed == [FOCUS_FILE]  # nothing changed: nothing written, nothing pruned
+    assert len(list(folder.glob("facts-*.json"))) == 15
+    dep = _dependency(hook.root)
+    manifest = hook.root / dep / "shiftleft.yaml"
+    manifest.write_text(manifest.read_text(encoding="utf-8").replace("  description: ", "  description: x ", 1), "utf-8")
+    hook.run()  # writes the pack, then prunes
+    packs = sorted(p.name for p in folder.glob("facts-*.json") if not p.is_symlink())
+    newest = [f"facts-{i:016x}-1.json" for i in range(12 - factcache.PACKS + 1, 12)]
+    assert packs == sorted([current.name, *newest])
+    assert elsewhere.is_symlink()  # not a regular file: left alone
+    assert sorted(p.name for p in folder.iterdir() if not p.name.startswith("facts-")) == others
+    hook.run()
+    assert hook.parsed == [FOCUS_FILE]  # the pack of this repository survived
