@@ -158,17 +158,19 @@ def _walk(
             name = entry.name
             try:
                 real_dir = entry.is_dir(follow_symlinks=False)
-                linked_dir = not real_dir and entry.is_symlink() and entry.is_dir()
             except OSError:
-                real_dir = linked_dir = False
+                real_dir = False
             if real_dir:
                 if name != ".git" and (vendored or name not in VENDOR_DIRS):
                     stack.append((entry.path, f"{prefix}{name}/", [*parts, name]))
                 continue
-            if linked_dir:  # a symlinked folder is not entered (os.walk lists it as a folder, not a file)
-                continue
             if literal is not None and name not in literal:
                 continue
+            try:
+                if entry.is_symlink() and entry.is_dir():
+                    continue  # a symlinked folder is not entered (os.walk lists it as a folder, not a file)
+            except OSError:
+                pass
             rel = prefix + name
             if any(p.match(rel) for p in include):
                 # An explicit exclusion wins: it is how a vendored manifest is accepted (SL013, not SL012).

@@ -33,6 +33,7 @@ from __future__ import annotations
 import functools
 import json
 import os
+import stat
 import sys
 from collections.abc import Mapping
 from pathlib import Path
@@ -44,6 +45,7 @@ from shiftleft.paths import real_folder, still
 from shiftleft.policy import cache
 
 FORMAT = 1
+_READ = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
 PACKS = 8
 """At most this many packs (one per repository root and rule set) stay in the cache folder."""
 MAX_AGE = 30 * 24 * 3600.0
@@ -147,10 +149,14 @@ def _real_root(root: str) -> str:
 
 def _read(file: Path, max_bytes: int) -> bytes | None:
     """The manifest's bytes, or None when the loader must judge it (a symlink, too large, unreadable)."""
-    if file.is_symlink():
+    try:  # O_NOFOLLOW: a symlinked manifest is not read here; O_NONBLOCK: nor waited on (a FIFO)
+        fd = os.open(file, _READ)
+    except OSError:
         return None
     try:
-        with file.open("rb") as fh:
+        with os.fdopen(fd, "rb") as fh:
+            if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
+                return None
             data = fh.read(max_bytes + 1)
     except OSError:
         return None

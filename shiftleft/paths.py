@@ -60,7 +60,8 @@ def still(base: str, root_real: str, value: str, exists: bool) -> bool:
         mode = os.lstat(joined).st_mode
     except OSError:
         return not exists  # os.path.exists says False for every error too
-    if stat.S_ISLNK(mode) or real_folder(os.path.dirname(joined)) != os.path.dirname(joined):
+    folder = os.path.dirname(joined)
+    if stat.S_ISLNK(mode) or real_folder(folder) != folder:
         return confine(base, root_real, value) == (None, exists)
     return exists
 
