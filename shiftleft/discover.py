@@ -84,6 +84,11 @@ def repo_root(path: Path) -> Path | None:
 
 
 def display_path(path: Path, cwd: Path) -> str:
+    text, top = str(path), str(cwd)
+    if os.sep == "/" and path.is_absolute() and cwd.is_absolute():  # Path.relative_to, by string (per manifest)
+        prefix = top if top.endswith("/") else top + "/"
+        shown = "." if text == top else text[len(prefix) :] if text.startswith(prefix) else text
+        return printable(shown)
     try:
         shown = path.relative_to(cwd).as_posix()
     except ValueError:

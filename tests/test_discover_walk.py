@@ -81,3 +81,17 @@ def test_literal_names_only_when_every_glob_ends_in_a_plain_name() -> None:
     assert _literal_names(("**/shiftleft.yaml", "**/*.yaml")) is None
     assert _literal_names(("services/**",)) is None
     assert _literal_names(("a/",)) is None
+
+
+@pytest.mark.parametrize(
+    ("path", "cwd"),
+    [("/a/b/c", "/a"), ("/a", "/a"), ("/ab/c", "/a"), ("/a/b", "/"), ("/", "/"), ("/x", "/a/b"), ("/a/b", "/a/b/c")],
+)
+def test_display_path_is_relative_to_by_whole_components(path: str, cwd: str) -> None:
+    from shiftleft.discover import display_path
+
+    try:
+        want = Path(path).relative_to(cwd).as_posix()
+    except ValueError:
+        want = Path(path).as_posix()
+    assert display_path(Path(path), Path(cwd)) == want

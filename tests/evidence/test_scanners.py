@@ -287,3 +287,20 @@ def test_shards_merge_to_the_single_runs_claims(checked: Checked, tmp_path: Path
     assert doc["claims"] == checked.report["claims"]
     assert doc["run"]["evidence"] == checked.report["run"]["evidence"]
     assert doc == checked.report
+
+
+def test_a_shard_knows_whether_other_shards_have_files(tmp_path: Path) -> None:
+    """Evidence runs for a shard when any service of the whole run has infrastructure or code."""
+    from shiftleft.evidence import subject
+    from shiftleft.manifest import model
+    from shiftleft.policy.tiers import load as load_tiers
+
+    root = repo.write(tmp_path / "r")
+    tiers = load_tiers(ROOT / "rules" / "tiers.yaml", "rules/tiers.yaml")
+    with_files = model.load(root / "services" / "vault" / "shiftleft.yaml", "vault", root)
+    assert subject.has_files(with_files, tiers)
+    (root / "bare").mkdir()
+    (root / "bare" / "shiftleft.yaml").write_text(
+        "apiVersion: shiftleft/v1\nkind: Service\nmetadata: {name: bare, owner: team-bare}\n"
+        "spec: {tier: 4, paths: {code: [src]}}\n", encoding="utf-8")  # fmt: skip
+    assert not subject.has_files(model.load(root / "bare" / "shiftleft.yaml", "bare", root), tiers)
