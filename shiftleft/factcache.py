@@ -33,6 +33,7 @@ from __future__ import annotations
 import functools
 import json
 import os
+import stat
 import sys
 from collections.abc import Mapping
 from pathlib import Path
@@ -140,7 +141,11 @@ def _read(file: Path, max_bytes: int) -> bytes | None:
     if file.is_symlink():
         return None
     try:
-        with file.open("rb") as fh:
+        # Non-blocking and only a regular file: a FIFO under the manifest's name would block the open or the read.
+        fd = os.open(file, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0))
+        with os.fdopen(fd, "rb") as fh:
+            if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
+                return None
             data = fh.read(max_bytes + 1)
     except OSError:
         return None
