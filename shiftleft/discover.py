@@ -140,7 +140,8 @@ def _walk(
         rel_folder = os.path.relpath(folder, top).replace(os.sep, "/")
         parts = [] if rel_folder == "." else rel_folder.split("/")
         vendor = _vendor_reason(parts)
-        for name in files:
+        # A folder under a manifest's name is reported (the loader: "not a regular file"), never skipped silently.
+        for name in [*files, *(d for d in dirs if d.endswith((".yaml", ".yml")))]:
             rel = name if not parts else f"{rel_folder}/{name}"
             if any(p.match(rel) for p in include):
                 # An explicit exclusion wins: it is how a vendored manifest is accepted (SL013, not SL012).
