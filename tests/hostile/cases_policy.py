@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tests.hostile.corpus import MANIFEST, Case, edit
+from tests.hostile.corpus import MANIFEST, Case, base, edit
 
 M = MANIFEST
 T = ".shiftleft.toml"
@@ -222,6 +222,13 @@ REPORT = [
         1,
         cmd=("check", ".", "--now", "2026-11-25", "-q", "--format", "text", "--format", "junit=out.xml"),
         then=_junit_parses,
+    ),
+    Case(
+        "markdown-to-the-log-runner-command-in-a-name",
+        "report",
+        {M: base().replace("name: svc,", 'name: "##[set-output name=a]b",', 1)},
+        1,
+        cmd=("check", ".", "--now", "2026-11-25", "-q", "--format", "markdown"),
     ),
     Case("bidi-in-a-message", "report", {M: edit("  tier: 1\n", '  tier: 1\n  "ab\\u202ecd\\u2066": 1\n')}, 1),
 ]

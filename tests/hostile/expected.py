@@ -348,6 +348,66 @@ EXPECTED = {'recursive-alias': (('svc/shiftleft.yaml:8:11: CRITICAL SL001 invali
  'junit-injection': (('svc/shiftleft.yaml:8:3: CRITICAL SL004 unknown-key unknown key \']]></failure><x a="\' in '
                       'spec; only x- keys are free for your own use',),
                      ''),
+ 'markdown-to-the-log-runner-command-in-a-name': (('## \u274c shiftleft: failed, 1 finding at or above `high`',
+                                                   '',
+                                                   '**1 finding** in **1 of 1 service**, 99 rules evaluated, as of '
+                                                   '2026-11-25. The gate fails on `high` and above.',
+                                                   '',
+                                                   '| critical | high | medium | low | info |',
+                                                   '|---:|---:|---:|---:|---:|',
+                                                   '| 1 | 0 | 0 | 0 | 0 |',
+                                                   '',
+                                                   '### Failing services',
+                                                   '',
+                                                   '| service | tier | owner | on-call | data | findings | most '
+                                                   'severe |',
+                                                   '|---|---|---|---|---|---:|---|',
+                                                   '| \u274c ##\\[set-output name=a\\]b | 1 mission-critical | team-svc | '
+                                                   'svc-primary (24x7) | internal | 1 | **critical** SL006 '
+                                                   "invalid-value: metadata.name: '##\\[set-output name=a\\]b' is "
+                                                   "not a valid name: lower-case letters, digits and '-', starting "
+                                                   'and ending with a letter or digit, at most 63 characters |',
+                                                   '',
+                                                   '### Waivers expiring soon',
+                                                   '',
+                                                   'No waivers expire in the next 30 days (no waivers are recorded).',
+                                                   '',
+                                                   '### Dependency graph',
+                                                   '',
+                                                   '<details><summary>1 service, 0 dependencies: solid arrows are '
+                                                   'hard dependencies, dotted ones soft; fill shows status, border '
+                                                   'colour the tier</summary>',
+                                                   '',
+                                                   '```mermaid',
+                                                   'flowchart LR',
+                                                   '  s0["#35;#35;#91;set-output name#61;a#93;b<br/>tier 1"]:::fail1',
+                                                   '  classDef fail1 '
+                                                   'fill:#fde4e1,color:#7f1d1d,stroke:#2563eb,stroke-width:3px',
+                                                   '```',
+                                                   '',
+                                                   '</details>',
+                                                   '',
+                                                   '### Services with findings',
+                                                   '',
+                                                   '<details><summary>\u274c ##&#91;set-output name=a]b \xb7 tier 1 \xb7 1 '
+                                                   'finding</summary>',
+                                                   '',
+                                                   'Manifest: svc/shiftleft.yaml \xb7 owner team-svc',
+                                                   '',
+                                                   '| severity | rule | where | message |',
+                                                   '|---|---|---|---|',
+                                                   '| critical | SL006 invalid-value | 3:18 | metadata.name: '
+                                                   "'##\\[set-output name=a\\]b' is not a valid name: lower-case "
+                                                   "letters, digits and '-', starting and ending with a letter or "
+                                                   'digit, at most 63 characters |',
+                                                   '',
+                                                   '**Fix SL006:** Change the value to the type and one of the '
+                                                   'choices the message names. Quote values that are text but look '
+                                                   'like numbers (`min_tls: "1.2"`).',
+                                                   '',
+                                                   '</details>',
+                                                   ''),
+                                                  ''),
  'bidi-in-a-message': (("svc/shiftleft.yaml:8:3: CRITICAL SL004 unknown-key unknown key 'ab\\u202ecd\\u2066' in "
                         'spec; only x- keys are free for your own use',),
                        '')}

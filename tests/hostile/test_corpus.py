@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from tests import actions_runner
 from tests.hostile.cases import CASES
 from tests.hostile.corpus import build, outcome, run
 from tests.hostile.expected import EXPECTED
@@ -33,6 +34,9 @@ def test_case(case, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     assert seconds < case.seconds
     if case.then is not None:
         case.then(repo)
+    if "github" in case.cmd or "markdown" in case.cmd:  # output a runner reads: only shiftleft's own commands
+        acted = actions_runner.commands(done.stdout)
+        assert all(c.name in ("error", "warning", "notice") and "file" in c.properties for c in acted), acted
 
 
 def test_every_case_has_one_expectation_and_a_category() -> None:
