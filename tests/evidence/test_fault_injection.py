@@ -19,7 +19,15 @@ from pathlib import Path
 
 import pytest
 
-from tests.evidence.test_failures import BARE_SUMMARY, CLEAN_BANDIT, MANIFEST, _evidence, ledger  # noqa: F401
+from tests.evidence.test_failures import (  # noqa: F401  (fakes and ledger are fixtures)
+    BARE_SUMMARY,
+    CLEAN_BANDIT,
+    MANIFEST,
+    Fakes,
+    _evidence,
+    fakes,
+    ledger,
+)
 from tests.evidence.test_scanners import check
 
 HEAD = f"#!{sys.executable}\nimport os, signal, sys, time\n"
@@ -41,14 +49,9 @@ def prints(text: str, code: int = 0, err: str = "") -> str:
 
 
 @pytest.fixture
-def bin_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    folder = tmp_path / "bin"
-    folder.mkdir()
-    monkeypatch.setenv("PATH", f"{folder}{os.pathsep}{os.environ.get('PATH', '')}")
-    monkeypatch.setenv("SHIFTLEFT_NO_CACHE", "1")
-    for name, text in CLEAN.items():
-        fake(folder, name, prints(text))
-    return folder
+def bin_folder(fakes: Fakes) -> Path:  # noqa: F811
+    """test_failures' fake folder first on PATH (clean scanners by default); a test overwrites one with a script."""
+    return fakes.folder
 
 
 def gate(root: Path, *extra: str) -> tuple[int, list[tuple[str, str, int, str]], dict[str, str], float]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from tests.helpers import NOW
 from tests.hostile.corpus import MANIFEST, Case, base, edit
 
 M = MANIFEST
@@ -174,6 +175,15 @@ def _junit_parses(repo: Path) -> None:
     assert not list(tree.iter("x"))
 
 
+def only(fmt: str) -> tuple[str, ...]:
+    return ("check", ".", "--now", NOW, "-q", "--format", fmt)
+
+
+def also(fmt: str) -> tuple[str, ...]:
+    """The text lines on stdout, and `fmt` (`name=file`) written for `then` to read."""
+    return (*only("text"), "--format", fmt)
+
+
 ESC_KEY = "x\\e[31m::error file=a::forged"
 REPORT = [
     Case("key-with-escapes-text", "report", {M: edit("  tier: 1\n", f'  tier: 1\n  "{ESC_KEY}": 1\n')}, 1),
@@ -182,21 +192,21 @@ REPORT = [
         "report",
         {M: edit("  tier: 1\n", f'  tier: 1\n  "{ESC_KEY}": 1\n')},
         1,
-        cmd=("check", ".", "--now", "2026-11-25", "-q", "--format", "github"),
+        cmd=only("github"),
     ),
     Case(
         "newline-command-github",
         "report",
         {M: edit("  tier: 1\n", '  tier: 1\n  "a\\n::add-mask::x\\n::error::forged": 1\n')},
         1,
-        cmd=("check", ".", "--now", "2026-11-25", "-q", "--format", "github"),
+        cmd=only("github"),
     ),
     Case(
         "html-injection",
         "report",
         {M: edit("  tier: 1\n", '  tier: 1\n  "<script>alert(1)</script>": 1\n')},
         1,
-        cmd=("check", ".", "--now", "2026-11-25", "-q", "--format", "text", "--format", "html=out.html"),
+        cmd=also("html=out.html"),
         then=_html_inert,
     ),
     Case(
@@ -204,7 +214,7 @@ REPORT = [
         "report",
         {M: edit("  tier: 1\n", '  tier: 1\n  "[x](https://evil.example) @admin <img src=x>": 1\n')},
         1,
-        cmd=("check", ".", "--now", "2026-11-25", "-q", "--format", "text", "--format", "markdown=out.md"),
+        cmd=also("markdown=out.md"),
         then=_markdown_inert,
     ),
     Case(
@@ -212,7 +222,7 @@ REPORT = [
         "report",
         {M: edit("  tier: 1\n", '  tier: 1\n  "\\u202e\\x1b]8;;http://evil\\x07[x](y)": 1\n')},
         1,
-        cmd=("check", ".", "--now", "2026-11-25", "-q", "--format", "text", "--format", "sarif=out.sarif"),
+        cmd=also("sarif=out.sarif"),
         then=_sarif_valid,
     ),
     Case(
@@ -220,7 +230,7 @@ REPORT = [
         "report",
         {M: edit("  tier: 1\n", '  tier: 1\n  "]]></failure><x a=\\"": 1\n')},
         1,
-        cmd=("check", ".", "--now", "2026-11-25", "-q", "--format", "text", "--format", "junit=out.xml"),
+        cmd=also("junit=out.xml"),
         then=_junit_parses,
     ),
     Case(
@@ -228,7 +238,7 @@ REPORT = [
         "report",
         {M: base().replace("name: svc,", 'name: "##[set-output name=a]b",', 1)},
         1,
-        cmd=("check", ".", "--now", "2026-11-25", "-q", "--format", "markdown"),
+        cmd=only("markdown"),
     ),
     Case("bidi-in-a-message", "report", {M: edit("  tier: 1\n", '  tier: 1\n  "ab\\u202ecd\\u2066": 1\n')}, 1),
 ]
