@@ -50,3 +50,9 @@ class ManifestError(ShiftleftError):
     def __init__(self, rule: str, message: str, *, file: Path | str | None = None, line: int = 0, col: int = 0) -> None:
         super().__init__(message, file=file, line=line, col=col)
         self.rule = rule
+
+
+class TooCostly(Exception):
+    """A rule message went over a cap while rendering (raised by `policy.sandbox`, reported by the engine as the
+    rule's evaluation error). Defined here, a leaf module, so that `policy.messages` and `policy.sandbox` import it
+    without importing each other (and the hook's simple messages never import jinja2)."""

@@ -21,9 +21,10 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from shiftleft.policy.sandbox import TooCostly
+from shiftleft.errors import TooCostly
 
 __all__ = ["TooCostly", "check_template", "render"]
+
 
 _SIMPLE = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*|\[[0-9]+\])*)\s*\}\}")
 _PART = re.compile(r"[A-Za-z_][A-Za-z0-9_]*|\[[0-9]+\]")
