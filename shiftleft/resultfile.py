@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -29,21 +29,46 @@ from shiftleft.results import PolicyChange, RunResult, ServiceResult
 SCHEMA = json_format.SCHEMA
 
 
-def document(result: RunResult) -> dict[str, Any]:
-    """`formatters.json.document` plus what a merge needs to rebuild the result."""
-    doc = json_format.document(result)
+def document(result: RunResult, lazy: bool = False) -> dict[str, Any]:
+    """`formatters.json.document` plus what a merge needs to rebuild the result; `lazy`: see there."""
+    doc = json_format.document(result, lazy)
     doc["run"]["shard"] = {"index": result.shard[0], "count": result.shard[1]} if result.shard else None
     doc["run"]["tiers"] = {str(n): _plain(row) for n, row in sorted(result.tiers.items())}
-    places: dict[Finding, list[int]] = {}
-    for position, finding in enumerate(result.findings):
-        places.setdefault(finding, []).append(position)
-    for entry, service in zip(doc["services"], result.services, strict=True):
-        entry["manifest"] = _plain(service.raw)
-        found = [places[f].pop(0) if places.get(f) else None for f in service.findings]
-        if None not in found:
-            entry["findings"] = found
+    doc["services"] = json_format.each(lazy, lambda: _services(result))
     doc["rules"] = [_rule(r) for r in result.catalog]
     return doc
+
+
+def _services(result: RunResult) -> Iterator[dict[str, Any]]:
+    """Each service's report entry with its reported manifest and its findings' places in `findings`."""
+    places = _places(result.findings)
+    for service in result.services:
+        entry = json_format.service(service, result.fail_on)
+        entry["manifest"] = _plain(service.raw)
+        found = [_take(places, f) for f in service.findings]
+        if None not in found:
+            entry["findings"] = found
+        yield entry
+
+
+def _places(findings: tuple[Finding, ...]) -> dict[Finding, int | list[int]]:
+    """Where each finding is in `findings`; a list only for a finding that occurs more than once."""
+    places: dict[Finding, int | list[int]] = {}
+    for position, finding in enumerate(findings):
+        known = places.setdefault(finding, position)
+        if known != position:
+            places[finding] = [*known, position] if isinstance(known, list) else [known, position]
+    return places
+
+
+def _take(places: dict[Finding, int | list[int]], finding: Finding) -> int | None:
+    """The first unused place of `finding` (equal findings take their places in order), or None."""
+    known = places.get(finding)
+    if isinstance(known, list):
+        return known.pop(0) if known else None
+    if known is not None:
+        places[finding] = []  # used
+    return known
 
 
 def _rule(rule: Rule) -> dict[str, Any]:
