@@ -9,6 +9,7 @@ finding of its rule ("fails closed"), so nothing is silently skipped.
 from __future__ import annotations
 
 import datetime as dt
+import marshal
 import re
 import sys
 from collections.abc import Callable, Mapping
@@ -23,7 +24,7 @@ from shiftleft.manifest.schema import Path_, dotted, get_path
 from shiftleft.policy import cel, required
 from shiftleft.policy.catalog import Catalog, Rule, parse_path
 from shiftleft.policy.tiers import Tier, TierPolicy
-from shiftleft.results import RunResult, ServiceResult
+from shiftleft.results import Packed, RunResult, ServiceResult
 from shiftleft.rulerun import Pending
 
 
@@ -76,6 +77,8 @@ class Evaluation:
         self.states: list[_State] = []
         self._partial_groups: dict[frozenset[str], list[rulerun.Group]] = {}
         """Rule groups without the rules an invalid manifest's wrong values would feed, by those rules."""
+        self._layouts: dict[tuple[_Place, ...], dict[_Place, int]] = {}
+        """The places graph findings can point at, shared by the services that have the same ones."""
 
     def add(self, manifest: Manifest) -> None:
         name = manifest.name
@@ -123,7 +126,7 @@ class Evaluation:
                         pending.append(Pending(rule, message, need.path, severity=severity))
             state.findings.extend(_place(manifest, pending))
             if manifest.nodes is not None and self.graph_rules:
-                state.positions = _positions(manifest, [r for g in self.graph_rules for r in g.rules])
+                state.positions = self._positions(manifest)
         if manifest.placeholders and not state.skipped:
             state.findings.extend(_placeholders(manifest, self.catalog))
         self.first_file.setdefault(name, manifest.display)
@@ -131,7 +134,18 @@ class Evaluation:
         if not self.graph_exists:
             manifest.files.clear()  # only exists() in graph rules would read it again
         manifest.release()
+        # Until finish(), the state keeps the kept sections packed (about a quarter of the size) on a copy of
+        # the manifest without them; the caller's manifest is left as it was.
+        state.packed = _pack(manifest.raw)
+        state.manifest = _without_values(manifest)
         self.states.append(state)
+
+    def _positions(self, manifest: Manifest) -> _Positions:
+        keys, found = _positions(manifest, [r for g in self.graph_rules for r in g.rules])
+        layout = self._layouts.get(keys)
+        if layout is None:
+            layout = self._layouts[keys] = {key: i for i, key in enumerate(keys)}
+        return _Positions(layout, tuple(n for pair in found for n in pair))
 
     def _valid_part(self, manifest: Manifest, tier_number: int | None) -> list[Finding]:
         """Findings of the rules that read only the valid part of an invalid manifest.
@@ -166,6 +180,7 @@ class Evaluation:
             manifest = state.manifest
             if state.skipped and (state.elsewhere or not any(link.name in focused for link in state.node.dependencies)):
                 continue  # neither in focus nor depending on it: not evaluated, not reported
+            manifest.raw = _unpack(state.packed)
             if state.tier is not None and self.graph_rules:
                 facts = graph.facts(position)
                 pending = list(rulerun.run(manifest, self.graph_rules, state.tier, self.settings, self.now, facts))
@@ -179,9 +194,10 @@ class Evaluation:
                     state.tier_number,
                     manifest.valid,
                     tuple(findings),
-                    _trim(manifest.raw, _REPORTED),
+                    Packed(_trim(manifest.raw, _REPORTED)),
                 )
             )
+            manifest.raw, state.packed = {}, b""  # one service's sections unpacked at a time
         every = tuple(sorted((f for s in services for f in s.findings), key=Finding.sort_key))
         return RunResult(
             tuple(services),
@@ -213,7 +229,9 @@ class _State:
     node tree was at hand.
     """
 
-    __slots__ = ("elsewhere", "findings", "manifest", "name", "node", "positions", "skipped", "tier", "tier_number")
+    __slots__ = (
+        "elsewhere", "findings", "manifest", "name", "node", "packed", "positions", "skipped", "tier", "tier_number",
+    )  # fmt: skip
 
     def __init__(
         self,
@@ -223,7 +241,7 @@ class _State:
         tier: Tier | None,
         node: Node,
         findings: list[Finding] | None = None,
-        positions: dict[tuple[Path_, bool], tuple[int, int]] | None = None,
+        positions: _Positions | None = None,
     ) -> None:
         self.manifest = manifest
         self.name = name
@@ -231,14 +249,56 @@ class _State:
         self.tier = tier
         self.node = node
         self.findings: list[Finding] = [] if findings is None else findings
-        self.positions: dict[tuple[Path_, bool], tuple[int, int]] = {} if positions is None else positions
+        self.positions = positions
+        self.packed = b""
+        """The manifest sections kept for the graph rules and reports, marshalled (`_pack`), until `finish()`."""
         self.skipped = False
         """Outside the focus of a `--changed` run: its local rules were not evaluated."""
         self.elsewhere = False
         """In another shard (`check --shard`): never evaluated nor reported here."""
 
 
-def _positions(manifest: Manifest, rules: list[Rule]) -> dict[tuple[Path_, bool], tuple[int, int]]:
+_Place = tuple[Path_, bool]
+
+
+class _Positions:
+    """Lines and columns of the places a service's graph findings can point at, two small ints each; the
+    places themselves (`layout`, place to index) are shared by every service that has the same ones."""
+
+    __slots__ = ("layout", "values")
+
+    def __init__(self, layout: dict[_Place, int], values: tuple[int, ...]) -> None:
+        self.layout = layout
+        self.values = values
+
+    def get(self, place: _Place) -> tuple[int, int] | None:
+        index = self.layout.get(place)
+        return None if index is None else (self.values[2 * index], self.values[2 * index + 1])
+
+
+def _without_values(manifest: Manifest) -> Manifest:
+    light = Manifest(manifest.file, manifest.display, manifest.root, None, manifest.files, manifest.problems)
+    light.invalid, light.placeholders = manifest.invalid, manifest.placeholders
+    return light
+
+
+def _pack(raw: dict[str, Any]) -> bytes | dict[str, Any]:
+    """A manifest's kept sections as marshal bytes (YAML and the facts cache give only plain values, which
+    marshal holds in about a quarter of the memory); anything else stays as it is."""
+    try:
+        return marshal.dumps(raw)
+    except ValueError:
+        return raw
+
+
+def _unpack(packed: bytes | dict[str, Any]) -> dict[str, Any]:
+    if isinstance(packed, dict):
+        return packed
+    value: dict[str, Any] = marshal.loads(packed) if packed else {}
+    return value
+
+
+def _positions(manifest: Manifest, rules: list[Rule]) -> tuple[tuple[_Place, ...], list[tuple[int, int]]]:
     """Positions of every place a graph rule may point at, so `finish()` need not re-read the file.
 
     A location with `{index}` takes each index of the list it names in the
@@ -259,8 +319,8 @@ def _positions(manifest: Manifest, rules: list[Rule]) -> dict[tuple[Path_, bool]
                 paths.add((*rule.each, index))
         else:
             paths.add(())
-    keys = [(p, False) for p in sorted(paths, key=str)]
-    return dict(zip(keys, manifest.locate(keys), strict=True))
+    keys = tuple((p, False) for p in sorted(paths, key=str))
+    return keys, manifest.locate(list(keys))
 
 
 _REPORTED: dict[str, frozenset[str] | None] = {
@@ -315,16 +375,15 @@ def _tier_number(manifest: Manifest) -> int | None:
     return tier if isinstance(tier, int) and not isinstance(tier, bool) else None
 
 
-def _place(
-    manifest: Manifest, pending: list[Pending], known: Mapping[tuple[Path_, bool], tuple[int, int]] | None = None
-) -> list[Finding]:
+def _place(manifest: Manifest, pending: list[Pending], known: _Positions | None = None) -> list[Finding]:
     if not pending:
         return []
     wanted = [(p.path, p.key) for p in pending]
-    if known is not None and all(w in known for w in wanted):
-        positions = [known[w] for w in wanted]
-    else:
+    found = [known.get(w) for w in wanted] if known is not None else [None]
+    if None in found:
         positions = manifest.locate(wanted)
+    else:
+        positions = found  # type: ignore[assignment]
     return [
         _finding(p.rule, manifest.name, Location(manifest.display, line, col, _dotted(p.path)), p.message, p.severity)
         for p, (line, col) in zip(pending, positions, strict=True)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import marshal
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import ItemsView, Iterator, Mapping
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -12,6 +13,46 @@ from shiftleft.findings import Finding, Severity, Waiver
 
 if TYPE_CHECKING:
     from shiftleft.policy.catalog import Rule
+
+
+class Packed(Mapping[str, Any]):
+    """A manifest's reported sections, kept marshalled until a report reads them.
+
+    A 10,000-service result holds every service's sections for the reports that
+    show them; as plain dictionaries that was about 5 KB a service, marshalled
+    about a quarter of it. Read-only: each read unpacks a fresh copy. Values
+    marshal cannot hold (none come from YAML or the facts cache) are kept as given.
+    """
+
+    __slots__ = ("_data",)
+
+    def __init__(self, value: Mapping[str, Any]) -> None:
+        plain = dict(value)
+        try:
+            self._data: bytes | dict[str, Any] = marshal.dumps(plain)
+        except ValueError:
+            self._data = plain
+
+    def _value(self) -> dict[str, Any]:
+        if isinstance(self._data, dict):
+            return self._data
+        value: dict[str, Any] = marshal.loads(self._data)
+        return value
+
+    def __getitem__(self, key: str) -> Any:
+        return self._value()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._value())
+
+    def __len__(self) -> int:
+        return len(self._value())
+
+    def items(self) -> ItemsView[str, Any]:
+        return self._value().items()
+
+    def __repr__(self) -> str:
+        return f"Packed({self._value()!r})"
 
 
 class ServiceResult(NamedTuple):
