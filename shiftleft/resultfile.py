@@ -41,14 +41,43 @@ def document(result: RunResult, lazy: bool = False) -> dict[str, Any]:
 
 def _services(result: RunResult) -> Iterator[dict[str, Any]]:
     """Each service's report entry with its reported manifest and its findings' places in `findings`."""
-    places = _places(result.findings)
+    places = None if _in_turn(result) else _places(result.findings)
+    offset = 0
     for service in result.services:
         entry = json_format.service(service, result.fail_on)
         entry["manifest"] = _plain(service.raw)
-        found = [_take(places, f) for f in service.findings]
+        if places is None:
+            found: list[int | None] = _consecutive(service.findings, offset)
+            offset += len(found)
+        else:
+            found = [_take(places, f) for f in service.findings]
         if None not in found:
             entry["findings"] = found
         yield entry
+
+
+def _in_turn(result: RunResult) -> bool:
+    """Whether `findings` holds the services' own findings, one service after another, each service's in
+    file order: as the engine and governance build it. Then each finding's place is counted, not looked up
+    in a table of every finding."""
+    offset = 0
+    every = result.findings
+    for service in result.services:
+        own = sorted(service.findings, key=Finding.sort_key)
+        turn = every[offset : offset + len(own)]
+        if len(turn) != len(own) or any(a is not b for a, b in zip(turn, own, strict=True)):
+            return False
+        offset += len(own)
+    return offset == len(every)
+
+
+def _consecutive(findings: tuple[Finding, ...], offset: int) -> list[int | None]:
+    """The places of a service's findings that start at `offset` of `findings` in file order."""
+    order = sorted(range(len(findings)), key=lambda i: findings[i].sort_key())
+    places: list[int | None] = [None] * len(findings)
+    for rank, index in enumerate(order):
+        places[index] = offset + rank
+    return places
 
 
 def _places(findings: tuple[Finding, ...]) -> dict[Finding, int | list[int]]:
