@@ -32,11 +32,11 @@ CASES = {
     "sarif": ["sarif"],
     "junit": ["junit"],
     "github": ["github"],
-    "json + sarif": ["json", "sarif"],
+    "json+sarif": ["json", "sarif"],
     "markdown": ["markdown"],
     "html": ["html"],
 }
-STREAMING = {"text", "json", "sarif", "junit", "github", "json + sarif"}
+STREAMING = {"text", "json", "sarif", "junit", "github", "json+sarif"}
 """Formats written as they are built; markdown and html render a whole page from a template."""
 
 
