@@ -54,8 +54,8 @@ def render(result: RunResult, options: Options) -> str:
 
 def write(result: RunResult, options: Options, out: TextIO) -> None:
     chosen = _annotated(result.findings)
-    for finding in result.findings:
-        if finding in chosen:
+    for i, finding in enumerate(result.findings):
+        if i in chosen:
             out.write(annotation(finding) + "\n")
     hidden = len(result.findings) - len(chosen)
     if hidden:
@@ -94,16 +94,19 @@ def _command(finding: Finding) -> str:
     return "notice" if finding.waiver is not None else COMMAND[finding.severity]
 
 
-def _annotated(findings: tuple[Finding, ...]) -> set[Finding]:
-    """The findings to annotate: the most severe first, LIMIT per command kind."""
+def _annotated(findings: tuple[Finding, ...]) -> set[int]:
+    """The indexes of the findings to annotate: the most severe first, LIMIT per command kind.
+
+    Indexes, not findings: two equal findings are two lines, each counted against the limit.
+    """
     ranked = sorted(enumerate(findings), key=lambda p: (-p[1].severity.rank, p[0]))
     used = {"error": 0, "warning": 0, "notice": 0}
-    out: set[Finding] = set()
-    for _i, finding in ranked:
+    out: set[int] = set()
+    for i, finding in ranked:
         kind = _command(finding)
         if used[kind] < LIMIT:
             used[kind] += 1
-            out.add(finding)
+            out.add(i)
     return out
 
 
