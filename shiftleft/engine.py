@@ -16,14 +16,14 @@ from typing import Any, NamedTuple
 
 from shiftleft import rulerun
 from shiftleft.errors import ManifestError
-from shiftleft.findings import Finding, Location, Severity
+from shiftleft.findings import Finding, Location, Severity, in_file_order
 from shiftleft.graph import Node, build, from_manifest
 from shiftleft.manifest.model import Manifest
 from shiftleft.manifest.schema import Path_, dotted, get_path
 from shiftleft.policy import cel, required
 from shiftleft.policy.catalog import Catalog, Rule, parse_path
 from shiftleft.policy.tiers import Tier, TierPolicy
-from shiftleft.results import RunResult, ServiceResult
+from shiftleft.results import Packed, RunResult, ServiceResult
 from shiftleft.rulerun import Pending
 
 
@@ -76,6 +76,8 @@ class Evaluation:
         self.states: list[_State] = []
         self._partial_groups: dict[frozenset[str], list[rulerun.Group]] = {}
         """Rule groups without the rules an invalid manifest's wrong values would feed, by those rules."""
+        self._layouts: dict[tuple[_Place, ...], dict[_Place, int]] = {}
+        """The places graph findings can point at, shared by the services that have the same ones."""
 
     def add(self, manifest: Manifest) -> None:
         name = manifest.name
@@ -123,7 +125,7 @@ class Evaluation:
                         pending.append(Pending(rule, message, need.path, severity=severity))
             state.findings.extend(_place(manifest, pending))
             if manifest.nodes is not None and self.graph_rules:
-                state.positions = _positions(manifest, [r for g in self.graph_rules for r in g.rules])
+                state.positions = self._positions(manifest)
         if manifest.placeholders and not state.skipped:
             state.findings.extend(_placeholders(manifest, self.catalog))
         self.first_file.setdefault(name, manifest.display)
@@ -131,7 +133,18 @@ class Evaluation:
         if not self.graph_exists:
             manifest.files.clear()  # only exists() in graph rules would read it again
         manifest.release()
+        # Until finish(), the state keeps the kept sections packed (about a quarter of the size) on a copy of
+        # the manifest without them; the caller's manifest is left as it was.
+        state.packed = Packed(manifest.raw)
+        state.manifest = _without_values(manifest)
         self.states.append(state)
+
+    def _positions(self, manifest: Manifest) -> _Positions:
+        keys, found = _positions(manifest, [r for g in self.graph_rules for r in g.rules])
+        layout = self._layouts.get(keys)
+        if layout is None:
+            layout = self._layouts[keys] = {key: i for i, key in enumerate(keys)}
+        return _Positions(layout, tuple(n for pair in found for n in pair))
 
     def _valid_part(self, manifest: Manifest, tier_number: int | None) -> list[Finding]:
         """Findings of the rules that read only the valid part of an invalid manifest.
@@ -166,6 +179,7 @@ class Evaluation:
             manifest = state.manifest
             if state.skipped and (state.elsewhere or not any(link.name in focused for link in state.node.dependencies)):
                 continue  # neither in focus nor depending on it: not evaluated, not reported
+            manifest.raw = state.packed.unpack()
             if state.tier is not None and self.graph_rules:
                 facts = graph.facts(position)
                 pending = list(rulerun.run(manifest, self.graph_rules, state.tier, self.settings, self.now, facts))
@@ -179,10 +193,12 @@ class Evaluation:
                     state.tier_number,
                     manifest.valid,
                     tuple(findings),
-                    _trim(manifest.raw, _REPORTED),
+                    Packed(_trim(manifest.raw, _REPORTED)),
                 )
             )
-        every = tuple(sorted((f for s in services for f in s.findings), key=Finding.sort_key))
+            # One service's sections unpacked at a time; what only this loop reads is dropped as it goes.
+            manifest.raw, state.packed, state.positions, state.findings = {}, _NOTHING, None, []
+        every = in_file_order([s.findings for s in services])
         return RunResult(
             tuple(services),
             every,
@@ -213,7 +229,9 @@ class _State:
     node tree was at hand.
     """
 
-    __slots__ = ("elsewhere", "findings", "manifest", "name", "node", "positions", "skipped", "tier", "tier_number")
+    __slots__ = (
+        "elsewhere", "findings", "manifest", "name", "node", "packed", "positions", "skipped", "tier", "tier_number",
+    )  # fmt: skip
 
     def __init__(
         self,
@@ -223,7 +241,7 @@ class _State:
         tier: Tier | None,
         node: Node,
         findings: list[Finding] | None = None,
-        positions: dict[tuple[Path_, bool], tuple[int, int]] | None = None,
+        positions: _Positions | None = None,
     ) -> None:
         self.manifest = manifest
         self.name = name
@@ -231,14 +249,41 @@ class _State:
         self.tier = tier
         self.node = node
         self.findings: list[Finding] = [] if findings is None else findings
-        self.positions: dict[tuple[Path_, bool], tuple[int, int]] = {} if positions is None else positions
+        self.positions = positions
+        self.packed = _NOTHING
+        """The manifest sections kept for the graph rules and reports, packed, until `finish()`."""
         self.skipped = False
         """Outside the focus of a `--changed` run: its local rules were not evaluated."""
         self.elsewhere = False
         """In another shard (`check --shard`): never evaluated nor reported here."""
 
 
-def _positions(manifest: Manifest, rules: list[Rule]) -> dict[tuple[Path_, bool], tuple[int, int]]:
+_Place = tuple[Path_, bool]
+_NOTHING = Packed({})
+
+
+class _Positions:
+    """Lines and columns of the places a service's graph findings can point at, two small ints each; the
+    places themselves (`layout`, place to index) are shared by every service that has the same ones."""
+
+    __slots__ = ("layout", "values")
+
+    def __init__(self, layout: dict[_Place, int], values: tuple[int, ...]) -> None:
+        self.layout = layout
+        self.values = values
+
+    def get(self, place: _Place) -> tuple[int, int] | None:
+        index = self.layout.get(place)
+        return None if index is None else (self.values[2 * index], self.values[2 * index + 1])
+
+
+def _without_values(manifest: Manifest) -> Manifest:
+    light = Manifest(manifest.file, manifest.display, manifest.root, None, manifest.files, manifest.problems)
+    light.invalid, light.placeholders = manifest.invalid, manifest.placeholders
+    return light
+
+
+def _positions(manifest: Manifest, rules: list[Rule]) -> tuple[tuple[_Place, ...], list[tuple[int, int]]]:
     """Positions of every place a graph rule may point at, so `finish()` need not re-read the file.
 
     A location with `{index}` takes each index of the list it names in the
@@ -259,8 +304,8 @@ def _positions(manifest: Manifest, rules: list[Rule]) -> dict[tuple[Path_, bool]
                 paths.add((*rule.each, index))
         else:
             paths.add(())
-    keys = [(p, False) for p in sorted(paths, key=str)]
-    return dict(zip(keys, manifest.locate(keys), strict=True))
+    keys = tuple((p, False) for p in sorted(paths, key=str))
+    return keys, manifest.locate(list(keys))
 
 
 _REPORTED: dict[str, frozenset[str] | None] = {
@@ -315,19 +360,20 @@ def _tier_number(manifest: Manifest) -> int | None:
     return tier if isinstance(tier, int) and not isinstance(tier, bool) else None
 
 
-def _place(
-    manifest: Manifest, pending: list[Pending], known: Mapping[tuple[Path_, bool], tuple[int, int]] | None = None
-) -> list[Finding]:
+def _place(manifest: Manifest, pending: list[Pending], known: _Positions | None = None) -> list[Finding]:
     if not pending:
         return []
     wanted = [(p.path, p.key) for p in pending]
-    if known is not None and all(w in known for w in wanted):
-        positions = [known[w] for w in wanted]
-    else:
+    found = [known.get(w) for w in wanted] if known is not None else [None]
+    if None in found:
         positions = manifest.locate(wanted)
+    else:
+        positions = found  # type: ignore[assignment]
+    places: dict[Location, Location] = {}  # findings at the same place share one Location
     return [
-        _finding(p.rule, manifest.name, Location(manifest.display, line, col, _dotted(p.path)), p.message, p.severity)
+        _finding(p.rule, manifest.name, places.setdefault(loc, loc), p.message, p.severity)
         for p, (line, col) in zip(pending, positions, strict=True)
+        for loc in (Location(manifest.display, line, col, _dotted(p.path)),)
     ]
 
 
@@ -360,7 +406,9 @@ def _finding(rule: Rule, service: str, location: Location, message: str, severit
         category=rule.category,
         service=service,
         location=location,
-        message=message,
+        # Interned: on a generated 10,000-service catalog two thirds of the messages repeat another's text
+        # (the same gap in many services), and findings are held until the reports are written.
+        message=sys.intern(message),
         remediation=rule.remediation,
     )
 

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import heapq
+import itertools
+from collections.abc import Iterable
 from typing import NamedTuple
 
 
@@ -124,3 +127,16 @@ class Finding(NamedTuple):
     def service_key(self) -> tuple[bool, str, int, int, str]:
         """Order within one service: what makes the manifest invalid (SL0xx) first, then file order."""
         return (self.category != "manifest", *self.sort_key())
+
+
+def in_file_order(groups: Iterable[tuple[Finding, ...]]) -> tuple[Finding, ...]:
+    """Every finding, sorted by file, line, column and rule (stable: ties keep the groups' order).
+
+    Each group (a service's findings) is sorted on its own and the groups are merged; when they follow
+    one another in file order, as they usually do, that is a concatenation. Sorting all at once would
+    hold a key for each of a large catalog's findings at the same time (11 MB for 125,000).
+    """
+    ordered = [sorted(group, key=Finding.sort_key) for group in groups if group]
+    if all(a[-1].sort_key() <= b[0].sort_key() for a, b in itertools.pairwise(ordered)):
+        return tuple(itertools.chain.from_iterable(ordered))
+    return tuple(heapq.merge(*ordered, key=Finding.sort_key))

@@ -16,7 +16,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from shiftleft import deadline, factcache
+from shiftleft import deadline, factcache, formatters
 from shiftleft.config import Config
 from shiftleft.discover import Target, discover, display_path, repo_root
 from shiftleft.engine import Evaluation, Settings
@@ -241,10 +241,19 @@ def parse_now(text: str | None) -> dt.datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
-def write_stdout(text: str, chunk: int = 1 << 20) -> None:
-    """Write to standard output a megabyte at a time, so a large report is not encoded in one copy."""
-    for start in range(0, len(text), chunk):
-        sys.stdout.write(text[start : start + chunk])
+def write_report(name: str, result: RunResult, options: formatters.Options, target: Path | None) -> None:
+    """Write the report in format `name` to `target` (None: standard output) as it is built, so a large
+    report is never one string in memory; a file that cannot be created or written is a usage error (exit 2)."""
+    write = formatters.writer(name)
+    if target is None:
+        write(result, options, sys.stdout)
+        return
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with target.open("w", encoding="utf-8") as fh:
+            write(result, options, fh)
+    except OSError as e:
+        raise UsageError(f"cannot write {target}: {e.strerror or e}") from None
 
 
 def write_file(path: Path, text: str, append: bool = False) -> None:

@@ -15,13 +15,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from shiftleft.errors import UsageError
 from shiftleft.findings import Finding, Location, Severity, Waiver
+from shiftleft.lazyitems import each, items
 from shiftleft.policy.catalog import Reference, Rule
 from shiftleft.results import PolicyChange, RunResult, ServiceResult
 
@@ -32,20 +33,75 @@ SCHEMA = "shiftleft/report-v1"
 """The report's schema id (docs/report-json.md); a report of another schema is not read."""
 
 
-def extend(doc: dict[str, Any], result: RunResult) -> dict[str, Any]:
-    """Add to `doc` (the report of `formatters.json.document`) what a merge needs to rebuild the result."""
+def extend(doc: dict[str, Any], result: RunResult, lazy: bool = False) -> dict[str, Any]:
+    """Add to `doc` (the report of `formatters.json.document`) what a merge needs to rebuild the result;
+    `lazy`: its services as `Items`, built while they are written."""
     doc["run"]["shard"] = {"index": result.shard[0], "count": result.shard[1]} if result.shard else None
     doc["run"]["tiers"] = {str(n): _plain(row) for n, row in sorted(result.tiers.items())}
-    places: dict[Finding, list[int]] = {}
-    for position, finding in enumerate(result.findings):
-        places.setdefault(finding, []).append(position)
-    for entry, service in zip(doc["services"], result.services, strict=True):
-        entry["manifest"] = _plain(service.raw)
-        found = [places[f].pop(0) if places.get(f) else None for f in service.findings]
-        if None not in found:
-            entry["findings"] = found
+    entries = doc["services"]
+    doc["services"] = each(lazy, lambda: _services(result, items(entries)))
     doc["rules"] = [_rule(r) for r in result.catalog]
     return doc
+
+
+def _services(result: RunResult, entries: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+    """Each service's report entry with its reported manifest and its findings' places in `findings`."""
+    places = None if _in_turn(result) else _places(result.findings)
+    offset = 0
+    for service, entry in zip(result.services, entries, strict=True):
+        entry["manifest"] = _plain(service.raw)
+        if places is None:
+            found: list[int | None] = _consecutive(service.findings, offset)
+            offset += len(found)
+        else:
+            found = [_take(places, f) for f in service.findings]
+        if None not in found:
+            entry["findings"] = found
+        yield entry
+
+
+def _in_turn(result: RunResult) -> bool:
+    """Whether `findings` holds the services' own findings, one service after another, each service's in
+    file order: as the engine and governance build it. Then each finding's place is counted, not looked up
+    in a table of every finding."""
+    offset = 0
+    every = result.findings
+    for service in result.services:
+        own = sorted(service.findings, key=Finding.sort_key)
+        turn = every[offset : offset + len(own)]
+        if len(turn) != len(own) or any(a is not b for a, b in zip(turn, own, strict=True)):
+            return False
+        offset += len(own)
+    return offset == len(every)
+
+
+def _consecutive(findings: tuple[Finding, ...], offset: int) -> list[int | None]:
+    """The places of a service's findings that start at `offset` of `findings` in file order."""
+    order = sorted(range(len(findings)), key=lambda i: findings[i].sort_key())
+    places: list[int | None] = [None] * len(findings)
+    for rank, index in enumerate(order):
+        places[index] = offset + rank
+    return places
+
+
+def _places(findings: tuple[Finding, ...]) -> dict[Finding, int | list[int]]:
+    """Where each finding is in `findings`; a list only for a finding that occurs more than once."""
+    places: dict[Finding, int | list[int]] = {}
+    for position, finding in enumerate(findings):
+        known = places.setdefault(finding, position)
+        if known != position:
+            places[finding] = [*known, position] if isinstance(known, list) else [known, position]
+    return places
+
+
+def _take(places: dict[Finding, int | list[int]], finding: Finding) -> int | None:
+    """The first unused place of `finding` (equal findings take their places in order), or None."""
+    known = places.get(finding)
+    if isinstance(known, list):
+        return known.pop(0) if known else None
+    if known is not None:
+        places[finding] = []  # used
+    return known
 
 
 def _rule(rule: Rule) -> dict[str, Any]:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import marshal
+import zlib
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import ItemsView, Iterator, Mapping
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -12,6 +14,48 @@ from shiftleft.findings import Finding, Severity, Waiver
 
 if TYPE_CHECKING:
     from shiftleft.policy.catalog import Rule
+
+
+class Packed(Mapping[str, Any]):
+    """A manifest's reported sections, kept marshalled until a report reads them.
+
+    A 10,000-service result holds every service's sections for the reports that
+    show them; as plain dictionaries that was about 5 KB a service, marshalled
+    and compressed about a sixth of it. Read-only: each read unpacks a fresh copy. Values
+    marshal cannot hold (none come from YAML or the facts cache) are kept as given.
+    """
+
+    __slots__ = ("_data",)
+
+    def __init__(self, value: Mapping[str, Any]) -> None:
+        plain = dict(value)
+        try:
+            self._data: bytes | dict[str, Any] = zlib.compress(marshal.dumps(plain), 1)
+        except ValueError:
+            self._data = plain
+
+    def unpack(self) -> dict[str, Any]:
+        """The sections as plain dictionaries: a fresh copy (the values as given when they could not be packed)."""
+        if isinstance(self._data, dict):
+            return self._data
+        # Only bytes this object wrote from values already in memory: never data read from outside.
+        value: dict[str, Any] = marshal.loads(zlib.decompress(self._data))  # noqa: S302
+        return value
+
+    def __getitem__(self, key: str) -> Any:
+        return self.unpack()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.unpack())
+
+    def __len__(self) -> int:
+        return len(self.unpack())
+
+    def items(self) -> ItemsView[str, Any]:
+        return self.unpack().items()
+
+    def __repr__(self) -> str:
+        return f"Packed({self.unpack()!r})"
 
 
 class ServiceResult(NamedTuple):

@@ -164,12 +164,7 @@ def _run(args: argparse.Namespace) -> int:
     for name, target in outputs:
         deadline.stage(f"writing the {name} output")
         color = target is None and _use_color(args.color)
-        text = formatters.get(name)(result, formatters.Options(color=color, verbosity=verbosity))
-        if target is None:
-            pipeline.write_stdout(text)
-        else:
-            pipeline.write_file(target, text)
-        del text  # a large report should not stay alive while the next one is built
+        pipeline.write_report(name, result, formatters.Options(color=color, verbosity=verbosity), target)
     if args.github_output:
         from shiftleft.formatters import github
 

@@ -41,9 +41,5 @@ def run(args: argparse.Namespace) -> int:
     verbosity = -1 if args.quiet else (1 if args.verbose else 0)
     for name, target in outputs:
         options = formatters.Options(color=target is None and _use_color(args.color), verbosity=verbosity)
-        text = formatters.get(name)(result, options)
-        if target is None:
-            pipeline.write_stdout(text)
-        else:
-            pipeline.write_file(target, text)
+        pipeline.write_report(name, result, options, target)
     return 0 if result.passed else 1

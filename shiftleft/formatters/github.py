@@ -20,9 +20,10 @@ from __future__ import annotations
 import secrets
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TextIO
 
 from shiftleft.findings import Finding, Severity
-from shiftleft.formatters import Options, text
+from shiftleft.formatters import Options, text, to_string
 from shiftleft.formatters.safe import clean
 from shiftleft.results import RunResult
 
@@ -48,26 +49,30 @@ def prop(value: str) -> str:
 
 
 def render(result: RunResult, options: Options) -> str:
+    return to_string(write, result, options)
+
+
+def write(result: RunResult, options: Options, out: TextIO) -> None:
     chosen = _annotated(result.findings)
-    lines = [annotation(f) for i, f in enumerate(result.findings) if i in chosen]
+    for i, finding in enumerate(result.findings):
+        if i in chosen:
+            out.write(annotation(finding) + "\n")
     hidden = len(result.findings) - len(chosen)
     if hidden:
         total = len(result.findings)
-        lines.append(
+        out.write(
             f"::notice title=shiftleft::{total} findings, {hidden} not annotated: GitHub shows at most "
             f"{LIMIT} error and {LIMIT} warning annotations per step. All findings are in the log below, "
-            "the job summary and the SARIF report."
+            "the job summary and the SARIF report.\n"
         )
-    report = text.render(result, options)
-    if report:
+    report = text.lines(result, options)
+    first = next(report, None)
+    if first is not None:
         token = secrets.token_hex(16)
-        lines.append(f"::stop-commands::{token}")
-        lines.append(report.removesuffix("\n"))
-        lines.append(f"::{token}::")
-    if not lines:
-        return ""
-    lines.append("")  # the final newline, without copying a large output once more
-    return "\n".join(lines)
+        out.write(f"::stop-commands::{token}\n{first}\n")
+        for line in report:
+            out.write(line + "\n")
+        out.write(f"::{token}::\n")
 
 
 def annotation(finding: Finding) -> str:

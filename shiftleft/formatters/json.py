@@ -7,23 +7,32 @@ or removed; `shiftleft/schema/report.schema.json` describes it.
 from __future__ import annotations
 
 import json
-from typing import Any
+from collections.abc import Iterable
+from typing import Any, TextIO
 
 from shiftleft import __version__
 from shiftleft.findings import Finding, Severity, Waiver
-from shiftleft.formatters import Options
+from shiftleft.formatters import Options, to_string
 from shiftleft.formatters.safe import inert_json
+from shiftleft.lazyitems import Items, each
 from shiftleft.resultfile import SCHEMA, extend
 from shiftleft.results import RunResult, ServiceResult
 
 
 def render(result: RunResult, options: Options) -> str:
-    doc = extend(document(result), result)  # the report plus what `shiftleft merge` rebuilds the result from
-    return inert_json(json.dumps(doc, indent=2, ensure_ascii=False)) + "\n"
+    return to_string(write, result, options)
 
 
-def document(result: RunResult) -> dict[str, Any]:
-    """The report as plain data (also used by tests and other formatters)."""
+def write(result: RunResult, options: Options, out: TextIO) -> None:
+    """The report, one service and one finding at a time (the same bytes as `json.dumps` of `document`),
+    plus what `shiftleft merge` rebuilds the result from."""
+    stream(extend(document(result, lazy=True), result, lazy=True), out)
+    out.write("\n")
+
+
+def document(result: RunResult, lazy: bool = False) -> dict[str, Any]:
+    """The report as plain data (also used by tests and other formatters); `lazy`: its services and
+    findings as `Items`, built while they are written."""
     doc: dict[str, Any] = {
         "schema": SCHEMA,
         "tool": {"name": "shiftleft", "version": __version__},
@@ -38,8 +47,8 @@ def document(result: RunResult) -> dict[str, Any]:
             "waived": len(result.waived),
             "counts": _counts(result.findings),
         },
-        "services": [_service(s, result.fail_on) for s in result.services],
-        "findings": [_finding(f, result.fail_on) for f in result.findings],
+        "services": each(lazy, lambda: (service(s, result.fail_on) for s in result.services)),
+        "findings": each(lazy, lambda: (_finding(f, result.fail_on) for f in result.findings)),
         "waivers": [_waiver(w) for w in result.waivers],
         "policy_changes": [
             {"loosening": c.loosening, "change": c.text, "source": c.source} for c in result.policy_changes
@@ -62,7 +71,7 @@ def _counts(findings: tuple[Finding, ...]) -> dict[str, int]:
     return out
 
 
-def _service(service: ServiceResult, fail_on: Severity) -> dict[str, Any]:
+def service(service: ServiceResult, fail_on: Severity) -> dict[str, Any]:
     return {
         "name": service.name,
         "file": service.file,
@@ -103,3 +112,57 @@ def _waiver(waiver: Waiver) -> dict[str, Any]:
         "expires": waiver.expires.isoformat() if waiver.expires else None,
         "source": waiver.source,
     }
+
+
+# -- streaming --------------------------------------------------------------------------------------
+# A JSON document whose long arrays are produced one item at a time (this report and SARIF). The
+# output is byte for byte `inert_json(json.dumps(document, indent=2, ensure_ascii=False))`, but an
+# array given as `Items` is never held whole: each item is built, encoded, written and dropped, so a
+# report of 100,000 findings does not hold 100,000 dictionaries and their text at once.
+
+_INDENT = "  "
+
+
+def stream(value: Any, out: TextIO, level: int = 0) -> None:
+    """Write `value` as `json.dumps(value, indent=2, ensure_ascii=False)` would at nesting `level`."""
+    if isinstance(value, Items):
+        _array(value.produce(), out, level)
+    elif isinstance(value, dict) and _lazy(value):
+        _object(value, out, level)
+    elif isinstance(value, list) and _lazy(value):
+        _array(value, out, level)
+    else:
+        text = json.dumps(value, indent=2, ensure_ascii=False)
+        # Strings never contain a raw line break in JSON, so every one here is indentation.
+        out.write(inert_json(text.replace("\n", "\n" + _INDENT * level) if level else text))
+
+
+def _array(items: Iterable[Any], out: TextIO, level: int) -> None:
+    inner = "\n" + _INDENT * (level + 1)
+    empty = True
+    for item in items:
+        out.write("[" + inner if empty else "," + inner)
+        empty = False
+        stream(item, out, level + 1)
+    out.write("[]" if empty else "\n" + _INDENT * level + "]")
+
+
+def _object(value: dict[str, Any], out: TextIO, level: int) -> None:
+    inner = "\n" + _INDENT * (level + 1)
+    first = True
+    for key, item in value.items():
+        out.write(("{" if first else ",") + inner + inert_json(json.dumps(key, ensure_ascii=False)) + ": ")
+        first = False
+        stream(item, out, level + 1)
+    out.write("{}" if first else "\n" + _INDENT * level + "}")
+
+
+def _lazy(value: Any) -> bool:
+    """Whether `value` holds an `Items` anywhere (otherwise one `json.dumps` writes it)."""
+    if isinstance(value, Items):
+        return True
+    if isinstance(value, dict):
+        return any(_lazy(v) for v in value.values())
+    if isinstance(value, list):
+        return any(_lazy(v) for v in value)
+    return False

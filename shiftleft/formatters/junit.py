@@ -10,17 +10,13 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TextIO
 
 from shiftleft import __version__
 from shiftleft.findings import Finding
-from shiftleft.formatters import Options
+from shiftleft.formatters import Options, to_string
 from shiftleft.formatters.safe import inert_xml, lead, log
 from shiftleft.results import RunResult, ServiceResult
-
-if TYPE_CHECKING:
-    from shiftleft.policy.catalog import Rule
 
 _NOT_XML = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
@@ -31,32 +27,81 @@ def clean(text: str) -> str:
 
 
 def render(result: RunResult, options: Options) -> str:
-    threshold = result.fail_on.rank
-    evaluated = [r for r in result.catalog if not r.builtin]
-    names = {r.id: r.name for r in result.catalog}
-    root = ET.Element("testsuites", name="shiftleft", timestamp=result.now.isoformat(), time="0")
-    totals = [0, 0, 0]
+    return to_string(write, result, options)
+
+
+def write(result: RunResult, options: Options, out: TextIO) -> None:
+    """The report, one test suite at a time: the same bytes as `ET.indent` and `ET.tostring` of `document`."""
+    root = _root(result, [_counts(service, result) for service in result.services])
+    if not result.services:
+        out.write(_text(root, declaration=True) + "\n")
+        return
+    root.text = _MARK  # the start and end tags around the suites, as ElementTree writes them
+    head, tail = _text(root, declaration=True).split(_MARK)
+    out.write(head + "\n  ")
+    last = len(result.services) - 1
+    for position, service in enumerate(result.services):
+        parent = ET.Element("testsuites")
+        suite = _suite(parent, service, result)
+        ET.indent(parent)
+        suite.tail = "\n" if position == last else "\n  "
+        out.write(_text(suite))
+    out.write(tail + "\n")
+
+
+def document(result: RunResult) -> ET.Element:
+    """The whole report as one element tree (not indented)."""
+    root = _root(result, [_counts(service, result) for service in result.services])
     for service in result.services:
-        suite = _suite(root, service, result, threshold, evaluated, names)
-        totals[0] += int(suite.get("tests", "0"))
-        totals[1] += int(suite.get("failures", "0"))
-        totals[2] += int(suite.get("skipped", "0"))
-    root.set("tests", str(totals[0]))
-    root.set("failures", str(totals[1]))
+        _suite(root, service, result)
+    return root
+
+
+_MARK = "\ue000suites\ue000"
+"""Stands for the suites while the root's tags are written (a private-use character no input reaches here:
+every quoted value passes through `clean`, and the mark is never written)."""
+
+
+def _text(element: ET.Element, declaration: bool = False) -> str:
+    return inert_xml(ET.tostring(element, encoding="unicode", xml_declaration=declaration))
+
+
+def _root(result: RunResult, counts: list[tuple[int, int, int]]) -> ET.Element:
+    root = ET.Element("testsuites", name="shiftleft", timestamp=result.now.isoformat(), time="0")
+    root.set("tests", str(sum(c[0] for c in counts)))
+    root.set("failures", str(sum(c[1] for c in counts)))
     root.set("errors", "0")
-    root.set("skipped", str(totals[2]))
-    ET.indent(root)
-    return inert_xml(ET.tostring(root, encoding="unicode", xml_declaration=True)) + "\n"
+    root.set("skipped", str(sum(c[2] for c in counts)))
+    return root
 
 
-def _suite(
-    root: ET.Element,
-    service: ServiceResult,
-    result: RunResult,
-    threshold: int,
-    evaluated: Sequence[Rule],
-    names: dict[str, str],
-) -> ET.Element:
+def _counts(service: ServiceResult, result: RunResult) -> tuple[int, int, int]:
+    """A suite's tests, failures and skipped, without building it."""
+    threshold = result.fail_on.rank
+    cases = _cases(service, result)
+    failures = skipped = 0
+    for found in cases.values():
+        failing = any(f.severity.rank >= threshold and f.waiver is None for f in found)
+        failures += failing
+        skipped += not failing and any(f.waiver is not None for f in found)
+    return len(cases), failures, skipped
+
+
+def _cases(service: ServiceResult, result: RunResult) -> dict[str, list[Finding]]:
+    """The suite's test cases in order: every rule evaluated (for a valid manifest), then any other rule
+    with a finding; each with its findings."""
+    by_rule: dict[str, list[Finding]] = {}
+    for finding in service.findings:
+        by_rule.setdefault(finding.rule, []).append(finding)
+    cases: dict[str, list[Finding]] = {r.id: [] for r in result.catalog if not r.builtin} if service.valid else {}
+    for rule_id, found in by_rule.items():
+        cases[rule_id] = found
+    return cases
+
+
+def _suite(root: ET.Element, service: ServiceResult, result: RunResult) -> ET.Element:
+    threshold = result.fail_on.rank
+    names = {r.id: r.name for r in result.catalog}
     suite = ET.SubElement(root, "testsuite", name=clean(service.name), file=clean(service.file))
     props = ET.SubElement(suite, "properties")
     for key, value in (
@@ -68,14 +113,9 @@ def _suite(
         ("shiftleft", __version__),
     ):
         ET.SubElement(props, "property", name=key, value=clean(value))
-    by_rule: dict[str, list[Finding]] = {}
-    for finding in service.findings:
-        by_rule.setdefault(finding.rule, []).append(finding)
-    rule_ids = [r.id for r in evaluated] if service.valid else []
-    rule_ids += [rid for rid in by_rule if rid not in rule_ids]
+    cases = _cases(service, result)
     failures = skipped = 0
-    for rule_id in rule_ids:
-        found = by_rule.get(rule_id, [])
+    for rule_id, found in cases.items():
         name = names.get(rule_id) or (found[0].name if found else "")
         case = ET.SubElement(
             suite, "testcase", classname=clean(service.name), name=clean(f"{rule_id} {name}"), time="0"
@@ -101,7 +141,7 @@ def _suite(
         if passing:
             out = ET.SubElement(case, "system-out")
             out.text = clean("\n".join(_below(f, result.fail_on.value) for f in passing))
-    suite.set("tests", str(len(rule_ids)))
+    suite.set("tests", str(len(cases)))
     suite.set("failures", str(failures))
     suite.set("errors", "0")
     suite.set("skipped", str(skipped))

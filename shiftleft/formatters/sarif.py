@@ -7,16 +7,17 @@ One run per invocation; the catalog's rules are deduplicated into
 from __future__ import annotations
 
 import datetime as dt
-import json
 import uuid
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TextIO
 from urllib.parse import quote
 
 from shiftleft import __version__
 from shiftleft.findings import Finding, Severity, Waiver
-from shiftleft.formatters import Options
-from shiftleft.formatters.safe import fence, inert_json, md, md_code
+from shiftleft.formatters import Options, to_string
+from shiftleft.formatters.json import stream
+from shiftleft.formatters.safe import fence, md, md_code
+from shiftleft.lazyitems import each
 from shiftleft.results import RunResult
 
 if TYPE_CHECKING:
@@ -45,11 +46,20 @@ SECURITY_SEVERITY = {
 
 
 def render(result: RunResult, options: Options) -> str:
-    return inert_json(json.dumps(log(result), indent=2, ensure_ascii=False)) + "\n"
+    return to_string(write, result, options)
 
 
-def log(result: RunResult, automation_id: str | None = None, root: Path | None = None) -> dict[str, Any]:
-    """The SARIF log as plain data. `automation_id` defaults to a fresh `shiftleft/<time>-<random>`."""
+def write(result: RunResult, options: Options, out: TextIO) -> None:
+    """The log, one result at a time (the same bytes as `json.dumps` of `log`)."""
+    stream(log(result, lazy=True), out)
+    out.write("\n")
+
+
+def log(
+    result: RunResult, automation_id: str | None = None, root: Path | None = None, lazy: bool = False
+) -> dict[str, Any]:
+    """The SARIF log as plain data. `automation_id` defaults to a fresh `shiftleft/<time>-<random>`;
+    `lazy`: the results as `json.Items`, built while they are written."""
     rules, index = _rules(result)
     root = root or Path.cwd()
     if automation_id is None:
@@ -73,7 +83,7 @@ def log(result: RunResult, automation_id: str | None = None, root: Path | None =
             }
         },
         "invocations": [{"executionSuccessful": True, "properties": {"now": result.now.isoformat()}}],
-        "results": [_result(f, index) for f in result.findings],
+        "results": each(lazy, lambda: (_result(f, index) for f in result.findings)),
         "properties": {
             "failOn": result.fail_on.value,
             "passed": result.passed,

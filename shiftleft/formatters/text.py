@@ -8,10 +8,11 @@ start a new line or issue a CI workflow command; a line that would begin with
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from typing import TextIO
 
 from shiftleft.findings import Finding, Severity
-from shiftleft.formatters import Options
+from shiftleft.formatters import Options, to_string
 from shiftleft.formatters.safe import lead, log
 from shiftleft.results import RunResult
 
@@ -31,44 +32,55 @@ Paint = Callable[[str, str], str]
 
 
 def render(result: RunResult, options: Options) -> str:
+    return to_string(write, result, options)
+
+
+def write(result: RunResult, options: Options, out: TextIO) -> None:
+    """The report, a line at a time."""
+    for line in lines(result, options):
+        out.write(line + "\n")
+
+
+def lines(result: RunResult, options: Options) -> Iterator[str]:
+    """The report's lines, without line breaks (none at all for a quiet run without findings)."""
     paint = _painter(options.color)
-    lines: list[str] = []
+    written = False
     for service in result.services:
         if not service.findings:
             if options.verbosity > 0:
                 name = lead(log(service.name), "service ")
-                lines.append(paint(_GREEN, f"{name}: ok") + f" ({log(service.file)})")
+                yield paint(_GREEN, f"{name}: ok") + f" ({log(service.file)})"
+                written = True
             continue
         if options.verbosity >= 0:
             tier = f"tier {service.tier}" if service.tier is not None else "tier unknown"
             count = len(service.findings)
             name = lead(log(service.name), "service ")
             header = f"{name} ({tier}, {log(service.file)}): {count} finding{'s' if count != 1 else ''}"
-            if lines:
-                lines.append("")
-            lines.append(paint(_BOLD, header))
+            if written:
+                yield ""
+            yield paint(_BOLD, header)
+            written = True
         for finding in service.findings:
-            lines.append(_line(finding, paint))
+            yield _line(finding, paint)
+            written = True
             if finding.waiver is not None:
-                lines.append(paint(_DIM, f"    {' '.join(log(finding.waiver.describe()).split())}"))
+                yield paint(_DIM, f"    {' '.join(log(finding.waiver.describe()).split())}")
             if options.verbosity > 0 and finding.remediation:
-                lines.append(paint(_DIM, f"    fix: {' '.join(log(finding.remediation).split())}"))
+                yield paint(_DIM, f"    fix: {' '.join(log(finding.remediation).split())}")
     if options.verbosity >= 0:
         if result.policy_changes:
-            if lines:
-                lines.append("")
-            lines.append(paint(_BOLD, "policy changes in the working tree (not applied: the base policy judges):"))
+            if written:
+                yield ""
+            yield paint(_BOLD, "policy changes in the working tree (not applied: the base policy judges):")
             for change in result.policy_changes:
-                lines.append(f"  {'loosens' if change.loosening else 'tightens'}: {' '.join(log(change.text).split())}")
-        if lines:
-            lines.append("")
+                yield f"  {'loosens' if change.loosening else 'tightens'}: {' '.join(log(change.text).split())}"
+            written = True
+        if written:
+            yield ""
         if result.evidence:
-            lines.append(evidence_summary(result))
-        lines.append(summary(result, paint))
-    if not lines:
-        return ""
-    lines.append("")  # the final newline, without copying a large output once more
-    return "\n".join(lines)
+            yield evidence_summary(result)
+        yield summary(result, paint)
 
 
 def _line(finding: Finding, paint: Paint) -> str:

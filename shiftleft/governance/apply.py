@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from shiftleft.errors import ManifestError
-from shiftleft.findings import Finding, Location, Severity, Waiver
+from shiftleft.findings import Finding, Location, Severity, Waiver, in_file_order
 from shiftleft.governance import waivers as waivers_mod
 from shiftleft.manifest import yamlsafe
 from shiftleft.results import PolicyChange, RunResult, ServiceResult
@@ -94,7 +94,7 @@ def apply(result: RunResult, inputs: Inputs) -> RunResult:
             continue  # findings that belong to no service: one shard reports them, by the file's name
         out_services.append(ServiceResult(file, file, None, True, tuple(findings)))
     out_services = [s._replace(findings=tuple(sorted(s.findings, key=_order))) for s in out_services]
-    every = tuple(sorted((f for s in out_services for f in s.findings), key=Finding.sort_key))
+    every = in_file_order(s.findings for s in out_services)
     return result._replace(
         services=tuple(out_services),
         findings=every,
