@@ -64,8 +64,8 @@ CRITICAL = (
     Mutant(
         "dotdot-escape-unchecked",
         "shiftleft/paths.py",
-        "    if not inside(joined, root_real):\n        return \"outside\", False",
-        "    if False:\n        return \"outside\", False",
+        '    if not inside(joined, root_real):\n        return "outside", False',
+        '    if False:\n        return "outside", False',
         ("tests/test_mutants_paths.py::test_a_sibling_folder_whose_name_extends_the_root_is_outside",),
     ),
 )

@@ -66,7 +66,9 @@ def test_a_symlink_out_of_the_repository_is_refused_and_one_within_it_is_not(tmp
 
 
 def test_explain_and_printable() -> None:
-    assert explain("/x", "absolute", "the service folder") == "'/x' is absolute; write it relative to the service folder"
+    assert (
+        explain("/x", "absolute", "the service folder") == "'/x' is absolute; write it relative to the service folder"
+    )
     assert explain("../y", "outside", "z") == "'../y' points outside the repository"
     assert printable("plain é") == "plain é"
     assert printable("a\udcffb") == "a\ufffdb"

@@ -48,7 +48,7 @@ def test_clean_strips_status_prefixes_and_parser_noise() -> None:
 
 
 def test_timestamps_are_aware_utc() -> None:
-    naive = dt.datetime(2026, 1, 1, 12)  # noqa: DTZ001 (the case under test)
+    naive = dt.datetime(2026, 1, 1, 12)
     assert cel.timestamp(naive) == dt.datetime(2026, 1, 1, 12, tzinfo=dt.UTC)
     assert cel.timestamp(naive).tzinfo is dt.UTC
     plus_two = dt.datetime(2026, 1, 1, 12, tzinfo=dt.timezone(dt.timedelta(hours=2)))
@@ -81,7 +81,7 @@ def test_a_deserialized_program_reads_now_and_exists_asks_the_installed_hook() -
     seen: list[str] = []
     cel.set_exists(lambda path: seen.append(path) or path == "docs/plan.md")
     try:
-        moment = cel.timestamp(dt.datetime(2026, 1, 1))  # noqa: DTZ001
+        moment = cel.timestamp(dt.datetime(2026, 1, 1))
         assert again.run(cel.activation({"now": moment})) == (True, None)
         assert again.source == program.source
         assert seen == ["docs/plan.md"]
@@ -196,7 +196,9 @@ def test_the_default_table_typed_for_cel() -> None:
     backups = next(r for r in one.requires if r.dotted == "spec.continuity.backups")
     assert backups == tiers.Requirement(("spec", "continuity", "backups"), "spec.continuity.backups",
                                         ("spec", "data", "stateless"))  # fmt: skip
-    assert one.requires[0] == tiers.Requirement(("metadata", "people", "service_owner"), "metadata.people.service_owner")
+    assert one.requires[0] == tiers.Requirement(
+        ("metadata", "people", "service_owner"), "metadata.people.service_owner"
+    )
 
 
 def test_cutoffs_reach_back_by_calendar_months_and_allow_one_day_of_skew() -> None:
