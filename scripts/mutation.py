@@ -48,7 +48,7 @@ GROUPS: dict[str, tuple[list[str], list[str]]] = {
     "evidence": (["shiftleft/evidence/*"], ["tests/evidence/test_mapping.py", "tests/evidence/test_failures.py"]),
 }
 
-COPIED = ("shiftleft", "tests", "rules", "examples", "docs")
+COPIED = ("shiftleft", "tests", "rules", "examples", "docs", "scripts")
 KILLED = {1, 3, 24, -24, 36, 152, 255, -9, -11}
 """mutmut's exit codes that count as killed: a test failed, pytest broke, a timeout or a crash (mutmut's stats.py)."""
 
@@ -65,7 +65,7 @@ def work_folder(group: str, before: bool) -> Path:
     config = {
         "source_paths": ["shiftleft"],
         "only_mutate": mutate,
-        "also_copy": ["rules", "examples", "docs", "README.md"],
+        "also_copy": ["rules", "examples", "docs", "scripts", "README.md"],
         "pytest_add_cli_args": ["-p", "no:cacheprovider", "-q"],
         "pytest_add_cli_args_test_selection": selection,
     }

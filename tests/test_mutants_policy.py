@@ -12,7 +12,7 @@ import yaml
 
 from shiftleft.errors import ConfigError
 from shiftleft.findings import Severity
-from shiftleft.policy import cel, tiers
+from shiftleft.policy import cel, celcost, tiers
 
 
 @pytest.mark.parametrize(
@@ -92,6 +92,38 @@ def test_a_deserialized_program_reads_now_and_exists_asks_the_installed_hook() -
 def test_within_is_the_jurisdictions_answer() -> None:
     program = cel.compile_expression("within('europe-west1', 'eu') && !within('us-east1', 'eu')")
     assert program.run(cel.activation({})) == (True, None)
+
+
+def test_cost_is_checked_against_the_limit_times_the_items() -> None:
+    program = cel.compile_expression("spec.l.all(x, x > 0)")
+    small = celcost.Estimate({"spec": {"l": list(range(33))}})  # costs exactly 500
+    assert program.too_costly(small, celcost.LIMIT // 500) is None  # exactly at the limit: allowed
+    assert program.too_costly(small, celcost.LIMIT // 500 + 1) == (
+        "its estimated cost on this manifest (20,000,500) is over the limit of 20,000,000 "
+        "(comprehensions or concatenation over large values)"
+    )
+    large = celcost.Estimate({"spec": {"l": [0] * 1_000_000}})  # costs 15,000,005: once is allowed, twice not
+    assert program.too_costly(large) is None
+    assert program.too_costly(large, 2) is not None
+    assert cel.compile_expression("spec.l.size() > 0").too_costly(large, 10**9) is None  # cannot grow
+
+
+class _Raising:
+    """Stands in for the runtime where it raises instead of returning an error value."""
+
+    def compile(self, source: str) -> None:
+        raise RuntimeError("INVALID_ARGUMENT: odd  failure [INVALID_ARGUMENT]")
+
+    def eval(self, activation: object) -> None:
+        raise RuntimeError("OUT_OF_RANGE: index  out of range")
+
+
+def test_errors_the_runtime_raises_are_cleaned_too(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert cel.Program(_Raising(), "x").run(None) == (None, "index out of range")
+    monkeypatch.setattr(cel, "_env", _Raising)
+    with pytest.raises(cel.CelError) as caught:
+        cel.compile_expression("x")
+    assert (caught.value.message, caught.value.column) == ("odd failure", 1)
 
 
 # -- the tier policy ---------------------------------------------------------------------------------------------
