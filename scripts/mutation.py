@@ -44,7 +44,7 @@ GROUPS: dict[str, tuple[list[str], list[str]]] = {
         ["shiftleft/engine.py", "shiftleft/rulerun.py"],
         ["tests/test_engine.py", "tests/test_graph_rules.py", "tests/test_required.py"],
     ),
-    "governance": (["shiftleft/governance/*"], ["tests/test_governance_*.py"]),
+    "governance": (["shiftleft/governance/*"], ["tests/test_mutants_governance.py", "tests/test_governance_*.py"]),
     "evidence": (["shiftleft/evidence/*"], ["tests/evidence/test_mapping.py", "tests/evidence/test_failures.py"]),
 }
 

@@ -68,6 +68,27 @@ CRITICAL = (
         '    if False:\n        return "outside", False',
         ("tests/test_mutants_paths.py::test_a_sibling_folder_whose_name_extends_the_root_is_outside",),
     ),
+    Mutant(
+        "expired-waiver-accepts",  # a waiver that expired yesterday would still pass the gate
+        "shiftleft/governance/waivers.py",
+        "    if days < 0:",
+        "    if days < -1:",
+        ("tests/test_mutants_governance.py::test_a_waiver_that_expired_yesterday_accepts_nothing",),
+    ),
+    Mutant(
+        "cel-cost-unbounded",  # a costly rule from a pull request would run unbounded
+        "shiftleft/policy/cel.py",
+        "if cost <= celcost.LIMIT:",
+        "if True:",
+        ("tests/test_mutants_policy.py::test_cost_is_checked_against_the_limit_times_the_items",),
+    ),
+    Mutant(
+        "weaker-strategy-allowed",  # the tier's minimum DR strategy would admit the next weaker one
+        "shiftleft/policy/tiers.py",
+        'STRATEGIES[STRATEGIES.index(row["min_strategy"]) :]',
+        'STRATEGIES[STRATEGIES.index(row["min_strategy"]) - 1 :]',
+        ("tests/test_mutants_policy.py::test_the_default_table_typed_for_cel",),
+    ),
 )
 
 
