@@ -45,6 +45,7 @@ def test_clean_strips_status_prefixes_and_parser_noise() -> None:
     assert cel._clean(noisy) == "a b the expression ends too early z"
     assert [cel._clean(f"{p}: x") for p in ("NOT_FOUND", "UNKNOWN", "OUT_OF_RANGE")] == ["x", "x", "x"]
     assert cel._clean("a NOT_FOUND: x") == "a NOT_FOUND: x"  # only a leading status
+    assert cel._clean("a; INVALID_ARGUMENT: b") == "a; b"  # but INVALID_ARGUMENT anywhere
 
 
 def test_timestamps_are_aware_utc() -> None:
