@@ -249,3 +249,24 @@ def test_cutoffs_reach_back_by_calendar_months_and_allow_one_day_of_skew() -> No
 def test_an_interval_counts_a_month_as_30_5_days() -> None:
     assert tiers._interval_seconds("92d") == 92 * 86400
     assert tiers._interval_seconds("6 months") == 6 * 2635200
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("tiers:\n  x: {name: a}\n", P.format("2:3") + "tier 'x' is not a number"),
+        ("tiers:\n  4: [1]\n", P.format("2:3") + "tier 4: expected a mapping of targets"),
+        ("tiers:\n  4: {name: a}\n", P.format("2:3") + "tier 4: missing slo_floor"),
+    ],
+)
+def test_a_problem_with_a_whole_tier_points_at_its_key_not_its_value(tmp_path: Path, text: str, expected: str) -> None:
+    assert load_tiers(tmp_path, text) == expected
+
+
+def test_an_integer_slo_floor_is_a_double_for_cel_and_the_requires_severity_is_kept(tmp_path: Path) -> None:
+    path = tmp_path / "tiers.yaml"
+    path.write_text(yaml.safe_dump(tier_4(slo_floor=99, requires_severity="medium")), encoding="utf-8")
+    four = tiers.load(path, "t.yaml").tiers[4]
+    assert four.typed["slo_floor"] == 99.0 and isinstance(four.typed["slo_floor"], float)
+    assert four.raw["slo_floor"] == 99 and isinstance(four.raw["slo_floor"], int)
+    assert four.requires_severity is Severity.MEDIUM
