@@ -255,7 +255,9 @@ def test_an_interval_counts_a_month_as_30_5_days() -> None:
     ("text", "expected"),
     [
         ("tiers:\n  x: {name: a}\n", P.format("2:3") + "tier 'x' is not a number"),
+        ("tiers:\n  x: 5\n", P.format("2:3") + "tier 'x' is not a number"),
         ("tiers:\n  4: [1]\n", P.format("2:3") + "tier 4: expected a mapping of targets"),
+        ("tiers:\n  4: 5\n", P.format("2:3") + "tier 4: expected a mapping of targets"),
         ("tiers:\n  4: {name: a}\n", P.format("2:3") + "tier 4: missing slo_floor"),
     ],
 )
