@@ -57,3 +57,61 @@ def test_a_blocking_dependency_carries_its_rto_in_any_order() -> None:
     ]
     for order in itertools.permutations(nodes):
         assert worst_rto_of(list(order), "a") == {"value": "72h", "service": "c", "path": ["a", "b", "c"]}
+
+
+def test_a_promise_stands_in_with_each_of_its_targets() -> None:
+    promise = {"tier": 2, "slo": 99.9, "rto": "4h", "rpo": "30m", "owner": "team-ghost"}
+    graph = build([svc("a", tier=1, deps=[{"service": "ghost", "hard": True, "promise": promise}])])
+    typed, shown = graph.facts(0)
+    entry = typed["dependencies"][0]
+    assert (entry["known"], entry["promised"], entry["local"], entry["valid"]) == (True, True, False, True)
+    assert (entry["tier"], entry["owner"], entry["slo"], entry["rto"], entry["rpo"]) == (
+        2, "team-ghost", 99.9, "14400s", "1800s")  # fmt: skip
+    assert (shown["dependencies"][0]["rto"], shown["dependencies"][0]["rpo"]) == ("4h", "30m")
+    assert typed["worst_rpo"] == {"value": "1800s", "service": "ghost", "path": ["a", "ghost"]}
+    assert typed["composite"]["factors"] == [{"name": "ghost", "availability": 99.9}]
+
+
+def test_a_partial_promise_leaves_the_rest_unknown() -> None:
+    graph = build([svc("a", deps=[{"service": "ghost", "hard": True, "promise": {"rto": "4h"}}])])
+    entry = graph.facts(0)[0]["dependencies"][0]
+    assert (entry["tier"], entry["owner"], entry["slo"], entry["rto"], entry["rpo"]) == (
+        None,
+        None,
+        None,
+        "14400s",
+        None,
+    )
+
+
+def test_supplier_facts_typed_and_as_written() -> None:
+    graph = build(
+        [svc("a", tier=1, suppliers=[{"name": "cloud", "sla": {"availability": 99.95, "rto": "2h", "rpo": "15m"}}])]
+    )
+    typed, shown = graph.facts(0)
+    assert typed["suppliers"][0] == {
+        "name": "cloud", "hard": True, "fallback": False, "blocking": True, "in_composite": True,
+        "concentration": {"count": 1, "services": ["a"], "report": True}, "extra_nine": 99.99,
+        "availability": 99.95, "rto": "7200s", "rpo": "900s",
+    }  # fmt: skip
+    assert (shown["suppliers"][0]["availability"], shown["suppliers"][0]["rto"], shown["suppliers"][0]["rpo"]) == (
+        "99.95", "2h", "15m")  # fmt: skip
+    assert shown["suppliers"][0]["extra_nine"] == "99.99%"
+    assert typed["worst_rpo"] == {"value": "900s", "service": "cloud", "path": ["a", "cloud"]}
+
+
+def test_concentration_lists_up_to_20_services_then_shortens() -> None:
+    for count, services in (
+        (20, [f"s{i:02d}" for i in range(20)]),
+        (21, [*(f"s{i:02d}" for i in range(19)), "…", "(21 in all)"]),
+    ):
+        nodes = [
+            svc(f"s{i:02d}", tier=1, suppliers=[{"name": "cloud", "sla": {"availability": 99.9}}]) for i in range(count)
+        ]
+        graph = build(nodes)
+        assert graph.facts(0)[0]["suppliers"][0]["concentration"] == {
+            "count": count,
+            "services": services,
+            "report": True,
+        }
+        assert graph.facts(1)[0]["suppliers"][0]["concentration"]["report"] is False
