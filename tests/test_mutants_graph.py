@@ -115,3 +115,18 @@ def test_concentration_lists_up_to_20_services_then_shortens() -> None:
             "report": True,
         }
         assert graph.facts(1)[0]["suppliers"][0]["concentration"]["report"] is False
+
+
+def ring(n: int) -> list[Node]:
+    return [svc(f"s{i:02d}", deps=[{"service": f"s{(i + 1) % n:02d}"}]) for i in range(n)]  # no `hard`: hard
+
+
+def test_a_cycle_of_up_to_20_services_is_spelled_out_and_a_larger_one_summarised() -> None:
+    twenty = build(ring(20)).facts(0)[0]
+    assert twenty["dependencies"][0]["cycle"] == " → ".join([*(f"s{i:02d}" for i in range(20)), "s00"])
+    assert twenty["dependencies"][0]["hard"] is True and twenty["cycle_size"] == 20
+    twenty_one = build(ring(21)).facts(0)[0]
+    assert twenty_one["dependencies"][0]["cycle"] == (
+        "a cycle of 21 services: s00, s01, s02, s03, s04, s05, s06, s07, s08, …, (21 in all)"
+    )
+    assert twenty_one["cycle"] == [*(f"s{i:02d}" for i in range(9)), "…", "(21 in all)"]
