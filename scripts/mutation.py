@@ -1,6 +1,6 @@
 """Mutation testing of the core with mutmut, one module group at a time (tests/mutation/README.md).
 
-    python scripts/mutation.py GROUP [--before] [--max-children N]
+    python scripts/mutation.py GROUP [--before] [--max-children N] [MUTANT_GLOB ...]
 
 Copies the package, the catalog, the examples and the tests to a work folder outside the git work tree
 (inside it, a `check` from the copy's root also sees the real examples/), writes the group's mutmut
@@ -93,11 +93,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("group", choices=sorted(GROUPS))
     parser.add_argument("--before", action="store_true", help="without tests/test_mutants_*.py")
     parser.add_argument("--max-children", type=int, default=2)
+    parser.add_argument("names", nargs="*", help="only these mutants (mutmut globs, e.g. 'shiftleft.graph.build*')")
     args = parser.parse_args(argv)
     folder = work_folder(args.group, args.before)
     mutmut = Path(sys.executable).with_name("mutmut")
     env = {k: v for k, v in os.environ.items() if k not in ("CI", "GITHUB_ACTIONS")}
-    command = ["nice", "-n", "10", str(mutmut), "run", "--max-children", str(args.max_children)]
+    command = ["nice", "-n", "10", str(mutmut), "run", "--max-children", str(args.max_children), *args.names]
     with open(folder / "mutmut.log", "w", encoding="utf-8") as log:
         run = subprocess.run(command, cwd=folder, env=env, stdout=log, stderr=subprocess.STDOUT, check=False)
     if run.returncode != 0:
