@@ -75,16 +75,17 @@ def work_folder(group: str, before: bool) -> Path:
     return folder
 
 
-def scores(folder: Path) -> dict[str, tuple[int, int, list[str]]]:
-    """Module -> (killed, mutants, survivors) from mutmut's result files."""
-    out: dict[str, tuple[int, int, list[str]]] = {}
+def scores(folder: Path) -> dict[str, tuple[int, int, int, list[str]]]:
+    """Module -> (killed, checked, mutants, survivors) from mutmut's result files (unchecked: run with globs)."""
+    out: dict[str, tuple[int, int, int, list[str]]] = {}
     for meta in sorted((folder / "mutants").rglob("*.py.meta")):
         codes: dict[str, int | None] = json.loads(meta.read_text(encoding="utf-8"))["exit_code_by_key"]
-        if not codes:
+        checked = {k: code for k, code in codes.items() if code is not None}
+        if not checked:
             continue
-        survivors = sorted(k for k, code in codes.items() if code not in KILLED)  # survived, not covered, unchecked
+        survivors = sorted(k for k, code in checked.items() if code not in KILLED)  # survived or not covered
         module = str(meta.relative_to(folder / "mutants"))[: -len(".meta")]
-        out[module] = (len(codes) - len(survivors), len(codes), survivors)
+        out[module] = (len(checked) - len(survivors), len(checked), len(codes), survivors)
     return out
 
 
@@ -105,9 +106,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"mutmut failed ({run.returncode}); see {folder / 'mutmut.log'}", file=sys.stderr)
         return 2
     total_killed = total = 0
-    for module, (killed, count, survivors) in scores(folder).items():
+    for module, (killed, count, mutants, survivors) in scores(folder).items():
         total_killed, total = total_killed + killed, total + count
-        print(f"{module}: {killed}/{count} killed ({100 * killed / count:.1f}%)")
+        unchecked = f", {mutants - count} of {mutants} not run" if count < mutants else ""
+        print(f"{module}: {killed}/{count} killed ({100 * killed / count:.1f}%){unchecked}")
         for name in survivors:
             print(f"    survived: {name}")
     print(f"{args.group}: {total_killed}/{total} killed; inspect one with `cd {folder} && mutmut show NAME`")
