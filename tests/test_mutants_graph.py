@@ -5,6 +5,8 @@ from __future__ import annotations
 import itertools
 from typing import Any
 
+import pytest
+
 from shiftleft.graph import Node, build, from_manifest
 
 
@@ -130,3 +132,41 @@ def test_a_cycle_of_up_to_20_services_is_spelled_out_and_a_larger_one_summarised
         "a cycle of 21 services: s00, s01, s02, s03, s04, s05, s06, s07, s08, …, (21 in all)"
     )
     assert twenty_one["cycle"] == [*(f"s{i:02d}" for i in range(9)), "…", "(21 in all)"]
+
+
+@pytest.mark.parametrize(("top", "middle"), [("a", "y"), ("m", "0d")])
+def test_a_tie_between_a_supplier_and_a_service_of_the_same_name_goes_to_the_supplier_in_any_order(
+    top: str, middle: str
+) -> None:
+    # top's supplier x and the service x that top reaches through middle both recover in 8h: the direct
+    # way wins, whatever the names of the services on the longer way and the order of the manifests.
+    nodes = [
+        svc(top, rto="1h", deps=[{"service": middle, "hard": True}],
+            suppliers=[{"name": "x", "sla": {"availability": 99.9, "rto": "8h"}}]),
+        svc(middle, rto="2h", deps=[{"service": "x", "hard": True}]),
+        svc("x", rto="8h"),
+        svc("zz", rto="1h"),
+    ]  # fmt: skip
+    for order in itertools.permutations(nodes):
+        assert worst_rto_of(list(order), top) == {"value": "8h", "service": "x", "path": [top, "x"]}
+
+
+def test_a_promise_does_not_replace_a_service_that_has_a_manifest_even_the_first() -> None:
+    nodes = [
+        svc("b", tier=3, rto="24h"),
+        svc("a", deps=[{"service": "b", "hard": True, "promise": {"tier": 1, "rto": "1h"}}]),
+    ]
+    graph = build(nodes)
+    entry = graph.facts(1)[0]["dependencies"][0]
+    assert (entry["promised"], entry["tier"], entry["rto"], len(graph.nodes)) == (False, 3, "86400s", 2)
+
+
+def test_two_ways_to_the_same_slowest_service_are_decided_by_name_not_by_the_order_of_dependencies() -> None:
+    for deps in (["q", "p"], ["p", "q"]):
+        nodes = [
+            svc("top", rto="1h", deps=[{"service": d, "hard": True} for d in deps]),
+            svc("p", rto="2h", deps=[{"service": "x", "hard": True}]),
+            svc("q", rto="2h", deps=[{"service": "x", "hard": True}]),
+            svc("x", rto="8h"),
+        ]
+        assert worst_rto_of(nodes, "top") == {"value": "8h", "service": "x", "path": ["top", "p", "x"]}, deps
