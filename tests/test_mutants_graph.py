@@ -170,3 +170,43 @@ def test_two_ways_to_the_same_slowest_service_are_decided_by_name_not_by_the_ord
             svc("x", rto="8h"),
         ]
         assert worst_rto_of(nodes, "top") == {"value": "8h", "service": "x", "path": ["top", "p", "x"]}, deps
+
+
+def manifest_node(name: str, spec: dict[str, Any], valid: bool = True) -> Node:
+    return from_manifest({"metadata": {"name": name, "owner": "team"}, "spec": spec}, name, valid)
+
+
+def promise_broken(real: Node, promise: dict[str, Any]) -> list[str]:
+    graph = build([real, svc("a", deps=[{"service": real.name, "hard": True, "promise": promise}])])
+    entry = graph.facts(1)[0]["dependencies"][0]
+    assert (entry["cycle"], entry["on_cycle"]) == ("", False)
+    broken: list[str] = entry["promise_broken"]
+    return broken
+
+
+PROMISE = {"tier": 1, "slo": 99.9, "rto": "1h", "rpo": "1h"}
+TARGETS = {"tier": 1, "availability": {"slo": 99.9}, "continuity": {"rto": "1h", "rpo": "1h"}}
+
+
+def test_each_way_a_manifest_declares_less_than_was_promised_is_listed() -> None:
+    worse = {"tier": 3, "availability": {"slo": 99.0}, "continuity": {"rto": "24h", "rpo": "24h"}}
+    assert promise_broken(manifest_node("b", worse), PROMISE) == [
+        "tier 3 (promised 1)", "SLO 99.0 (promised 99.9)", "RTO 24h (promised 1h)", "RPO 24h (promised 1h)",
+    ]  # fmt: skip
+    assert promise_broken(manifest_node("b", {}), PROMISE) == [
+        "tier not declared (promised 1)", "SLO not declared (promised 99.9)", "RTO not declared (promised 1h)",
+        "RPO not declared (promised 1h)",
+    ]  # fmt: skip
+
+
+def test_a_manifest_that_keeps_the_promise_exactly_breaks_nothing() -> None:
+    assert promise_broken(manifest_node("b", TARGETS), PROMISE) == []
+    assert promise_broken(manifest_node("b", {}), {}) == []
+    better = {"tier": 0, "availability": {"slo": 99.99}, "continuity": {"rto": "30m", "rpo": "1m"}}
+    assert promise_broken(manifest_node("b", better), PROMISE) == []
+
+
+def test_an_invalid_manifest_or_the_stand_in_itself_is_not_judged_against_the_promise() -> None:
+    assert promise_broken(manifest_node("b", {"tier": 3}, valid=False), PROMISE) == []
+    graph = build([svc("a", deps=[{"service": "ghost", "hard": True, "promise": PROMISE}])])
+    assert graph.facts(0)[0]["dependencies"][0]["promise_broken"] == []
