@@ -210,3 +210,25 @@ def test_an_invalid_manifest_or_the_stand_in_itself_is_not_judged_against_the_pr
     assert promise_broken(manifest_node("b", {"tier": 3}, valid=False), PROMISE) == []
     graph = build([svc("a", deps=[{"service": "ghost", "hard": True, "promise": PROMISE}])])
     assert graph.facts(0)[0]["dependencies"][0]["promise_broken"] == []
+
+
+def test_a_dependencys_supplier_carries_its_rto_up_the_chain() -> None:
+    nodes = [
+        svc("a", rto="1h", deps=[{"service": "b", "hard": True}]),
+        svc("b", rto="2h", suppliers=[{"name": "cloud", "sla": {"availability": 99.9, "rto": "72h"}}]),
+    ]
+    typed, shown = build(nodes).facts(0)
+    assert shown["worst_rto"] == {"value": "72h", "service": "cloud", "path": ["a", "b", "cloud"]}
+    assert typed["worst_rto"] == {"value": "259200s", "service": "cloud", "path": ["a", "b", "cloud"]}
+
+
+def test_dependents_with_the_same_name_keep_the_order_of_their_manifests() -> None:
+    graph = build([
+        svc("d", tier=1, deps=[{"service": "x", "hard": True}]),
+        svc("d", tier=2, deps=[{"service": "x", "hard": False}]),
+        svc("x"),
+    ])  # fmt: skip
+    assert graph.facts(2)[0]["dependents"] == [
+        {"service": "d", "tier": 1, "blocking": True},
+        {"service": "d", "tier": 2, "blocking": True},
+    ]
