@@ -11,8 +11,8 @@ from shiftleft.graph import Node, build, from_manifest
 
 
 def svc(name: str, rto: str | None = "4h", deps: list[dict[str, Any]] | None = None,
-        suppliers: list[dict[str, Any]] | None = None, tier: int = 2) -> Node:  # fmt: skip
-    spec: dict[str, Any] = {"tier": tier, "availability": {"slo": 99.9}, "continuity": {"rpo": "1h"}}
+        suppliers: list[dict[str, Any]] | None = None, tier: int = 2, slo: float = 99.9) -> Node:  # fmt: skip
+    spec: dict[str, Any] = {"tier": tier, "availability": {"slo": slo}, "continuity": {"rpo": "1h"}}
     if rto is not None:
         spec["continuity"]["rto"] = rto
     spec["dependencies"] = deps or []
@@ -232,3 +232,30 @@ def test_dependents_with_the_same_name_keep_the_order_of_their_manifests() -> No
         {"service": "d", "tier": 1, "blocking": True},
         {"service": "d", "tier": 2, "blocking": True},
     ]
+
+
+def test_two_services_that_depend_on_each_other_are_a_cycle() -> None:
+    typed = build(
+        [svc("a", deps=[{"service": "b", "hard": True}]), svc("b", deps=[{"service": "a", "hard": True}])]
+    ).facts(0)[0]
+    assert (typed["on_cycle"], typed["cycle"], typed["cycle_size"]) == (True, ["a", "b"], 2)
+    assert typed["dependencies"][0]["cycle"] == "a → b → a"
+    alone = build([svc("a")]).facts(0)[0]
+    assert (alone["on_cycle"], alone["cycle"], alone["cycle_size"]) == (False, [], 0)
+
+
+def test_a_dependency_left_out_does_not_stop_the_ones_after_it() -> None:
+    nodes = [
+        svc("a", rto="1h", deps=[{"service": "c", "hard": False, "fallback": "f"}, {"service": "b", "hard": True}]),
+        svc("b", slo=99.95, rto="8h"),
+        svc("c", slo=95.0, rto="72h"),
+    ]
+    typed = build(nodes).facts(0)[0]
+    assert typed["worst_rto"] == {"value": "28800s", "service": "b", "path": ["a", "b"]}
+    assert typed["composite"]["factors"] == [{"name": "b", "availability": 99.95}]
+
+
+def test_the_composite_is_rounded_to_six_decimals() -> None:
+    nodes = [svc("a", deps=[{"service": n, "hard": True} for n in "bcd"]),
+             svc("b", slo=99.99), svc("c", slo=99.95), svc("d", slo=99.9)]  # fmt: skip
+    assert build(nodes).facts(0)[0]["composite_slo"] == 99.840065  # 99.840064995 unrounded
