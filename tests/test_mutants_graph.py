@@ -257,5 +257,5 @@ def test_a_dependency_left_out_does_not_stop_the_ones_after_it() -> None:
 
 def test_the_composite_is_rounded_to_six_decimals() -> None:
     nodes = [svc("a", deps=[{"service": n, "hard": True} for n in "bcd"]),
-             svc("b", slo=99.99), svc("c", slo=99.95), svc("d", slo=99.9)]  # fmt: skip
-    assert build(nodes).facts(0)[0]["composite_slo"] == 99.840065  # 99.840064995 unrounded
+             svc("b", slo=99.9), svc("c", slo=99.95), svc("d", slo=99.5)]  # fmt: skip
+    assert build(nodes).facts(0)[0]["composite_slo"] == 99.3508  # 99.35079975 unrounded: 99.3507998 at 7
