@@ -1,7 +1,20 @@
-"""Time shiftleft against check-jsonschema and a bare YAML-parse floor.
+"""Time shiftleft against check-jsonschema, a bare YAML-parse floor and every budget of DESIGN.md section 9.
 
-    python benchmarks/run.py [--sizes 1,1000,10000] [--repeat 3]
-                             [--out benchmarks/results.md] [--hook]
+    python benchmarks/run.py [--sizes 1,1000,10000] [--repeat 3] [--cases parse,hook,dense,ring,shard]
+                             [--quick] [--out benchmarks/results.md] [--hook]
+
+Cases (`--cases`, default all of them):
+
+  parse  the corpora of `--sizes` (below): 1 and 1,000 services at most half of check-jsonschema, 1,000
+         within 2x the floor, 10,000 within 10x the 1,000 time and under 150 MiB
+  hook   `check --changed` on one edited manifest of a committed 1,000-service git repository, facts
+         cache warm (under 0.3 s median), beside the cold and no-cache runs (benchmarks/scale.py)
+  dense  400 services that each depend on all others (under 20 s; benchmarks/attacks.py)
+  ring   a 20,000-service dependency ring within 1.5x the same services without edges
+  shard  `check --shard K/4` for every K plus `merge`: the merged JSON must be the single run's
+
+`--quick` is a partial run for a development loop: one timed run per case, sizes 1,000 and 10,000
+without check-jsonschema, three hook runs.
 
 For each N the synthetic corpus (benchmarks/generate.py) is written once,
 then three commands run side by side, interleaved, `--repeat` times each
@@ -15,10 +28,11 @@ With `--hook` (or benchmarks/hook.py) shiftleft gets one manifest path, the
 pre-commit case, and the other two get that same single file.
 
 The results are printed and written as Markdown, with the budgets of
-DESIGN.md section 9 judged PASS or FAIL. Budgets are benchmarks, not tests:
-a FAIL does not change the exit status. The exit status is 2 when a tool
-misbehaves (check-jsonschema rejects the corpus, or shiftleft exits with 2
-or 3, crashes or times out). See benchmarks/README.md for the method.
+DESIGN.md section 9 judged PASS or FAIL in one table. Exit status: 1 when a
+budget is missed, 2 when a tool misbehaves (check-jsonschema rejects the
+corpus, or shiftleft exits with 2 or 3, crashes or times out), else 0.
+Budgets are benchmarks, not tests: nothing in tests/ runs this. See
+benchmarks/README.md for the method.
 """
 
 from __future__ import annotations
@@ -39,7 +53,9 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import attacks
 import generate
+import scale
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
@@ -55,6 +71,21 @@ TARGET_VS_FLOOR = 2.0
 MAX_SCALING_10X = 10.0
 MAX_RSS_MIB = 150.0
 HOOK_MAX_WALL_S = 1.0
+HOOK_BUDGET_S = 0.3
+DENSE_MAX_S = 20.0
+RING_MAX_RATIO = 1.5
+CASES = ("parse", "hook", "dense", "ring", "shard")
+
+
+@dataclass(frozen=True)
+class Budget:
+    """One row of the budget table of a case other than `parse`."""
+
+    name: str
+    measured: str
+    limit: str
+    ok: bool | None
+    """None: not measured (a tool failed)."""
 
 # The floor: a bare interpreter that reads and parses the same files with
 # PyYAML's C loader and does nothing else.
@@ -269,10 +300,26 @@ def main(argv: list[str] | None = None) -> int:
                         help=f"comma-separated subset of {','.join(TOOLS)} (default all three)")
     parser.add_argument("--timeout", type=float, default=900, help="seconds per run (default 900)")
     parser.add_argument("--keep", action="store_true", help="keep the generated corpora")
+    parser.add_argument("--cases", default=",".join(CASES),
+                        help=f"comma-separated subset of {','.join(CASES)} (default all; only parse with --hook)")
+    parser.add_argument("--cjs-sizes", default="1,1000",
+                        help="sizes at which check-jsonschema runs (default 1,1000: the budgets that compare with "
+                             "it; 10,000 took about 90 s a run here)")
+    parser.add_argument("--quick", action="store_true",
+                        help="a partial run: one timed run per case, sizes 1000,10000, no check-jsonschema")
     args = parser.parse_args(argv)
     args.argv = list(sys.argv[1:] if argv is None else argv)
+    cases = ["parse"] if args.hook else [c for c in args.cases.split(",") if c]
+    if not cases or set(cases) - set(CASES):
+        parser.error(f"--cases takes a subset of {','.join(CASES)}")
+    if args.quick:
+        given = " ".join(args.argv)
+        args.repeat = args.repeat if "--repeat" in given else 1
+        args.sizes = args.sizes or "1000,10000"
+        args.tools = args.tools if "--tools" in given else f"{FLOOR},{SHIFTLEFT}"
 
     sizes = [int(s) for s in (args.sizes or ("1" if args.hook else "1,1000,10000")).split(",") if s]
+    args.cjs_sizes = set(sizes) if args.hook else {int(s) for s in args.cjs_sizes.split(",") if s}
     if not sizes or min(sizes) < 1 or args.repeat < 1 or args.warmup < 0:
         parser.error("sizes must be >= 1, --repeat >= 1, --warmup >= 0")
     selected = [t for t in args.tools.split(",") if t]
@@ -298,8 +345,9 @@ def main(argv: list[str] | None = None) -> int:
     results: dict[int, dict[str, Series]] = {}
     corpus_info: dict[int, str] = {}
     broken: list[str] = []
+    budgets: list[Budget] = []
     try:
-        for n in sizes:
+        for n in sizes if "parse" in cases else []:
             corpus = work / f"corpus-{n}"
             corpus.mkdir()
             t0 = time.perf_counter()
@@ -333,6 +381,8 @@ def main(argv: list[str] | None = None) -> int:
             }
             if not cjs:
                 series[CJS].error = "n/a: check-jsonschema not installed"
+            elif n not in args.cjs_sizes:
+                series[CJS].error = "not run (--cjs-sizes: no budget compares with it here)"
             if not shiftleft_cmd:
                 series[SHIFTLEFT].error = "n/a (does not run yet)"
             for tool in TOOLS:
@@ -381,23 +431,97 @@ def main(argv: list[str] | None = None) -> int:
             results[n] = series
             if not args.keep:
                 shutil.rmtree(corpus, ignore_errors=True)
+        if "hook" in cases:
+            budgets += hook_case(work / "hook", 3 if args.quick else max(args.repeat, 5))
+        graph = [c for c in ("dense", "ring") if c in cases]
+        if graph and shiftleft_cmd:
+            budgets += graph_case(work / "graph", graph, shiftleft_cmd, shiftleft_env, args.repeat, args.timeout,
+                                  broken)
+        if "shard" in cases:
+            budgets += shard_case(work / "shard")
     finally:
         if args.keep:
             print(f"corpora kept in {work}", file=sys.stderr)
         else:
             shutil.rmtree(work, ignore_errors=True)
 
-    report = render(results, corpus_info, args, shiftleft_how, cjs, broken)
+    report, failed = render(results, corpus_info, args, shiftleft_how, cjs, broken, budgets)
     print(report)
     out_path.parent.mkdir(parents=True, exist_ok=True)
     out_path.write_text(report, encoding="utf-8")
     print(f"written to {out_path}", file=sys.stderr)
-    return 2 if broken else 0
+    return 2 if broken else 1 if failed else 0
+
+
+def hook_case(work: Path, repeat: int) -> list[Budget]:
+    """The pre-commit hook in a committed 1,000-service git repository (benchmarks/scale.py)."""
+    repo, env, changed = scale.prepare(1000, work)
+    times = scale.hooks(repo, env, changed, repeat)
+    rows = []
+    for key, label in (("warm", "facts cache warm"), ("cold", "facts cache cold"), ("off", "no cache")):
+        walls, cpus = times[key]
+        wall, cpu = statistics.median(walls), statistics.median(cpus)
+        measured = f"{wall:.3f} s (CPU {cpu:.3f} s, best {min(walls):.3f} s)"
+        if key == "warm":
+            rows.append(Budget(f"hook, 1,000-service git repository, {label}: wall median", measured,
+                               f"< {HOOK_BUDGET_S:g} s", wall < HOOK_BUDGET_S))
+        else:
+            rows.append(Budget(f"hook, {label} (context)", measured, "", None))
+    return rows
+
+
+def graph_case(work: Path, cases: list[str], cmd: list[str], env: dict[str, str], repeat: int,
+               timeout: float, broken: list[str]) -> list[Budget]:
+    """dense-400 and ring-20000 beside flat-20000 (benchmarks/attacks.py), interleaved."""
+    names = (["dense-400"] if "dense" in cases else []) + (["ring-20000", "flat-20000"] if "ring" in cases else [])
+    walls: dict[str, list[float]] = {name: [] for name in names}
+    rss: dict[str, float] = {name: 0.0 for name in names}
+    for name in names:
+        attacks.write(name, work / name)
+    for _ in range(repeat):
+        for name in names:
+            sample = run_once([*cmd, "check", ".", "--now", "2026-11-25", "-q", "--format", "text"],
+                              work / name, env, timeout)
+            if sample.returncode not in (0, 1):
+                broken.append(f"{name}: exit {sample.returncode}")
+                print(f"\n!!! {name}: exit {sample.returncode}\n{sample.stderr}", file=sys.stderr)
+                continue
+            walls[name].append(sample.wall)
+            rss[name] = max(rss[name], sample.maxrss_kib / 1024)
+            print(f"{name}: {sample.wall:.2f} s, {sample.maxrss_kib / 1024:.0f} MiB", file=sys.stderr)
+    rows = []
+
+    def median(name: str) -> float | None:
+        return statistics.median(walls[name]) if walls[name] else None
+
+    if "dense" in cases:
+        wall = median("dense-400")
+        rows.append(Budget("400 services each depending on all others: wall median",
+                           "n/a" if wall is None else f"{fmt_s(wall)} s ({rss['dense-400']:.0f} MiB)",
+                           f"< {DENSE_MAX_S:g} s", None if wall is None else wall < DENSE_MAX_S))
+    if "ring" in cases:
+        ring, flat = median("ring-20000"), median("flat-20000")
+        value = ring / flat if ring is not None and flat else None
+        shown = "n/a" if value is None else f"{value:.2f}× ({fmt_s(ring or 0)} s ÷ {fmt_s(flat or 0)} s)"
+        rows.append(Budget("20,000-service ring ÷ the same services without edges", shown,
+                           f"≤ {RING_MAX_RATIO:g}×", None if value is None else value <= RING_MAX_RATIO))
+    return rows
+
+
+def shard_case(work: Path) -> list[Budget]:
+    """`check --shard K/4` for every K plus `merge`, against one `check .` (benchmarks/scale.py)."""
+    repo, env, _changed = scale.prepare(1000, work)
+    run = scale.sharded(repo, env, 4, work / "out")
+    matrix = max(t for t, _c in run.shards) + run.merge[0]
+    measured = (f"{'identical' if run.same else 'DIFFERENT'}; single {run.single[0]:.2f} s, slowest shard + merge "
+                f"{matrix:.2f} s")
+    return [Budget("shards 1-4 of 1,000 services merged = the single run's JSON", measured, "identical", run.same)]
 
 
 def render(results: dict[int, dict[str, Series]], corpus_info: dict[int, str],
            args: argparse.Namespace, shiftleft_how: str, cjs: str | None,
-           broken: list[str]) -> str:
+           broken: list[str], budgets: list[Budget]) -> tuple[str, bool]:
+    """The Markdown report, and whether a budget was missed."""
     mode = "pre-commit hook (one manifest file)" if args.hook else "whole corpus (directory)"
     import yaml  # the venv's PyYAML, reported for the floor
 
@@ -409,6 +533,7 @@ def render(results: dict[int, dict[str, Series]], corpus_info: dict[int, str],
         f"- check-jsonschema: {tool_version([cjs, '--version']) if cjs else 'not installed'}",
         f"- floor: PyYAML {yaml.__version__}, C loader {'yes' if yaml.__with_libyaml__ else 'NO'}",
         f"- shiftleft: {shiftleft_how}",
+        f"- load average at the end: {' '.join(f'{x:.1f}' for x in os.getloadavg())} (1, 5, 15 min)",
         f"- runs: {args.warmup} untimed warm-up + {args.repeat} timed per tool, interleaved; "
         f"seed {args.seed}, fanout {args.fanout}, --now {args.now}"
         f"{', git repository' if args.git else ''}",
@@ -425,7 +550,7 @@ def render(results: dict[int, dict[str, Series]], corpus_info: dict[int, str],
         "| N | tool | wall best (s) | wall median (s) | peak RSS (MiB) | exit | "
         "÷ check-jsonschema | ÷ floor |",
         "|---:|---|---:|---:|---:|---:|---:|---:|",
-    ]
+    ] if results else []
     for n, series in results.items():
         for tool in TOOLS:
             s = series[tool]
@@ -439,7 +564,8 @@ def render(results: dict[int, dict[str, Series]], corpus_info: dict[int, str],
             lines.append(f"| {n:,} | {tool}{chunks} | {fmt_s(s.best)} | {fmt_s(s.median)} | "
                          f"{s.rss_mib:.1f} | {codes} | {vs_cjs} | {vs_floor} |")
 
-    lines += ["", "Ratios use median wall times.", "", "## Budgets (DESIGN.md section 9)", "",
+    lines += ["", "Ratios use median wall times." if results else "Case `parse` not run.", "",
+              "## Budgets (DESIGN.md section 9)", "",
               "| budget | measured | limit | result |", "|---|---:|---:|---|"]
 
     def sl(n: int) -> Series | None:
@@ -447,10 +573,15 @@ def render(results: dict[int, dict[str, Series]], corpus_info: dict[int, str],
 
     failed = any(series[SHIFTLEFT].error.startswith("FAILED") for series in results.values())
 
+    missed: list[str] = []
+
     def verdict(value: float | None, limit: float, strict: bool = False) -> str:
         if value is None:
             return "FAIL (shiftleft failed)" if failed else "n/a"
-        return "PASS" if (value < limit if strict else value <= limit) else "FAIL"
+        ok = value < limit if strict else value <= limit
+        if not ok:
+            missed.append("x")
+        return "PASS" if ok else "FAIL"
 
     for n in results:
         if args.hook:
@@ -480,11 +611,16 @@ def render(results: dict[int, dict[str, Series]], corpus_info: dict[int, str],
         lines.append(f"| {f'hook, corpus {n:,}' if args.hook else plural(n)}: shiftleft peak RSS (MiB) | "
                      f"{'n/a' if rss is None else f'{rss:.1f}'} | < {MAX_RSS_MIB:g} | "
                      f"{verdict(rss, MAX_RSS_MIB, strict=True)} |")
+    for b in budgets:
+        if b.ok is False:
+            missed.append(b.name)
+        shown = "" if b.ok is None and not b.limit else "n/a" if b.ok is None else "PASS" if b.ok else "FAIL"
+        lines.append(f"| {b.name} | {b.measured} | {b.limit} | {shown} |")
     for n in results:
         r = ratio(results[n][CJS], results[n][FLOOR])
         lines.append(f"| {plural(n)}: check-jsonschema ÷ floor (context, not a budget) | "
                      f"{fmt_ratio(r)} | | |")
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines) + "\n", bool(missed)
 
 
 if __name__ == "__main__":

@@ -33,6 +33,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import NamedTuple
 
 HERE = Path(__file__).resolve().parent
 NOW = "2026-11-25"
@@ -53,37 +54,37 @@ def timed(cmd: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, int]:
     return wall, done.returncode
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--services", type=int, default=1000)
-    parser.add_argument("--repeat", type=int, default=7)
-    parser.add_argument("--shards", type=int, default=4)
-    parser.add_argument("--keep", metavar="DIR", help="build the repository in DIR and keep it")
-    args = parser.parse_args(argv)
+def prepare(services: int, work: Path) -> tuple[Path, dict[str, str], str]:
+    """The corpus committed to a fresh git repository with one manifest edited: (repo, env, changed file)."""
     python = sys.executable
     subprocess.run([python, "-m", "compileall", "-q", str(HERE.parent / "shiftleft")], check=True)
-    work = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="shiftleft-scale-"))
     repo, cache_home = work / "repo", work / "xdg"
     shutil.rmtree(repo, ignore_errors=True)
-    subprocess.run([python, str(HERE / "generate.py"), str(args.services), str(repo), "--seed", "1"],
+    shutil.rmtree(cache_home, ignore_errors=True)
+    subprocess.run([python, str(HERE / "generate.py"), str(services), str(repo), "--seed", "1"],
                    check=True, stdout=subprocess.DEVNULL)  # fmt: skip
     git = ["git", "-c", "user.name=bench", "-c", "user.email=bench@example.invalid"]
     for step in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "corpus"]):
         subprocess.run([*git, *step], cwd=repo, check=True)
-    changed = f"svc-{args.services // 2:05d}/shiftleft.yaml"
+    changed = f"svc-{services // 2:05d}/shiftleft.yaml"
     text = (repo / changed).read_text(encoding="utf-8")
     (repo / changed).write_text(text.replace("  description: ", "  description: Edited. ", 1), encoding="utf-8")
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     env |= {"XDG_CACHE_HOME": str(cache_home / "cache"), "XDG_STATE_HOME": str(cache_home / "state")}
-    shiftleft = [python, "-m", "shiftleft"]
-    hook = [*shiftleft, "check", "--changed", changed, "--now", NOW, "-q"]
+    return repo, env, changed
 
-    def series(label: str, extra_env: dict[str, str], before: str | None = None) -> tuple[list[float], list[float]]:
+
+def hooks(repo: Path, env: dict[str, str], changed: str, repeat: int) -> dict[str, tuple[list[float], list[float]]]:
+    """Wall and CPU seconds of the hook, facts cache warm, cold and off (`repeat` runs each, after one untimed)."""
+    hook = [sys.executable, "-m", "shiftleft", "check", "--changed", changed, "--now", NOW, "-q"]
+    packs = Path(env["XDG_CACHE_HOME"]) / "shiftleft"
+
+    def series(label: str, extra_env: dict[str, str], cold: bool = False) -> tuple[list[float], list[float]]:
         times, cpu = [], []
         timed(hook, repo, env | extra_env)  # fills the rule cache (and the facts cache when on)
-        for _ in range(args.repeat):
-            if before == "cold":  # the facts cache only: the rule cache stays warm, as after any earlier run
-                for pack in (cache_home / "cache" / "shiftleft").glob("facts-*"):
+        for _ in range(repeat):
+            if cold:  # the facts cache only: the rule cache stays warm, as after any earlier run
+                for pack in packs.glob("facts-*"):
                     pack.unlink()
             seconds, _code = timed(hook, repo, env | extra_env)
             times.append(seconds)
@@ -91,32 +92,63 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{label}: {' '.join(f'{t:.3f}' for t in times)}", file=sys.stderr)
         return times, cpu
 
-    warm, warm_cpu = series("hook warm", {})
-    cold, cold_cpu = series("hook cold", {}, before="cold")
-    bare, bare_cpu = series("hook no cache", {"SHIFTLEFT_NO_CACHE": "1"})
+    return {
+        "warm": series("hook warm", {}),
+        "cold": series("hook cold", {}, cold=True),
+        "off": series("hook no cache", {"SHIFTLEFT_NO_CACHE": "1"}),
+    }
 
-    out = work / "out"
-    out.mkdir(exist_ok=True)
-    single, single_code = timed([*shiftleft, "check", ".", "--now", NOW, "-q", "--format",
-                                 f"json={out / 'single.json'}"], repo, env)  # fmt: skip
-    shard_times, reports = [], []
-    for k in range(1, args.shards + 1):
+
+class Sharded(NamedTuple):
+    single: tuple[float, float, int]
+    """Wall, CPU and exit code of `check .`."""
+    shards: list[tuple[float, float]]
+    """Wall and CPU of each `check . --shard K/N`."""
+    merge: tuple[float, float, int]
+    same: bool
+    """The merged JSON is the single run's, byte for byte."""
+
+
+def sharded(repo: Path, env: dict[str, str], count: int, out: Path) -> Sharded:
+    """One `check .`, then every shard one after the other, then `merge` of their JSON reports."""
+    shiftleft = [sys.executable, "-m", "shiftleft"]
+    out.mkdir(parents=True, exist_ok=True)
+    wall, code = timed([*shiftleft, "check", ".", "--now", NOW, "-q", "--format", f"json={out / 'single.json'}"],
+                       repo, env)  # fmt: skip
+    single = (wall, CPU[-1], code)
+    parts, reports = [], []
+    for k in range(1, count + 1):
         report = out / f"shard-{k}.json"
-        seconds, _code = timed([*shiftleft, "check", ".", "--now", NOW, "-q", "--shard", f"{k}/{args.shards}",
-                                "--format", f"json={report}"], repo, env)  # fmt: skip
-        shard_times.append(seconds)
+        wall, _code = timed([*shiftleft, "check", ".", "--now", NOW, "-q", "--shard", f"{k}/{count}",
+                             "--format", f"json={report}"], repo, env)  # fmt: skip
+        parts.append((wall, CPU[-1]))
         reports.append(str(report))
-    merge, merge_code = timed([*shiftleft, "merge", "-q", *reports, "--format", f"json={out / 'merged.json'}"],
-                              repo, env)  # fmt: skip
+    wall, code = timed([*shiftleft, "merge", "-q", *reports, "--format", f"json={out / 'merged.json'}"], repo, env)
     same = (out / "single.json").read_bytes() == (out / "merged.json").read_bytes()
+    return Sharded(single, parts, (wall, CPU[-1], code), same)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--services", type=int, default=1000)
+    parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument("--shards", type=int, default=4)
+    parser.add_argument("--keep", metavar="DIR", help="build the repository in DIR and keep it")
+    args = parser.parse_args(argv)
+    work = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="shiftleft-scale-"))
+    repo, env, changed = prepare(args.services, work)
+    times = hooks(repo, env, changed, args.repeat)
+    (warm, warm_cpu), (cold, cold_cpu), (bare, bare_cpu) = times["warm"], times["cold"], times["off"]
+    run = sharded(repo, env, args.shards, work / "out")
 
     def med(xs: list[float]) -> str:
         return f"{statistics.median(xs):.3f}"
 
-    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    load = os.getloadavg() if hasattr(os, "getloadavg") else (float("nan"),) * 3
     lines = [
         f"Corpus: {args.services} services (generate.py --seed 1), committed to git, one manifest edited "
-        f"({changed}); {args.repeat} runs per row; load average at the end {load:.1f} on {os.cpu_count()} CPUs.",
+        f"({changed}); {args.repeat} runs per row; load average at the end {load[0]:.1f} "
+        f"(5 min: {load[1]:.1f}) on {os.cpu_count()} CPUs.",
         "",
         "| case | wall median (s) | wall min (s) | wall max (s) | CPU median (s) |",
         "|---|---|---|---|---|",
@@ -127,21 +159,18 @@ def main(argv: list[str] | None = None) -> int:
         "",
         "| sharded run | wall (s) | CPU (s) |",
         "|---|---|---|",
-        f"| single run, `check .` (exit {single_code}) | {single:.3f} | {CPU[-args.shards - 2]:.3f} |",
-        *(
-            f"| shard {k}/{args.shards} | {t:.3f} | {CPU[-args.shards - 2 + k]:.3f} |"
-            for k, t in enumerate(shard_times, 1)
-        ),
-        f"| merge of {args.shards} reports (exit {merge_code}) | {merge:.3f} | {CPU[-1]:.3f} |",
-        f"| matrix wall time: slowest shard + merge | {max(shard_times) + merge:.3f} |",
-        f"| merged JSON identical to the single run's | {'yes' if same else 'NO'} |",
+        f"| single run, `check .` (exit {run.single[2]}) | {run.single[0]:.3f} | {run.single[1]:.3f} |",
+        *(f"| shard {k}/{args.shards} | {t:.3f} | {c:.3f} |" for k, (t, c) in enumerate(run.shards, 1)),
+        f"| merge of {args.shards} reports (exit {run.merge[2]}) | {run.merge[0]:.3f} | {run.merge[1]:.3f} |",
+        f"| matrix wall time: slowest shard + merge | {max(t for t, _c in run.shards) + run.merge[0]:.3f} |",
+        f"| merged JSON identical to the single run's | {'yes' if run.same else 'NO'} |",
         "",
         f"Hook budget {BUDGET} s (warm median): {'met' if statistics.median(warm) < BUDGET else 'MISSED'}.",
     ]
     print("\n".join(lines))
     if not args.keep:
         shutil.rmtree(work, ignore_errors=True)
-    return 0 if same and statistics.median(warm) < BUDGET else 1
+    return 0 if run.same and statistics.median(warm) < BUDGET else 1
 
 
 if __name__ == "__main__":

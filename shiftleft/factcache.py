@@ -33,6 +33,7 @@ from __future__ import annotations
 import functools
 import json
 import os
+import stat
 import sys
 from collections.abc import Mapping
 from pathlib import Path
@@ -40,10 +41,15 @@ from typing import Any
 
 from shiftleft.discover import Target
 from shiftleft.manifest import model
-from shiftleft.paths import confine, real_folder
+from shiftleft.paths import real_folder, still
 from shiftleft.policy import cache
 
 FORMAT = 1
+_READ = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+PACKS = 8
+"""At most this many packs (one per repository root and rule set) stay in the cache folder."""
+MAX_AGE = 30 * 24 * 3600.0
+"""A pack not written for this long (seconds) is removed when another pack is written."""
 _NODE: dict[str, frozenset[str] | None] = {
     "metadata": frozenset({"name", "owner"}),
     "spec": frozenset({"tier", "availability", "continuity", "dependencies", "suppliers"}),
@@ -102,6 +108,7 @@ class Facts:
         """Store this run's entries when anything was parsed or a manifest went away."""
         if cache.enabled() and (self.changed or self.now.keys() != self.cached.keys()):
             cache.store_entry(self.name, {"key": self.material, "entries": self.now})
+            cache.prune("facts", self.name, most=PACKS, max_age=MAX_AGE)  # only when writing: a warm run never
 
     def _entry(self, manifest: model.Manifest, target: Target, digest: str) -> dict[str, Any] | None:
         from shiftleft.engine import _trim
@@ -131,16 +138,25 @@ def _paths_hold(target: Target, files: dict[str, Any]) -> bool:
     if not files:
         return True
     base = real_folder(os.path.normpath(os.path.abspath(target.file.parent)))
-    root_real = os.path.realpath(target.root)
-    return all(confine(base, root_real, path) == (None, exists) for path, exists in files.items())
+    root_real = _real_root(str(target.root))
+    return all(isinstance(exists, bool) and still(base, root_real, path, exists) for path, exists in files.items())
+
+
+@functools.lru_cache(maxsize=64)
+def _real_root(root: str) -> str:
+    return os.path.realpath(root)
 
 
 def _read(file: Path, max_bytes: int) -> bytes | None:
     """The manifest's bytes, or None when the loader must judge it (a symlink, too large, unreadable)."""
-    if file.is_symlink():
+    try:  # O_NOFOLLOW: a symlinked manifest is not read here; O_NONBLOCK: nor waited on (a FIFO)
+        fd = os.open(file, _READ)
+    except OSError:
         return None
     try:
-        with file.open("rb") as fh:
+        with os.fdopen(fd, "rb") as fh:
+            if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
+                return None
             data = fh.read(max_bytes + 1)
     except OSError:
         return None

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from shiftleft.errors import UsageError
 from shiftleft.findings import Finding, Severity
 from shiftleft.policy.catalog import Rule
-from shiftleft.results import RunResult
+from shiftleft.results import RunResult, ServiceResult
 
 
 def combine(inputs: Sequence[tuple[str, RunResult]], fail_on: Severity | None = None) -> RunResult:
@@ -32,7 +32,8 @@ def combine(inputs: Sequence[tuple[str, RunResult]], fail_on: Severity | None = 
                 raise UsageError(f"merge: service {name!r} is in both {owner[name]} and {shown}")
             owner[name] = shown
     _complete([result.shard for _shown, result in inputs])
-    services = sorted((s for _shown, r in inputs for s in r.services), key=lambda s: s.file)
+    # A run lists its manifests' services first, then the findings of no service (a waiver file's), by file.
+    services = sorted((s for _shown, r in inputs for s in r.services), key=lambda s: (_of_no_manifest(s), s.file))
     tiers: dict[int, object] = {}
     catalog: dict[str, Rule] = {}
     for _shown, result in inputs:
@@ -59,7 +60,15 @@ def combine(inputs: Sequence[tuple[str, RunResult]], fail_on: Severity | None = 
         policy_changes=tuple(
             sorted(dict.fromkeys(c for r in results for c in r.policy_changes), key=lambda c: not c.loosening)
         ),
+        # Claims in manifest order, each service's in its own run's order (a stable sort by manifest).
+        claims=tuple(sorted((c for r in results for c in r.claims), key=lambda c: c.file)),
+        evidence=any(r.evidence for r in results),
     )
+
+
+def _of_no_manifest(service: ServiceResult) -> bool:
+    """Findings the governance step files under their file's name (`governance.apply`: no manifest, no tier)."""
+    return service.name == service.file and service.tier is None and not service.raw
 
 
 def _complete(shards: list[tuple[int, int] | None]) -> None:

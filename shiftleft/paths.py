@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import os
+import stat
 
 PROBLEMS = {
     "a control character": "contains a control character",
@@ -42,6 +43,27 @@ def confine(base: str, root_real: str, value: str) -> tuple[str | None, bool]:
     if exists and not inside(realpath(joined), root_real):
         return "symlink", False
     return None, exists
+
+
+def still(base: str, root_real: str, value: str, exists: bool) -> bool:
+    """Whether `confine(base, root_real, value)` would still answer `(None, exists)`, usually with one lstat.
+
+    For a path that `confine` once accepted (so its text has no control character, no `~`, is relative):
+    the answer can only change with the file system. A path that does not resolve does not exist; one
+    that is a plain file or folder, in a folder without symlinks on the way (the cached `real_folder`),
+    is its own real path. Anything else (a symlink at the end or on the way) asks `confine` itself.
+    """
+    joined = os.path.normpath(os.path.join(base, value))
+    if not inside(joined, root_real):
+        return False
+    try:
+        mode = os.lstat(joined).st_mode
+    except OSError:
+        return not exists  # os.path.exists says False for every error too
+    folder = os.path.dirname(joined)
+    if stat.S_ISLNK(mode) or real_folder(folder) != folder:
+        return confine(base, root_real, value) == (None, exists)
+    return exists
 
 
 def explain(value: str, problem: str, anchor: str) -> str:

@@ -24,6 +24,7 @@ from shiftleft.errors import UsageError
 from shiftleft.findings import Severity
 from shiftleft.graph import catalogfile
 from shiftleft.manifest import model
+from shiftleft.paths import real_folder
 from shiftleft.results import RunResult
 from shiftleft.setup import load_policy
 from shiftleft.shard import Shard
@@ -82,6 +83,7 @@ def _run(
     shard: Shard | None,
 ) -> Outcome:  # fmt: skip
     deadline.stage("reading the configuration and the rules")
+    real_folder.cache_clear()  # answers about symlinks hold for one run: the next may see another tree
     config = session.config()
     threshold = config.fail_on
     if fail_on is not None:
@@ -116,6 +118,8 @@ def _run(
             if collect is not None and (focus is None or manifest.display in focus):
                 if shard is None or shard.contains(manifest.name):  # scan only what this run reports
                     collect(manifest)  # before the engine trims the manifest
+                else:
+                    collect.elsewhere(manifest)
             evaluation.add(manifest)
         deadline.stage(f"evaluating the service graph of {len(targets):,} manifests")
         result = evaluation.finish()
@@ -123,9 +127,10 @@ def _run(
         result = result._replace(shard=(shard.k, shard.n))
     if facts is not None:
         facts.save()
-    if collect is not None and any(s.infrastructure or s.code for s in collect.subjects):
+    if collect is not None and (collect.files_elsewhere or any(s.infrastructure or s.code for s in collect.subjects)):
         # Only when some service has infrastructure or code to look at: otherwise there is nothing to judge,
-        # and a CI run over manifests without spec.paths reads as it always did.
+        # and a CI run over manifests without spec.paths reads as it always did. A shard decides as the whole
+        # run would, so that its claims merge into the single run's.
         from shiftleft import evidence as evidence_mod
 
         deadline.stage("running checkov and bandit (evidence)")
@@ -136,7 +141,8 @@ def _run(
         result = result._replace(evidence=True)
     known = frozenset(state.name for state in evaluation.states)
     deadline.stage("applying waivers, baseline and drift")
-    result = session.finish(result, config, targets, paths=paths, scoped=focus is not None, known=known)
+    result = session.finish(result, config, targets, paths=paths, scoped=focus is not None, known=known,
+                            shard=shard.contains if shard else None)  # fmt: skip
     return Outcome(result, config, found, checked)
 
 
@@ -173,6 +179,8 @@ class _Collector:
         self.tiers = tiers
         self.settings = settings
         self.subjects: list[Any] = []
+        self.files_elsewhere = False
+        """Whether a service of another shard has infrastructure or code (evidence runs for the whole run)."""
 
     def __call__(self, manifest: model.Manifest) -> None:
         from shiftleft.evidence import subject
@@ -180,6 +188,13 @@ class _Collector:
         found = subject.capture(manifest, self.rules, self.tiers, self.settings.org, self.settings.now)
         if found is not None:
             self.subjects.append(found)
+
+    def elsewhere(self, manifest: model.Manifest) -> None:
+        """A manifest another shard reports: only whether it has files (checked until one has)."""
+        if not self.files_elsewhere:
+            from shiftleft.evidence import subject
+
+            self.files_elsewhere = subject.has_files(manifest, self.tiers)
 
 
 def _evidence_collector(

@@ -18,13 +18,16 @@ import json
 from collections.abc import Mapping
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from shiftleft.errors import UsageError
 from shiftleft.findings import Finding, Location, Severity, Waiver
 from shiftleft.formatters import json as json_format
 from shiftleft.policy.catalog import Reference, Rule
 from shiftleft.results import PolicyChange, RunResult, ServiceResult
+
+if TYPE_CHECKING:
+    from shiftleft.evidence.model import ClaimStatus
 
 SCHEMA = json_format.SCHEMA
 
@@ -119,7 +122,21 @@ def _result(doc: dict[str, Any]) -> RunResult:
             PolicyChange(bool(c["loosening"]), _text(c["change"]), _text(c["source"]))
             for c in doc.get("policy_changes") or ()
         ),
+        claims=tuple(_claim(c) for c in doc.get("claims") or ()),
+        evidence=run.get("evidence") is not None,  # written only when checkov and bandit judged the claims
     )
+
+
+def _claim(entry: dict[str, Any]) -> ClaimStatus:
+    """A claim status as the JSON report writes it (`claims[]`, with evidence on)."""
+    from shiftleft.evidence.model import ClaimStatus, Status  # the evidence package only when claims are there
+
+    return ClaimStatus(
+        service=_text(entry["service"]), rule=_text(entry["rule"]), claim=_text(entry["claim"]),
+        file=_text(entry["file"]), line=_count(entry["line"]), col=_count(entry["col"]),
+        status=Status(entry["status"]), reason=_text(entry["reason"]),
+        frameworks=tuple(_text(f) for f in entry["frameworks"]),
+    )  # fmt: skip
 
 
 def _waiver(entry: dict[str, Any]) -> Waiver:

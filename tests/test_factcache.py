@@ -219,3 +219,89 @@ def test_declared_path_turned_into_an_escaping_symlink(hook: Hook, tmp_path: Pat
     runbook.symlink_to(outside)
     parsed, _report = hook.same_as_uncached()
     assert parsed == sorted([FOCUS_FILE, f"{dep}/shiftleft.yaml"])  # now invalid (SL008): parsed, not cached
+
+
+def test_declared_folder_turned_into_an_escaping_symlink(hook: Hook, tmp_path: Path) -> None:
+    """A symlink on the way to a declared file (not the file itself): the cheap re-check must see it."""
+    dep = _dependency(hook.root)
+    docs = hook.root / dep / "docs"
+    shutil.copytree(docs, tmp_path / "elsewhere")
+    shutil.rmtree(docs)
+    docs.symlink_to(tmp_path / "elsewhere")
+    parsed, _report = hook.same_as_uncached()
+    assert parsed == sorted([FOCUS_FILE, f"{dep}/shiftleft.yaml"])
+
+
+def test_declared_folder_turned_into_a_symlink_inside_the_repository(hook: Hook) -> None:
+    dep = _dependency(hook.root)
+    docs = hook.root / dep / "docs"
+    docs.rename(hook.root / "shared-docs")
+    docs.symlink_to(hook.root / "shared-docs")
+    parsed, _report = hook.same_as_uncached()
+    assert FOCUS_FILE in parsed  # same answers (inside, exists): the facts may stay; the reports are equal
+
+
+def test_declared_path_that_appears(hook: Hook) -> None:
+    dep = _dependency(hook.root)
+    manifest = hook.root / dep / "shiftleft.yaml"
+    manifest.write_text(manifest.read_text(encoding="utf-8").replace("docs/runbook.md", "docs/later.md"), "utf-8")
+    hook.same_as_uncached()
+    hook.run()
+    assert hook.parsed == [FOCUS_FILE]  # the missing path is cached as missing
+    (hook.root / dep / "docs" / "later.md").write_text("# now here\n", encoding="utf-8")
+    parsed, _report = hook.same_as_uncached()
+    assert parsed == sorted([FOCUS_FILE, f"{dep}/shiftleft.yaml"])
+
+
+def test_new_manifests_in_a_git_repository(hook: Hook) -> None:
+    """Untracked, ignored and vendored manifests are found as before (discovery walks, it does not ask git)."""
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.invalid"]
+    for step in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "estate"]):
+        subprocess.run([*git, *step], cwd=hook.root, check=True, capture_output=True, timeout=60)
+    write(hook.root, ".gitignore", "build/\n")
+    service = "apiVersion: shiftleft/v1\nkind: Service\nmetadata: {{name: {0}, owner: team-{0}}}\n" \
+              "spec: {{tier: 4, dependencies: [{{service: " + FOCUS + "}}]}}\n"  # fmt: skip
+    write(hook.root, "fresh/shiftleft.yaml", service.format("fresh"))  # untracked
+    write(hook.root, "build/gen/shiftleft.yaml", service.format("generated"))  # ignored by git
+    write(hook.root, "node_modules/pkg/shiftleft.yaml", service.format("vendored"))  # a vendor folder
+    parsed, report = hook.same_as_uncached()
+    assert parsed == sorted([FOCUS_FILE, "fresh/shiftleft.yaml", "build/gen/shiftleft.yaml"])
+    assert {"fresh", "generated"} <= set(_dependents(report))
+    assert "vendored" not in _dependents(report)  # the hook does not enter vendor folders, as before
+    code, out = hook.run(files=("node_modules/pkg/shiftleft.yaml",))
+    skipped = [f for f in json.loads(out)["findings"] if f["rule"] == "SL012"]
+    assert (code, [f["location"]["file"] for f in skipped]) == (1, ["node_modules/pkg/shiftleft.yaml"])
+    assert (code, out) == hook.run(cached=False, files=("node_modules/pkg/shiftleft.yaml",))
+
+
+def test_old_packs_are_pruned_when_a_pack_is_written(hook: Hook, tmp_path: Path) -> None:
+    import os
+    import time
+
+    folder = tmp_path / "cache" / "shiftleft"
+    (current,) = folder.glob("facts-*.json")
+    now = time.time()
+    for i in range(12):  # packs of other repositories, the oldest first
+        pack = folder / f"facts-{i:016x}-1.json"
+        pack.write_text("{}", encoding="utf-8")
+        os.utime(pack, (now - 1000 + i, now - 1000 + i))
+    ancient = folder / "facts-ffffffffffffffff-1.json"
+    ancient.write_text("{}", encoding="utf-8")
+    os.utime(ancient, (now - factcache.MAX_AGE - 60,) * 2)
+    elsewhere = folder / "facts-link-1.json"
+    elsewhere.symlink_to(tmp_path / "not-a-pack.json")
+    others = sorted(p.name for p in folder.iterdir() if not p.name.startswith("facts-"))
+    hook.run()
+    assert hook.parsed == [FOCUS_FILE]  # nothing changed: nothing written, nothing pruned
+    assert len(list(folder.glob("facts-*.json"))) == 15
+    dep = _dependency(hook.root)
+    manifest = hook.root / dep / "shiftleft.yaml"
+    manifest.write_text(manifest.read_text(encoding="utf-8").replace("  description: ", "  description: x ", 1), "utf-8")
+    hook.run()  # writes the pack, then prunes
+    packs = sorted(p.name for p in folder.glob("facts-*.json") if not p.is_symlink())
+    newest = [f"facts-{i:016x}-1.json" for i in range(12 - factcache.PACKS + 1, 12)]
+    assert packs == sorted([current.name, *newest])
+    assert elsewhere.is_symlink()  # not a regular file: left alone
+    assert sorted(p.name for p in folder.iterdir() if not p.name.startswith("facts-")) == others
+    hook.run()
+    assert hook.parsed == [FOCUS_FILE]  # the pack of this repository survived

@@ -200,3 +200,36 @@ def test_evidence_scans_only_the_shards_services(
     assert mine and all(shard.of(name, 2) == 1 for name in mine)
     assert doc["claims"] and {c["service"] for c in doc["claims"]} <= mine
     assert {f["service"] for f in doc["findings"]} <= mine
+
+
+@pytest.mark.parametrize("n", [2, 3])
+def test_waiver_file_entries_of_no_service_merge_without_a_clash(
+    n: int, estate: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A waiver for a service that does not exist is reported under the waiver file (a "service" of no shard's
+    catalog): exactly one shard reports it, and a real service's waiver problem stays with its service."""
+    repo = tmp_path / "repo"
+    shutil.copytree(estate, repo)
+    (repo / ".git").mkdir()
+    entry = "  - {{rule: SL301, service: {0}, reason: r, approved_by: board, ticket: T-1, expires: '{1}'}}\n"
+    write(repo, "shiftleft-waivers.yaml", "waivers:\n" + entry.format("ghost", "2027-01-31")
+          + entry.format("svc-00007", "2026-01-01") + "  - {rule: SL301}\n")  # fmt: skip
+    single = _check(repo, _formats(tmp_path / "single"), capsys, monkeypatch)
+    whole = json.loads((tmp_path / "single" / "out.json").read_text(encoding="utf-8"))
+    by_file = [(f["rule"], f["service"], f["location"]["line"]) for f in whole["findings"]
+               if f["location"]["file"] == "shiftleft-waivers.yaml"]  # fmt: skip
+    assert sorted(by_file) == [("SL901", "shiftleft-waivers.yaml", 4), ("SL902", "ghost", 2), ("SL904", "svc-00007", 3)]
+    reports, waiver_file_shards = [], []
+    for k in range(1, n + 1):
+        report = tmp_path / f"shard-{k}.json"
+        _check(repo, ["--shard", f"{k}/{n}", "--format", f"json={report}"], capsys, monkeypatch)
+        doc = json.loads(report.read_text(encoding="utf-8"))
+        if any(s["name"] == "shiftleft-waivers.yaml" for s in doc["services"]):
+            waiver_file_shards.append(k)
+        reports.append(str(report))
+    assert waiver_file_shards == [shard.of("shiftleft-waivers.yaml", n)]
+    merged = run_cli(["merge", "-q", *reports, *_formats(tmp_path / "merged")], capsys, monkeypatch, repo)
+    assert merged.code == single.code == 1
+    got, want = _outputs(tmp_path / "merged"), _outputs(tmp_path / "single")
+    for name in FORMATS:
+        assert got[name] == want[name], name

@@ -97,13 +97,32 @@ def capture(
                 value = raw_value
         message = messages.render(rule.message, shown) if not error else error
         claims.append(Claim(rule, spec_, line, col, message, value, error))
+    infra, code = _files(manifest)
+    return Subject(manifest.name, manifest.display, tuple(infra), tuple(code), tuple(claims))
+
+
+def has_files(manifest: Manifest, tiers: TierPolicy) -> bool:
+    """Whether `capture` would give a subject with infrastructure or code (without judging claims)."""
+    if not manifest.valid:
+        return False
+    spec = manifest.raw.get("spec")
+    tier_number = spec.get("tier") if isinstance(spec, dict) else None
+    if not isinstance(tier_number, int) or tiers.get(tier_number) is None:
+        return False
+    infra, code = _files(manifest)
+    return bool(infra or code)
+
+
+def _files(manifest: Manifest) -> tuple[list[str], list[str]]:
+    """The infrastructure and code files under the manifest's spec.paths."""
+    spec = manifest.raw.get("spec")
     paths = spec.get("paths") if isinstance(spec, dict) else None
     paths = paths if isinstance(paths, dict) else {}
     infra, _ = files.listed(
         manifest.directory, manifest.root, _strings(paths.get("infrastructure")), files.INFRASTRUCTURE
     )
     code, _ = files.listed(manifest.directory, manifest.root, _strings(paths.get("code")), files.CODE)
-    return Subject(manifest.name, manifest.display, tuple(infra), tuple(code), tuple(claims))
+    return list(infra), list(code)
 
 
 def _strings(value: Any) -> list[str]:

@@ -8,7 +8,7 @@ findings about the waivers themselves are added (those cannot be waived).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
@@ -43,12 +43,17 @@ class Inputs(NamedTuple):
     removed: Sequence[ServiceResult] = ()
     """Services gone since the base (deleted manifests), with their SL910 finding."""
     policy_changes: Sequence[PolicyChange] = ()
+    shard: Callable[[str], bool] | None = None
+    """`check --shard K/N`: whether this shard reports a name (a service, or a waiver file's own findings)."""
 
 
 def apply(result: RunResult, inputs: Inputs) -> RunResult:
     rules = {r.id: r for r in result.catalog}
     severities = {rid: inputs.severity.get(rid, r.severity) for rid, r in rules.items() if rid not in UNWAIVABLE}
-    services = [*result.services, *inputs.removed]
+    mine = inputs.shard or (lambda _name: True)
+    services = [*result.services, *(s for s in inputs.removed if mine(s.name))]
+    # A shard reports the waiver problems of its own services; another shard reports the others'.
+    scoped = inputs.scoped or inputs.shard is not None
     declared, problems = _declared(services, inputs)
     judge = waivers_mod.Judge(
         today=result.now.date(),
@@ -64,7 +69,7 @@ def apply(result: RunResult, inputs: Inputs) -> RunResult:
         if accepts:
             valid.append(entry.waiver)
         reported = entry.waiver.service in reported_names or entry.waiver.service not in judge.services
-        if problem is not None and (not inputs.scoped or reported):
+        if problem is not None and (not scoped or reported):
             problems.append(problem)
     by_service: dict[str, list[Finding]] = {}
     for finding in inputs.extra:
@@ -83,6 +88,8 @@ def apply(result: RunResult, inputs: Inputs) -> RunResult:
         else:
             orphans.setdefault(problem.location.file, []).append(finding)
     for file, findings in orphans.items():
+        if not mine(file):
+            continue  # findings that belong to no service: one shard reports them, by the file's name
         out_services.append(ServiceResult(file, file, None, True, tuple(findings)))
     out_services = [s._replace(findings=tuple(sorted(s.findings, key=_order))) for s in out_services]
     every = tuple(sorted((f for s in out_services for f in s.findings), key=Finding.sort_key))

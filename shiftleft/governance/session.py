@@ -8,7 +8,7 @@ policy paths in, evaluates, and hands the result back to `finish`.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
 
@@ -55,8 +55,10 @@ class Session:
         return self.base.cwd if self.base is not None else self.cwd
 
     def finish(self, result: RunResult, config: config_mod.Config, targets: Sequence[Target], *,
-               paths: Sequence[str], scoped: bool, known: frozenset[str] = frozenset()) -> RunResult:  # fmt: skip
-        """`scoped`: only some services are reported (a focus); `known`: every service name of the catalog."""
+               paths: Sequence[str], scoped: bool, known: frozenset[str] = frozenset(),
+               shard: Callable[[str], bool] | None = None) -> RunResult:  # fmt: skip
+        """`scoped`: only some services are reported (a focus); `known`: every service name of the catalog;
+        `shard`: the names this shard reports (`check --shard`)."""
         root = repo_root(self.cwd.resolve()) or self.cwd.resolve()
         if self.base is not None:
             waiver_file = config.waivers or (self.base.folder / waivers_mod.DEFAULT_FILE)
@@ -85,6 +87,7 @@ class Session:
             extra=extra,
             removed=removed,
             policy_changes=changes,
+            shard=shard,
         )
         return apply_mod.apply(result, inputs)
 

@@ -25,6 +25,7 @@ run. Anything unexpected means a miss, never an error.
 from __future__ import annotations
 
 import base64
+import contextlib
 import functools
 import json
 import os
@@ -323,3 +324,34 @@ def load_entry(name: str) -> dict[str, Any] | None:
 def store_entry(name: str, content: dict[str, Any]) -> None:
     """Write the entry `name` with its MAC (nothing when the cache is off or the key cannot be had)."""
     _store(name, content)
+
+
+def prune(prefix: str, keep: str, *, most: int, max_age: float) -> None:
+    """Delete old entries `prefix-*.json` besides `keep`: beyond the `most` newest, or unwritten for `max_age` s.
+
+    Only regular files of this cache's own naming are removed (never a symlink's target). A process
+    still reading a removed entry gets a miss, which only costs speed.
+    """
+    folder = directory()
+    stamped = []
+    try:
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                name = entry.name
+                if name == keep or not name.startswith(f"{prefix}-") or not name.endswith(".json"):
+                    continue
+                try:
+                    if entry.is_file(follow_symlinks=False):
+                        stamped.append((entry.stat(follow_symlinks=False).st_mtime, name))
+                except OSError:
+                    continue
+    except OSError:
+        return
+    import time
+
+    now = time.time()
+    stamped.sort(reverse=True)
+    for rank, (mtime, name) in enumerate(stamped, start=1):
+        if rank >= most or now - mtime > max_age:  # `keep` is one of the `most`
+            with contextlib.suppress(OSError):
+                os.unlink(folder / name)

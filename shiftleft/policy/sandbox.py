@@ -29,6 +29,8 @@ from typing import Any
 from jinja2 import nodes
 from jinja2.sandbox import SandboxedEnvironment
 
+from shiftleft.policy.messages import TooCostly
+
 MAX_ITERATIONS = 10_000
 """Loop iterations per message, over all loops."""
 MAX_RANGE = 1_000
@@ -39,10 +41,6 @@ MAX_POWER_BITS = 4_096
 
 _REFUSED_NODES = {nodes.Macro: "macros", nodes.CallBlock: "call blocks"}
 _budget: contextvars.ContextVar[list[int]] = contextvars.ContextVar("message_budget")
-
-
-class TooCostly(Exception):
-    """A message went over a cap while rendering."""
 
 
 class Refused(Exception):

@@ -260,3 +260,47 @@ def test_a_forged_cache_entry_is_not_believed(tmp_path: Path, monkeypatch: pytes
     assert cache.read("k" * 64) is None
     cache.write("f" * 64, Scan("checkov", "", failure="checkov crashed"))  # failures are never cached
     assert cache.read("f" * 64) is None
+
+
+def test_shards_merge_to_the_single_runs_claims(checked: Checked, tmp_path: Path) -> None:
+    """vault and ledger fall in different shards of 2: the merged report shows the single run's claim statuses."""
+    from shiftleft import shard
+
+    assert (shard.of("vault", 2), shard.of("ledger", 2)) == (1, 2)
+    reports = []
+    for k in (1, 2):
+        report = tmp_path / f"shard-{k}.json"
+        check(checked.root, "--evidence", "--shard", f"{k}/2", "--format", f"json={report}")
+        doc = json.loads(report.read_text(encoding="utf-8"))
+        assert doc["claims"] and {c["service"] for c in doc["claims"]} == {["vault", "ledger"][k - 1]}
+        reports.append(str(report))
+    merged = tmp_path / "merged.json"
+    before = Path.cwd()
+    os.chdir(checked.root)
+    try:
+        with contextlib.redirect_stdout(io.StringIO()):
+            code = main(["merge", "-q", *reports, "--format", f"json={merged}"])
+    finally:
+        os.chdir(before)
+    assert code == checked.code == 1
+    doc = json.loads(merged.read_text(encoding="utf-8"))
+    assert doc["claims"] == checked.report["claims"]
+    assert doc["run"]["evidence"] == checked.report["run"]["evidence"]
+    assert doc == checked.report
+
+
+def test_a_shard_knows_whether_other_shards_have_files(tmp_path: Path) -> None:
+    """Evidence runs for a shard when any service of the whole run has infrastructure or code."""
+    from shiftleft.evidence import subject
+    from shiftleft.manifest import model
+    from shiftleft.policy.tiers import load as load_tiers
+
+    root = repo.write(tmp_path / "r")
+    tiers = load_tiers(ROOT / "rules" / "tiers.yaml", "rules/tiers.yaml")
+    with_files = model.load(root / "services" / "vault" / "shiftleft.yaml", "vault", root)
+    assert subject.has_files(with_files, tiers)
+    (root / "bare").mkdir()
+    (root / "bare" / "shiftleft.yaml").write_text(
+        "apiVersion: shiftleft/v1\nkind: Service\nmetadata: {name: bare, owner: team-bare}\n"
+        "spec: {tier: 4, paths: {code: [src]}}\n", encoding="utf-8")  # fmt: skip
+    assert not subject.has_files(model.load(root / "bare" / "shiftleft.yaml", "bare", root), tiers)
