@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from shiftleft.paths import confine, explain, inside, printable, real_folder, realpath
+from shiftleft.paths import confine, explain, inside, printable, real_folder, realpath, still
 
 
 def test_a_sibling_folder_whose_name_extends_the_root_is_outside(tmp_path: Path) -> None:
@@ -73,3 +73,26 @@ def test_explain_and_printable() -> None:
     assert printable("plain é") == "plain é"
     assert printable("a\udcffb") == "a\ufffdb"
     assert printable("a\ud800b") == "a?b"
+
+
+def test_still_answers_as_confine_would_for_a_path_it_once_accepted(tmp_path: Path) -> None:
+    root = tmp_path / "repo"
+    (root / "real").mkdir(parents=True)
+    (root / "real" / "f").write_text("x", encoding="utf-8")
+    (tmp_path / "outside").mkdir()
+    (tmp_path / "outside" / "f").write_text("x", encoding="utf-8")
+    (root / "in").symlink_to(root / "real")
+    (root / "out").symlink_to(tmp_path / "outside" / "f")
+    (root / "infile").symlink_to(root / "real" / "f")
+    (root / "outdir").symlink_to(tmp_path / "outside")
+    real_folder.cache_clear()
+    base, real = str(root), str(root)
+    assert (still(base, real, "real/f", True), still(base, real, "real/f", False)) == (True, False)
+    assert (still(base, real, "missing", False), still(base, real, "missing", True)) == (True, False)
+    assert (still(base, real, "real/missing", False), still(base, real, "real/missing", True)) == (True, False)
+    assert still(base, real, "../outside/f", True) is False
+    assert still(base, real, "out", True) is False  # a symlink leading out
+    assert (still(base, real, "infile", True), still(base, real, "infile", False)) == (True, False)
+    assert (still(base, real, "in/f", True), still(base, real, "in/f", False)) == (True, False)  # a link on the way
+    assert still(str(root / "real"), real, "f", True) is True
+    assert still(base, real, "outdir/f", True) is False  # a plain file behind a folder link leading out
