@@ -95,7 +95,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--before", action="store_true", help="without tests/test_mutants_*.py")
     parser.add_argument("--max-children", type=int, default=2)
     parser.add_argument("names", nargs="*", help="only these mutants (mutmut globs, e.g. 'shiftleft.graph.build*')")
-    args = parser.parse_args(argv)
+    args = parser.parse_intermixed_args(argv)
     folder = work_folder(args.group, args.before)
     mutmut = Path(sys.executable).with_name("mutmut")
     env = {k: v for k, v in os.environ.items() if k not in ("CI", "GITHUB_ACTIONS")}
