@@ -8,6 +8,8 @@ from typing import Any
 import pytest
 
 from shiftleft.graph import Node, build, from_manifest
+from shiftleft.graph.build import _extra_nine, _percent, _percent_text
+from shiftleft.graph.nodes import Target
 
 
 def svc(name: str, rto: str | None = "4h", deps: list[dict[str, Any]] | None = None,
@@ -259,3 +261,35 @@ def test_the_composite_is_rounded_to_six_decimals() -> None:
     nodes = [svc("a", deps=[{"service": n, "hard": True} for n in "bcd"]),
              svc("b", slo=99.9), svc("c", slo=99.95), svc("d", slo=99.5)]  # fmt: skip
     assert build(nodes).facts(0)[0]["composite_slo"] == 99.3508  # 99.35079975 unrounded: 99.3507998 at 7
+
+
+@pytest.mark.parametrize(
+    ("value", "below", "shown"),
+    [
+        (99.5, None, "99.50%"),
+        (99.123456, None, "99.12%"),
+        (100.0, None, "100.00%"),
+        (99.5, 99.0, "99.50%"),
+        (99.95, 99.95, "99.95%"),
+        (99.9, 99.95, "99.90%"),
+        (99.949, 99.95, "99.949%"),  # two decimals would show 99.95, as if it met 99.95
+        (99.9499, 99.95, "99.9499%"),
+        (99.94999, 99.95, "99.94999%"),
+        (99.949999, 99.95, "99.949999%"),
+        (99.9499999, 99.95, "99.949999%"),  # past six decimals: cut, never rounded up to the target
+        (99.999999, 99.9999995, "99.999999%"),
+        (99.99995, 99.99996, "99.9999%"),
+    ],
+)
+def test_a_composite_is_shown_with_enough_decimals_to_stay_below_its_target(
+    value: float, below: float | None, shown: str
+) -> None:
+    assert _percent(value, below) == shown
+
+
+def test_percent_text_and_the_extra_nine() -> None:
+    shown = [_percent_text(v) for v in (99.9, "99.95", 99.0, 99.123456789, "100", 0.5)]
+    assert shown == ["99.9%", "99.95%", "99%", "99.123457%", "100%", "0.5%"]
+    nines = [_extra_nine(Target(v, str(v))) for v in (99.95, 99.9, 99.0, 99.999999)]
+    assert nines == [99.995, 99.99, 99.9, 100.0]
+    assert _extra_nine(None) is None
