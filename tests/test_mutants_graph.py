@@ -255,6 +255,8 @@ def test_a_dependency_left_out_does_not_stop_the_ones_after_it() -> None:
     typed = build(nodes).facts(0)[0]
     assert typed["worst_rto"] == {"value": "28800s", "service": "b", "path": ["a", "b"]}
     assert typed["composite"]["factors"] == [{"name": "b", "availability": 99.95}]
+    for order in itertools.permutations([*nodes, svc("z", rto="30m", deps=[{"service": "a", "hard": True}])]):
+        assert worst_rto_of(list(order), "z") == {"value": "8h", "service": "b", "path": ["z", "a", "b"]}
 
 
 def test_the_composite_is_rounded_to_six_decimals() -> None:
