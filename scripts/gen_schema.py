@@ -475,7 +475,7 @@ SCHEMA: dict[str, Any] = {
         "duration": {
             "type": "string",
             "pattern": "^([0-9]+(ms|[smhdw]))+$",
-            "description": "A duration: one or more <number><unit> groups, units ms s m h d w (250ms, 30s, 15m, 4h, 1h30m, 30d, 2w).",
+            "description": "A duration: one or more <number><unit> groups, each unit once and the largest first, units ms s m h d w (250ms, 30s, 15m, 4h, 1h30m, 30d, 2w).",
         },
         "date": {
             "type": "string",

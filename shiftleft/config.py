@@ -183,6 +183,9 @@ def load(path: Path | None, display: str | None = None, *, root: Path | None = N
         raise ConfigError("configuration is not valid UTF-8", file=shown) from None
     except tomllib.TOMLDecodeError as e:
         raise _toml_error(e, shown) from None
+    except RecursionError:  # tomllib recurses per nested inline table or array
+        line, col = _deepest(text)
+        raise ConfigError("invalid TOML: tables or arrays nested too deeply", file=shown, line=line, col=col) from None
     if path.name == "pyproject.toml":
         section = data.get("tool", {}).get("shiftleft")
         label = f"{shown} [tool.shiftleft]"
@@ -337,3 +340,13 @@ def _toml_error(e: tomllib.TOMLDecodeError, shown: str) -> ConfigError:
         message = message[: m.start()].strip()
         return ConfigError(f"invalid TOML: {message}", file=shown, line=int(m.group(1)), col=int(m.group(2)))
     return ConfigError(f"invalid TOML: {message}", file=shown)
+
+
+def _deepest(text: str, limit: int = 100) -> tuple[int, int]:
+    """Line and column where `{` / `[` nesting first passes `limit` (brackets in strings count too: a hint)."""
+    depth = 0
+    for index, char in enumerate(text):
+        depth += (char in "{[") - (char in "}]")
+        if depth > limit:
+            return text.count("\n", 0, index) + 1, index - text.rfind("\n", 0, index)
+    return 1, 1

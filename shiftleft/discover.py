@@ -168,7 +168,10 @@ def _walk(
             if real_dir:
                 if name != ".git" and (vendored or name not in VENDOR_DIRS):
                     stack.append((entry.path, f"{prefix}{name}/", [*parts, name]))
-                continue
+                if not name.endswith((".yaml", ".yml")):
+                    continue
+                # A folder under a manifest's name is reported (the loader: "not a regular file"), never
+                # skipped silently.
             if literal is not None and name not in literal:
                 continue
             try:

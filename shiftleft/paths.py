@@ -42,7 +42,16 @@ def confine(base: str, root_real: str, value: str) -> tuple[str | None, bool]:
     exists = os.path.exists(joined)
     if exists and not inside(realpath(joined), root_real):
         return "symlink", False
-    return None, exists
+    return None, exists and _file_or_folder(joined)
+
+
+def _file_or_folder(path: str) -> bool:
+    """Whether `path` (symlinks followed) is a regular file or a folder: a FIFO, socket or device is no document."""
+    try:
+        mode = os.stat(path).st_mode
+    except (OSError, ValueError):
+        return False
+    return stat.S_ISREG(mode) or stat.S_ISDIR(mode)
 
 
 def still(base: str, root_real: str, value: str, exists: bool) -> bool:

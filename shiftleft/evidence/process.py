@@ -13,12 +13,13 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import IO, Any, NamedTuple, cast
 
 from shiftleft.evidence.model import Scan
 
@@ -57,36 +58,97 @@ def find(scanner: str) -> str:
 
 
 def run(scanner: str, argv: Sequence[str], *, timeout: float, extra_env: dict[str, str] | None = None) -> Completed:
-    """Run `argv` in a fresh temporary folder that is also its HOME; raise ScannerFailure if it cannot finish."""
+    """Run `argv` in a fresh temporary folder that is also its HOME; raise ScannerFailure if it cannot finish.
+
+    The scanner runs in its own process group, killed as a whole when it times out, floods its output, or
+    exits while a child it started still holds its output open (so nothing it started outlives the run).
+    """
     with tempfile.TemporaryDirectory(prefix=f"shiftleft-{scanner}-") as home:
         env = {k: v for k, v in os.environ.items() if not k.startswith(("CKV_", "BC_", "PRISMA_"))}
         env.update({"HOME": home, "PYTHONIOENCODING": "utf-8", "LOG_LEVEL": "WARNING", **(extra_env or {})})
         env.pop("XDG_CONFIG_HOME", None)
         try:
-            proc = subprocess.run(  # an argument list built by shiftleft, no shell
+            proc = subprocess.Popen(  # an argument list built by shiftleft, no shell
                 list(argv),
                 cwd=home,
                 env=env,
-                capture_output=True,
-                timeout=timeout,
-                check=False,
                 stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                start_new_session=True,
             )
         except FileNotFoundError:
             raise ScannerFailure(
                 scanner, f"{scanner} is not installed; evidence needs it: {INSTALL}", missing=True
             ) from None
-        except subprocess.TimeoutExpired:
-            raise ScannerFailure(scanner, f"{scanner} did not finish within {timeout:g}s (evidence_timeout)") from None
         except OSError as e:
             raise ScannerFailure(scanner, f"{scanner} could not start: {e.strerror or e}") from None
-    if len(proc.stdout) > MAX_OUTPUT:
+        try:
+            stdout, stderr, trouble = _collect(proc, timeout)
+        finally:
+            _kill_group(proc)
+            for pipe in (proc.stdout, proc.stderr):
+                if pipe is not None:
+                    pipe.close()
+            proc.wait()
+    if trouble == "timeout":
+        raise ScannerFailure(scanner, f"{scanner} did not finish within {timeout:g}s (evidence_timeout)")
+    if trouble == "flood":
         raise ScannerFailure(scanner, f"{scanner} wrote more than {MAX_OUTPUT // (1024 * 1024)} MiB of output")
-    return Completed(
-        proc.returncode,
-        proc.stdout.decode("utf-8", "replace"),
-        proc.stderr[-MAX_OUTPUT:].decode("utf-8", "replace"),
-    )
+    if trouble == "held":
+        raise ScannerFailure(
+            scanner, f"{scanner} exited (code {proc.returncode}) but a process it started kept its output open"
+        )
+    return Completed(proc.returncode, stdout.decode("utf-8", "replace"), stderr.decode("utf-8", "replace"))
+
+
+EXIT_GRACE = 2.0
+"""Seconds the output may stay open after the scanner exited (a child it left behind) before the group is killed."""
+MAX_STDERR = 1024 * 1024
+"""The end of stderr kept: what a failure message quotes."""
+
+
+def _collect(proc: subprocess.Popen[bytes], timeout: float) -> tuple[bytes, bytes, str | None]:
+    """Read stdout and stderr until both close; stop at the deadline or when stdout passes MAX_OUTPUT."""
+    import selectors
+    import time
+
+    stdout, stderr = cast("IO[bytes]", proc.stdout), cast("IO[bytes]", proc.stderr)  # both PIPE
+    out, err = bytearray(), bytearray()
+    deadline = time.monotonic() + timeout
+    exited = False
+    with selectors.DefaultSelector() as sel:
+        sel.register(stdout, selectors.EVENT_READ, out)
+        sel.register(stderr, selectors.EVENT_READ, err)
+        while sel.get_map():
+            now = time.monotonic()
+            if now >= deadline:
+                return bytes(out), bytes(err), "held" if exited else "timeout"
+            if not exited and proc.poll() is not None:
+                # Exited: whatever still holds the output open is a child left behind; its group goes now,
+                # and one that left the group (setsid) gets EXIT_GRACE seconds before the run gives up on it.
+                exited = True
+                deadline = min(deadline, now + EXIT_GRACE)
+                _kill_group(proc)
+            for key, _events in sel.select(min(deadline - now, 0.5)):
+                chunk = os.read(key.fd, 1 << 16)
+                if not chunk:
+                    sel.unregister(key.fileobj)
+                    continue
+                buffer: bytearray = key.data
+                buffer += chunk
+                if buffer is out and len(out) > MAX_OUTPUT:
+                    return bytes(out), bytes(err), "flood"
+                if buffer is err and len(err) > 2 * MAX_STDERR:
+                    del err[:-MAX_STDERR]
+    return bytes(out), bytes(err[-MAX_STDERR:]), None
+
+
+def _kill_group(proc: subprocess.Popen[bytes]) -> None:
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass  # the group is gone already
 
 
 def scanned(scanner: str, argv: Sequence[str], timeout: float, parse: Callable[[int, Any, str], Scan]) -> Scan:
@@ -105,6 +167,9 @@ def report(scanner: str, code: int, stdout: str, stderr: str) -> Any:
     Exit 0 and 1 are the scanners' "clean" and "findings" (and, for checkov, also "crashed": the caller decides).
     """
     said = last_words(stderr)
+    if code < 0:
+        name = signal.Signals(-code).name if -code in signal.Signals._value2member_map_ else f"signal {-code}"
+        raise ScannerFailure(scanner, f"{scanner} was killed by {name}: {said}")
     if code not in (0, 1):
         raise ScannerFailure(scanner, f"{scanner} exited with {code}: {said}")
     if not stdout.strip():

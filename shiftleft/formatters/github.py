@@ -49,7 +49,7 @@ def prop(value: str) -> str:
 
 def render(result: RunResult, options: Options) -> str:
     chosen = _annotated(result.findings)
-    lines = [annotation(f) for f in result.findings if f in chosen]
+    lines = [annotation(f) for i, f in enumerate(result.findings) if i in chosen]
     hidden = len(result.findings) - len(chosen)
     if hidden:
         total = len(result.findings)
@@ -89,16 +89,19 @@ def _command(finding: Finding) -> str:
     return "notice" if finding.waiver is not None else COMMAND[finding.severity]
 
 
-def _annotated(findings: tuple[Finding, ...]) -> set[Finding]:
-    """The findings to annotate: the most severe first, LIMIT per command kind."""
+def _annotated(findings: tuple[Finding, ...]) -> set[int]:
+    """The indexes of the findings to annotate: the most severe first, LIMIT per command kind.
+
+    Indexes, not findings: two equal findings are two lines, each counted against the limit.
+    """
     ranked = sorted(enumerate(findings), key=lambda p: (-p[1].severity.rank, p[0]))
     used = {"error": 0, "warning": 0, "notice": 0}
-    out: set[Finding] = set()
-    for _i, finding in ranked:
+    out: set[int] = set()
+    for i, finding in ranked:
         kind = _command(finding)
         if used[kind] < LIMIT:
             used[kind] += 1
-            out.add(finding)
+            out.add(i)
     return out
 
 

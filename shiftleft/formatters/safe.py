@@ -102,7 +102,8 @@ def inline_html(value: object) -> str:
     """Untrusted text for HTML blocks inside Markdown (`<summary>`), where Markdown escapes would show."""
     text = _one_line(value)
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
-    return _unlinked(text)
+    # `##[` anywhere in a line is a runner command when the Markdown goes to a CI log; `&#91;` still shows `[`.
+    return _unlinked(text).replace("##[", "##&#91;")
 
 
 def fence(code: str) -> str:

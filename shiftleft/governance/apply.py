@@ -38,6 +38,8 @@ class Inputs(NamedTuple):
     baseline: frozenset[str] | None = None
     """Fingerprints recorded by `shiftleft baseline`; None: no baseline."""
     baseline_display: str = ""
+    waiver_root: Path | None = None
+    """The repository (or base copy) the central waiver file must stay inside, symlinks followed."""
     extra: Sequence[Finding] = ()
     """Findings from outside the engine (drift), attached to their service."""
     removed: Sequence[ServiceResult] = ()
@@ -116,7 +118,7 @@ def _declared(
     declared: list[waivers_mod.Declared] = []
     problems: list[waivers_mod.Problem] = []
     if inputs.waiver_file is not None and inputs.waiver_file.is_file():
-        found, trouble = waivers_mod.read_file(inputs.waiver_file, inputs.waiver_display)
+        found, trouble = waivers_mod.read_file(inputs.waiver_file, inputs.waiver_display, inputs.waiver_root)
         declared += found
         problems += trouble
     for service in services:

@@ -84,6 +84,10 @@ class Session:
             known=known,
             baseline=self._baseline(),
             baseline_display=self.baseline_arg or "",
+            # The default file is named by no one: it must not lead out (a configured one was confined on load).
+            waiver_root=(self.base.folder if self.base is not None else root)
+            if config.waivers is None
+            else config.root,
             extra=extra,
             removed=removed,
             policy_changes=changes,

@@ -13,6 +13,7 @@ can never fail open. A waived finding stays in the result with its waiver.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -20,6 +21,7 @@ from typing import Any, NamedTuple
 from shiftleft.errors import ConfigError, ManifestError
 from shiftleft.findings import Finding, Location, Severity, Waiver
 from shiftleft.manifest import values, yamlsafe
+from shiftleft.paths import inside
 
 DEFAULT_FILE = "shiftleft-waivers.yaml"
 DEFAULT_MAX_DAYS = {
@@ -58,8 +60,11 @@ class Problem(NamedTuple):
     message: str
 
 
-def read_file(path: Path, display: str) -> tuple[list[Declared], list[Problem]]:
-    """The waivers of the central file; a file that does not parse is one SL901 problem."""
+def read_file(path: Path, display: str, root: Path | None = None) -> tuple[list[Declared], list[Problem]]:
+    """The waivers of the central file; a file that does not parse, or leads outside `root`, is one SL901 problem."""
+    if root is not None and not inside(os.path.realpath(path), os.path.realpath(root)):
+        message = "the waiver file is a symlink that leads outside the repository; it was not read"
+        return [], [Problem("SL901", display, Location(display, 1, 1), message)]
     try:
         text = yamlsafe.read_text(path, display)
         data, nodes = yamlsafe.parse_with_nodes(text, display)

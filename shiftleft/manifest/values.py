@@ -28,7 +28,13 @@ def parse_duration(text: str) -> float:
         raise ValueError(
             f"{text!r} is not a duration; write a number and a unit ms, s, m, h, d or w (for example 4h or 1h30m)"
         )
-    millis = sum(int(n) * _UNITS_MS[u] for n, u in _PART.findall(text))
+    parts = _PART.findall(text)
+    units = [u for _n, u in parts]
+    if units != sorted(set(units), key=lambda u: -_UNITS_MS[u]):
+        raise ValueError(f"{text!r} repeats a unit or is out of order; write each unit once, largest first (1h30m)")
+    if any(len(n) > 15 for n, _u in parts):  # a century is 3,153,600,000,000 ms: 13 digits
+        raise ValueError(f"{text[:40]!r}... is longer than 100 years")
+    millis = sum(int(n) * _UNITS_MS[u] for n, u in parts)
     seconds: float = millis // 1000 if millis % 1000 == 0 else millis / 1000
     if seconds > MAX_SECONDS:
         raise ValueError(f"{text!r} is longer than 100 years")

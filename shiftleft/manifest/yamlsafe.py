@@ -295,6 +295,9 @@ class _Builder:
         if value in _NULLS:
             return None
         if _INT.match(value):
+            # CEL integers are 64-bit: a larger one would fail every rule that reads its section, not this line.
+            if len(value) > 20 or not -(2**63) <= int(value) < 2**63:
+                raise self.fail("SL003", f"`{_short(value)}` is too large for a number; write a realistic value", node)
             return int(value)
         if _OCTAL.match(value):
             raise self.fail(
@@ -306,7 +309,7 @@ class _Builder:
         if _FLOAT.match(value):
             number = float(value)
             if math.isinf(number):
-                raise self.fail("SL003", f"`{value}` is too large for a number; write a realistic value", node)
+                raise self.fail("SL003", f"`{_short(value)}` is too large for a number; write a realistic value", node)
             return number
         if value in _BOOLS:
             return _BOOLS[value]
@@ -409,3 +412,8 @@ def _human(n: int) -> str:
     if n >= 1024:
         return f"{n / 1024:.0f} KiB"
     return f"{n} bytes"
+
+
+def _short(value: str, limit: int = 40) -> str:
+    """A long scalar as its start and length, so one message stays one readable line."""
+    return value if len(value) <= limit else f"{value[:limit]}... ({len(value):,} characters)"
