@@ -1,7 +1,7 @@
 """Build shiftleft/schema/manifest.schema.json: `python scripts/gen_schema.py`.
 
 Writing the schema as Python keeps the repeated shapes (duration, date,
-percentage, path, x- extension keys) in one place. `tests/test_schema.py`
+percentage, path, x- extension keys) in one place. `tests/unit/test_docs_manifest.py`
 fails when the committed JSON is out of date.
 """
 

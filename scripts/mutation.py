@@ -5,7 +5,7 @@
 Copies the package, the catalog, the examples and the tests to a work folder outside the git work tree
 (inside it, a `check` from the copy's root also sees the real examples/), writes the group's mutmut
 configuration there, runs `mutmut run` under `nice -n 10` and prints the score of each module and its
-surviving mutants. `--before` leaves out the tests that mutation testing added (tests/test_mutants_*.py),
+surviving mutants. `--before` leaves out the tests that mutation testing added (tests/**/test_mutants_*.py),
 which gives the score the suite had before them. Each group selects only the fast tests that exercise
 it: the install-heavy, browser and timing tests add minutes per mutant.
 """
@@ -25,27 +25,27 @@ ROOT = Path(__file__).resolve().parent.parent
 
 GROUPS: dict[str, tuple[list[str], list[str]]] = {
     # group: (files to mutate, test files that exercise them)
-    "paths": (["shiftleft/paths.py"], ["tests/test_mutants_paths.py", "tests/test_config_confinement.py"]),
+    "paths": (["shiftleft/paths.py"], ["tests/unit/test_mutants_paths.py", "tests/unit/test_paths.py", "tests/unit/test_config_confinement.py"]),
     "graph": (
         ["shiftleft/graph/build.py", "shiftleft/graph/nodes.py", "shiftleft/graph/scc.py"],
-        ["tests/test_mutants_graph.py", "tests/test_graph.py", "tests/test_graph_rules.py"],
+        ["tests/unit/graph/test_mutants_graph.py", "tests/unit/graph/test_graph.py", "tests/unit/graph/test_graph_rules.py"],
     ),
-    "catalogfile": (["shiftleft/graph/catalogfile.py"], ["tests/test_catalog_export.py"]),
-    "cel": (["shiftleft/policy/cel.py"], ["tests/test_mutants_policy.py", "tests/test_engine.py"]),
+    "catalogfile": (["shiftleft/graph/catalogfile.py"], ["tests/unit/graph/test_catalog_export.py"]),
+    "cel": (["shiftleft/policy/cel.py"], ["tests/unit/policy/test_mutants_policy.py", "tests/unit/test_engine.py"]),
     "tiers": (
         ["shiftleft/policy/tiers.py"],
-        ["tests/test_mutants_policy.py", "tests/test_config.py", "tests/test_catalog.py"],
+        ["tests/unit/policy/test_mutants_policy.py", "tests/unit/test_config.py", "tests/unit/policy/test_catalog.py"],
     ),
     "manifest": (
         ["shiftleft/manifest/*"],
-        ["tests/test_malformed.py", "tests/test_engine.py", "tests/test_docs_manifest.py"],
+        ["tests/unit/manifest/test_malformed.py", "tests/unit/test_engine.py", "tests/unit/test_docs_manifest.py"],
     ),
     "engine": (
         ["shiftleft/engine.py", "shiftleft/rulerun.py"],
-        ["tests/test_engine.py", "tests/test_graph_rules.py", "tests/test_required.py"],
+        ["tests/unit/test_engine.py", "tests/unit/graph/test_graph_rules.py", "tests/unit/policy/test_required.py"],
     ),
-    "governance": (["shiftleft/governance/*"], ["tests/test_mutants_governance.py", "tests/test_governance_*.py"]),
-    "evidence": (["shiftleft/evidence/*"], ["tests/evidence/test_mapping.py", "tests/evidence/test_failures.py"]),
+    "governance": (["shiftleft/governance/*"], ["tests/unit/governance/test_mutants_governance.py", "tests/unit/governance/test_governance_*.py"]),
+    "evidence": (["shiftleft/evidence/*"], ["tests/e2e/evidence/test_mapping.py", "tests/e2e/evidence/test_failures.py"]),
 }
 
 COPIED = ("shiftleft", "tests", "rules", "examples", "docs", "scripts")
@@ -92,7 +92,7 @@ def scores(folder: Path) -> dict[str, tuple[int, int, int, list[str]]]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("group", choices=sorted(GROUPS))
-    parser.add_argument("--before", action="store_true", help="without tests/test_mutants_*.py")
+    parser.add_argument("--before", action="store_true", help="without tests/**/test_mutants_*.py")
     parser.add_argument("--max-children", type=int, default=2)
     parser.add_argument("names", nargs="*", help="only these mutants (mutmut globs, e.g. 'shiftleft.graph.build*')")
     args = parser.parse_intermixed_args(argv)

@@ -129,7 +129,7 @@ def test_errors_the_runtime_raises_are_cleaned_too(monkeypatch: pytest.MonkeyPat
 
 # -- the tier policy ---------------------------------------------------------------------------------------------
 
-TIERS = Path(__file__).resolve().parent.parent / "rules" / "tiers.yaml"
+TIERS = Path(__file__).resolve().parents[3] / "rules" / "tiers.yaml"
 TIER_4: dict[str, Any] = yaml.safe_load(TIERS.read_text(encoding="utf-8"))["tiers"][4]
 
 

@@ -4,7 +4,7 @@ Each mutant below is a bug that once passed the whole suite, or one whose escape
 (a path escape, a gate that passes what it should fail). The test copies the package, the catalog and
 the tests to a temporary folder, applies one mutant at a time and runs the tests named for it there;
 they must fail. The unmutated copy must pass the same tests first, so a failure means the mutant and
-nothing else. The full mutation run (mutmut, minutes per module) is documented in tests/mutation/README.md.
+nothing else. The full mutation run (mutmut, minutes per module) is documented in docs/mutation.md.
 
 A mutant whose original text is no longer in the source fails this test: move it with the code.
 """
@@ -20,7 +20,7 @@ from typing import NamedTuple
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 class Mutant(NamedTuple):
@@ -42,7 +42,7 @@ CRITICAL = (
         "shiftleft/paths.py",
         "path.startswith(root.rstrip(os.sep) + os.sep)",
         "path.startswith(root.rstrip(os.sep))",
-        ("tests/test_mutants_paths.py::test_a_sibling_folder_whose_name_extends_the_root_is_outside",),
+        ("tests/unit/test_mutants_paths.py::test_a_sibling_folder_whose_name_extends_the_root_is_outside",),
     ),
     Mutant(
         "soft-dependency-propagates-rto",  # issue 14: a soft dependency with a fallback carried its RTO
@@ -50,7 +50,7 @@ CRITICAL = (
         "if not link.blocking or t < 0 or self.comp[t] == c:",
         "if t < 0 or self.comp[t] == c:",
         (
-            "tests/test_mutants_graph.py::"
+            "tests/unit/graph/test_mutants_graph.py::"
             "test_a_soft_dependency_with_a_fallback_does_not_carry_its_rto_up_the_chain_in_any_order",
         ),
     ),
@@ -59,35 +59,35 @@ CRITICAL = (
         "shiftleft/paths.py",
         "if exists and not inside(realpath(joined), root_real):",
         "if False:",
-        ("tests/test_mutants_paths.py::test_a_symlink_out_of_the_repository_is_refused_and_one_within_it_is_not",),
+        ("tests/unit/test_mutants_paths.py::test_a_symlink_out_of_the_repository_is_refused_and_one_within_it_is_not",),
     ),
     Mutant(
         "dotdot-escape-unchecked",
         "shiftleft/paths.py",
         '    if not inside(joined, root_real):\n        return "outside", False',
         '    if False:\n        return "outside", False',
-        ("tests/test_mutants_paths.py::test_a_sibling_folder_whose_name_extends_the_root_is_outside",),
+        ("tests/unit/test_mutants_paths.py::test_a_sibling_folder_whose_name_extends_the_root_is_outside",),
     ),
     Mutant(
         "expired-waiver-accepts",  # a waiver that expired yesterday would still pass the gate
         "shiftleft/governance/waivers.py",
         "    if days < 0:",
         "    if days < -1:",
-        ("tests/test_mutants_governance.py::test_a_waiver_that_expired_yesterday_accepts_nothing",),
+        ("tests/unit/governance/test_mutants_governance.py::test_a_waiver_that_expired_yesterday_accepts_nothing",),
     ),
     Mutant(
         "cel-cost-unbounded",  # a costly rule from a pull request would run unbounded
         "shiftleft/policy/cel.py",
         "if cost <= celcost.LIMIT:",
         "if True:",
-        ("tests/test_mutants_policy.py::test_cost_is_checked_against_the_limit_times_the_items",),
+        ("tests/unit/policy/test_mutants_policy.py::test_cost_is_checked_against_the_limit_times_the_items",),
     ),
     Mutant(
         "weaker-strategy-allowed",  # the tier's minimum DR strategy would admit the next weaker one
         "shiftleft/policy/tiers.py",
         'STRATEGIES[STRATEGIES.index(row["min_strategy"]) :]',
         'STRATEGIES[STRATEGIES.index(row["min_strategy"]) - 1 :]',
-        ("tests/test_mutants_policy.py::test_the_default_table_typed_for_cel",),
+        ("tests/unit/policy/test_mutants_policy.py::test_the_default_table_typed_for_cel",),
     ),
 )
 
