@@ -25,10 +25,17 @@ ROOT = Path(__file__).resolve().parent.parent
 
 GROUPS: dict[str, tuple[list[str], list[str]]] = {
     # group: (files to mutate, test files that exercise them)
-    "paths": (["shiftleft/paths.py"], ["tests/unit/test_mutants_paths.py", "tests/unit/test_paths.py", "tests/unit/test_config_confinement.py"]),
+    "paths": (
+        ["shiftleft/paths.py"],
+        ["tests/unit/test_mutants_paths.py", "tests/unit/test_paths.py", "tests/unit/test_config_confinement.py"],
+    ),
     "graph": (
         ["shiftleft/graph/build.py", "shiftleft/graph/nodes.py", "shiftleft/graph/scc.py"],
-        ["tests/unit/graph/test_mutants_graph.py", "tests/unit/graph/test_graph.py", "tests/unit/graph/test_graph_rules.py"],
+        [
+            "tests/unit/graph/test_mutants_graph.py",
+            "tests/unit/graph/test_graph.py",
+            "tests/unit/graph/test_graph_rules.py",
+        ],
     ),
     "catalogfile": (["shiftleft/graph/catalogfile.py"], ["tests/unit/graph/test_catalog_export.py"]),
     "cel": (["shiftleft/policy/cel.py"], ["tests/unit/policy/test_mutants_policy.py", "tests/unit/test_engine.py"]),
@@ -44,8 +51,14 @@ GROUPS: dict[str, tuple[list[str], list[str]]] = {
         ["shiftleft/engine.py", "shiftleft/rulerun.py"],
         ["tests/unit/test_engine.py", "tests/unit/graph/test_graph_rules.py", "tests/unit/policy/test_required.py"],
     ),
-    "governance": (["shiftleft/governance/*"], ["tests/unit/governance/test_mutants_governance.py", "tests/unit/governance/test_governance_*.py"]),
-    "evidence": (["shiftleft/evidence/*"], ["tests/e2e/evidence/test_mapping.py", "tests/e2e/evidence/test_failures.py"]),
+    "governance": (
+        ["shiftleft/governance/*"],
+        ["tests/unit/governance/test_mutants_governance.py", "tests/unit/governance/test_governance_*.py"],
+    ),
+    "evidence": (
+        ["shiftleft/evidence/*"],
+        ["tests/e2e/evidence/test_mapping.py", "tests/e2e/evidence/test_failures.py"],
+    ),
 }
 
 COPIED = ("shiftleft", "tests", "rules", "examples", "docs", "scripts")
