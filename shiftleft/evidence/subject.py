@@ -43,6 +43,8 @@ class Subject(NamedTuple):
     code: tuple[str, ...]
     """Absolute real paths of the Python files under spec.paths.code."""
     claims: tuple[Claim, ...]
+    unrendered: tuple[str, ...] = ()
+    """Absolute real paths of the Chart.yaml and kustomization.yaml files heading infrastructure nobody rendered."""
 
 
 def capture(
@@ -98,7 +100,8 @@ def capture(
         message = messages.render(rule.message, shown) if not error else error
         claims.append(Claim(rule, spec_, line, col, message, value, error))
     infra, code = _files(manifest)
-    return Subject(manifest.name, manifest.display, tuple(infra), tuple(code), tuple(claims))
+    heads = files.unrendered(infra, manifest.root)
+    return Subject(manifest.name, manifest.display, tuple(infra), tuple(code), tuple(claims), tuple(heads))
 
 
 def has_files(manifest: Manifest, tiers: TierPolicy) -> bool:
@@ -119,7 +122,7 @@ def _files(manifest: Manifest) -> tuple[list[str], list[str]]:
     paths = spec.get("paths") if isinstance(spec, dict) else None
     paths = paths if isinstance(paths, dict) else {}
     infra, _ = files.listed(
-        manifest.directory, manifest.root, _strings(paths.get("infrastructure")), files.INFRASTRUCTURE
+        manifest.directory, manifest.root, _strings(paths.get("infrastructure")), files.INFRASTRUCTURE, files.RENDERED
     )
     code, _ = files.listed(manifest.directory, manifest.root, _strings(paths.get("code")), files.CODE)
     return list(infra), list(code)
