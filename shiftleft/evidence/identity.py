@@ -14,7 +14,6 @@ modification time are part of it too; an installation laid out otherwise
 
 from __future__ import annotations
 
-import functools
 import glob
 import hashlib
 import os
@@ -31,12 +30,10 @@ class Identity(NamedTuple):
 def of(scanner: str, executable: str) -> Identity:
     """The identity of the `scanner` distribution behind the console script `executable`."""
     st = os.stat(executable)
-    return _of(scanner, os.path.realpath(executable), st.st_size, st.st_mtime_ns)
-
-
-@functools.cache
-def _of(scanner: str, executable: str, size: int, mtime: int) -> Identity:
-    digest = hashlib.sha256(f"{scanner}\0{executable}\0{size}\0{mtime}\0".encode("utf-8", "surrogatepass"))
+    executable = os.path.realpath(executable)
+    digest = hashlib.sha256(
+        f"{scanner}\0{executable}\0{st.st_size}\0{st.st_mtime_ns}\0".encode("utf-8", "surrogatepass")
+    )
     try:
         with open(executable, "rb") as fh:
             script = fh.read(1 << 20)
