@@ -127,7 +127,9 @@ def _run(
         result = result._replace(shard=(shard.k, shard.n))
     if facts is not None:
         facts.save()
-    if collect is not None and (collect.files_elsewhere or any(s.infrastructure or s.code for s in collect.subjects)):
+    if collect is not None and (
+        collect.files_elsewhere or any(s.infrastructure or s.code or s.unrendered for s in collect.subjects)
+    ):
         # Only when some service has infrastructure or code to look at: otherwise there is nothing to judge,
         # and a CI run over manifests without spec.paths reads as it always did. A shard decides as the whole
         # run would, so that its claims merge into the single run's.

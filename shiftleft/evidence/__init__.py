@@ -20,7 +20,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from shiftleft.discover import display_path
-from shiftleft.evidence import bandit, cache, checkov, files, policies, process
+from shiftleft.evidence import bandit, cache, checkov, files, identity, policies, process
 from shiftleft.evidence.judge import Judge
 from shiftleft.evidence.model import ClaimStatus, Scan
 from shiftleft.evidence.subject import Subject, capture
@@ -112,14 +112,15 @@ def scan_all(
         except process.ScannerFailure as e:
             scans[scanner] = Scan(scanner, "", failure=e.message, missing=True)
             continue
+        installed = identity.of(scanner, executable)
         if scanner == "checkov":
             ids = sorted(checks | {policies.check_id(p, v) for p, v in wanted})
             sources = [policies.source(p, v) for p, v in sorted(wanted)]
-            key = cache.key(scanner, executable, [*checkov.FIXED_ARGS, *ids], paths, sources)
+            key = cache.key(scanner, installed, [*checkov.FIXED_ARGS, *ids], paths, sources)
             job = functools.partial(_checkov, executable, paths, ids, wanted, timeout, arg_limit)
         else:
-            key = cache.key(scanner, executable, bandit.FIXED_ARGS, paths)
-            job = functools.partial(bandit.scan, executable, paths, timeout, arg_limit)
+            key = cache.key(scanner, installed, bandit.FIXED_ARGS, paths)
+            job = functools.partial(_bandit, executable, paths, timeout, arg_limit, installed.version)
         cached = cache.read(key)
         if cached is not None:
             scans[scanner] = cached
@@ -167,6 +168,11 @@ def _checkov(
             policies.write(folder, wanted)
             scan = checkov.scan(executable, readable, ids, folder if wanted else None, timeout, arg_limit)
     return scan._replace(problems=(*scan.problems, *unreadable))
+
+
+def _bandit(executable: str, paths: list[str], timeout: float, arg_limit: int | None, version: str) -> Scan:
+    scan = bandit.scan(executable, paths, timeout, arg_limit)
+    return scan if scan.failure else scan._replace(version=version)  # bandit's report does not name its version
 
 
 def _normalised(scan: Scan) -> Scan:

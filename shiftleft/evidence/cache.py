@@ -25,10 +25,11 @@ from shiftleft.policy import cache as policy_cache
 FORMAT = 2
 
 
-def key(scanner: str, executable: str, args: Sequence[str], files: Sequence[str], extra: Sequence[str] = ()) -> str:
-    """Hex digest of everything a scan's result depends on."""
+def key(
+    scanner: str, installed: identity.Identity, args: Sequence[str], files: Sequence[str], extra: Sequence[str] = ()
+) -> str:
+    """Hex digest of everything a scan's result depends on; `installed`: the scanner's `identity.of`."""
     digest = hashlib.sha256()
-    installed = identity.of(scanner, executable)
     for part in (
         str(FORMAT),
         __version__,

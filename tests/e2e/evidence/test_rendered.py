@@ -73,6 +73,7 @@ FILES = {
     "services/web/overlays/prod/kustomization.yaml": "resources: [../../k8s]\n"
     "patches: [{path: replicas.yaml, target: {kind: Deployment, name: web}}]\n",
     "services/web/overlays/prod/replicas.yaml": "- {op: replace, path: /spec/replicas, value: 1}\n",
+    "services/web/overlays/dev/Kustomization": "resources: [../../k8s]\n",  # not given to checkov: no suffix
     "services/tpl/shiftleft.yaml": MANIFEST.format(name="tpl", paths="[../../charts/tpl/templates]"),
     "charts/tpl/Chart.yaml": "apiVersion: v2\nname: tpl\nversion: 0.1.0\n",
     "charts/tpl/templates/deployment.yaml": TEMPLATE,
@@ -104,6 +105,8 @@ def test_each_chart_and_kustomization_is_an_sl825_at_its_first_line(report: dict
          f"charts/tpl/Chart.yaml heads a Helm chart that shiftleft does not render, {tail}"),
         ("web", "services/web/chart/Chart.yaml", 1, "medium",
          f"services/web/chart/Chart.yaml heads a Helm chart that shiftleft does not render, {tail}"),
+        ("web", "services/web/overlays/dev/Kustomization", 1, "medium",
+         f"services/web/overlays/dev/Kustomization heads a Kustomize build that shiftleft does not render, {tail}"),
         ("web", "services/web/overlays/prod/kustomization.yaml", 1, "medium",
          f"services/web/overlays/prod/kustomization.yaml heads a Kustomize build that shiftleft does not render, "
          f"{tail}"),

@@ -47,12 +47,14 @@ def test_a_changed_version_or_record_changes_the_identity_and_the_cache_key(tmp_
     source.write_text("x = 1\n")
     args = ["-f", "json"]
     first = identity.of("bandit", str(script))
-    key = cache.key("bandit", str(script), args, [str(source)])
-    assert cache.key("bandit", str(script), args, [str(source)]) == key  # stable while nothing changes
+    key = cache.key("bandit", identity.of("bandit", str(script)), args, [str(source)])
+    assert (
+        cache.key("bandit", identity.of("bandit", str(script)), args, [str(source)]) == key
+    )  # stable while nothing changes
     install(tmp_path / "venv", "bandit", "1.9.5")
     upgraded = identity.of("bandit", str(script))
     assert upgraded.version == "1.9.5" and upgraded.digest != first.digest
-    assert cache.key("bandit", str(script), args, [str(source)]) != key
+    assert cache.key("bandit", identity.of("bandit", str(script)), args, [str(source)]) != key
     install(tmp_path / "venv", "bandit", "1.9.5", record="bandit/__init__.py,sha256=patched,10\n")
     patched = identity.of("bandit", str(script))
     assert patched.version == "1.9.5" and patched.digest != upgraded.digest
