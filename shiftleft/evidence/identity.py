@@ -1,13 +1,14 @@
 """Which scanner is installed: its version and a digest of the installed distribution, read without running it.
 
 A scanner's results depend on its code, so the evidence cache key holds this
-identity: an upgrade, a downgrade or a patched file in the installation is a
+identity: an upgrade, a downgrade or a reinstall of other files is a
 new key, never an old answer. Starting checkov to ask its version costs about
 as long as a warm run is allowed to take, so the identity is read from disk:
 the console script names its interpreter (`#!/venv/bin/python`), the
 interpreter's environment holds `<name>-<version>.dist-info/RECORD`, and
-RECORD lists the SHA-256 of every file the distribution installed, so its
-digest stands for the whole installation. The script's own bytes, size and
+RECORD lists the SHA-256 of every file the installer wrote, so its digest
+stands for what was installed (a file edited by hand afterwards is not
+noticed: RECORD does not change). The script's own bytes, size and
 modification time are part of it too; an installation laid out otherwise
 (no shebang, no dist-info found) still gets an identity, from those alone.
 """
