@@ -233,8 +233,8 @@ def judge(found: Iterator[Deployable], claims: Claims, cwd: Path) -> list[tuple[
         paths = "code" if d.kind == "python" else "infrastructure"
         subject = f"{d.what} in {shown}" if not d.folder else f"{d.what} {where} ({shown.rsplit('/', 1)[-1]})"
         message = (
-            f"{subject} is not under any service's spec.paths.{paths}: no manifest owns it. Run `shiftleft init` "
-            f"in its service's folder, or add the folder to the spec.paths.{paths} of the manifest that owns it"
+            f"{subject} is in no service's spec.paths.{paths}: run `shiftleft init` for its service, "
+            f"or add its folder to the spec.paths.{paths} of the manifest that owns it"
         )
         out.append((RULES[d.kind], Location(shown, d.line, d.col), message))
     return out
