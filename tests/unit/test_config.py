@@ -81,7 +81,7 @@ def test_tier_policy_override(repo: Path, capsys, monkeypatch) -> None:
         (
             'failon = "high"\n',
             ".shiftleft.toml:1: unknown setting 'failon' (did you mean 'fail_on'?); known: manifests, exclude, rules, tiers, fail_on, severity, disable, max_manifest_bytes, org, catalogs, "
-            "waivers, inline_waivers, evidence, evidence_timeout",
+            "waivers, inline_waivers, evidence, evidence_timeout, unowned",
         ),
         ('manifests = "shiftleft.yaml"\n', ".shiftleft.toml:1: manifests: must be a list of strings"),
         ('rules = ["nope"]\n', ".shiftleft.toml:1: rules: rule folder 'nope' does not exist"),
