@@ -382,7 +382,8 @@ def _plain(value: Any) -> Any:
 def _line_of(text: str, key: str) -> int:
     # `key = ...`, `"key" = ...`, a `[key]` table or a dotted `[key.sub]` table header (also under tool.shiftleft).
     k = re.escape(key)
-    pattern = re.compile(rf"^\s*(?:(?:{k}|\"{k}\")\s*[=.]|\[(?:tool\.shiftleft\.)?{k}[\].])", re.M)
+    # Blanks, not \s: `^\s*` would start on an empty line above the key and name that line.
+    pattern = re.compile(rf"^[ \t]*(?:(?:{k}|\"{k}\")[ \t]*[=.]|\[(?:tool\.shiftleft\.)?{k}[\].])", re.M)
     m = pattern.search(text)
     return text.count("\n", 0, m.start()) + 1 if m else 0
 

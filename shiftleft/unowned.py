@@ -13,9 +13,10 @@ the repository root; docs/evidence.md):
   subpackages belong to it): claimed when the folder is under some
   `spec.paths.code`; a project, a folder with `setup.py` or a
   `pyproject.toml` that declares one (`[project]`, `[build-system]` or
-  `[tool.poetry]`): claimed when it is under a code path or holds one. The
-  finding points at line 1 of the `__init__.py`, `pyproject.toml` or
-  `setup.py`.
+  `[tool.poetry]`): claimed when it is under a code path or holds one (the
+  repository root's own is not judged: it is the repository's, often only
+  its tooling, and its packages are judged one by one). The finding points
+  at line 1 of the `__init__.py`, `pyproject.toml` or `setup.py`.
 
 What discovery skips is skipped (`.git`, vendored and generated folders,
 symlinked folders), and so is what the configuration's `exclude` and
@@ -210,7 +211,7 @@ class Finder:
             return
         if package and "__init__.py" in names and self.wanted("python", rel + "__init__.py"):
             yield Deployable("python", os.path.join(shown, "__init__.py"), real, 1, 1, "Python package")
-        for marker in ("pyproject.toml", "setup.py"):
+        for marker in ("pyproject.toml", "setup.py") if real != root else ():  # the root is the repository
             if marker in names and self.wanted("python", rel + marker) and _project(os.path.join(real, marker)):
                 yield Deployable("python", os.path.join(shown, marker), real, 1, 1, "Python project", holds=True)
                 break

@@ -149,7 +149,7 @@ def _positions(cwd: Path, service: ServiceResult, count: int) -> list[tuple[int,
 def _accept(finding: Finding, valid: Sequence[Waiver], inputs: Inputs) -> Finding:
     if finding.waiver is not None or finding.rule in UNWAIVABLE:
         return finding
-    for waiver in valid:
+    for waiver in valid if finding.service else ():  # a finding of no service: only the baseline accepts it
         if waivers_mod.matches(waiver, finding):
             return finding._replace(waiver=waiver)
     if inputs.baseline is not None and finding.fingerprint in inputs.baseline:
