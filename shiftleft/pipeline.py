@@ -152,7 +152,7 @@ def _run(
         else:
             deployables = _deployables(finder, paths, cwd)
         unclaimed = unowned.judge(deployables, claims, cwd)
-    result = unowned.apply(result, unclaimed, policy.catalog, settings.severity, settings.disable)
+    result = unowned.apply(result, unclaimed, policy.catalog, settings.severity, settings.disable, config.unowned)
     known = frozenset(state.name for state in evaluation.states)
     deadline.stage("applying waivers, baseline and drift")
     result = session.finish(result, config, targets, paths=paths, scoped=focus is not None, known=known,
@@ -164,7 +164,7 @@ def _deployables(finder: unowned.Finder, paths: Sequence[str], cwd: Path) -> Ite
     """The deployables under the folders of `paths` and those the files among them belong to."""
     for arg in paths or ["."]:
         path = cwd / arg
-        if path.is_dir() and not path.is_symlink():
+        if path.is_dir():  # a symlinked folder named on the command line is walked, as discovery walks it
             yield from finder.walk(path.absolute())
         else:
             yield from finder.look([arg])

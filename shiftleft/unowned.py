@@ -35,7 +35,7 @@ from collections.abc import Collection, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from shiftleft.config import Config
+from shiftleft.config import Config, Unowned
 from shiftleft.discover import SKIP_DIRS, display_path, glob_regex, repo_root
 from shiftleft.findings import Finding, Location, Severity, in_file_order
 from shiftleft.paths import confine, real_folder
@@ -135,6 +135,8 @@ class Finder:
 
     def walk(self, top: Path) -> Iterator[Deployable]:
         """Every deployable under the folder `top` (symlinked folders and skipped folders not entered)."""
+        if not self.kinds:
+            return  # every kind switched off: no walk
         real_top = os.path.realpath(top)
         root = str(repo_root(Path(real_top)) or real_top)
         start = "" if real_top == root else os.path.relpath(real_top, root).replace(os.sep, "/") + "/"
@@ -160,7 +162,7 @@ class Finder:
     def look(self, files: Sequence[str]) -> Iterator[Deployable]:
         """The deployables the given files belong to (the hook's changed files), each once."""
         seen: set[tuple[str, str]] = set()
-        for name in files:
+        for name in files if self.kinds else ():
             path = os.path.normpath(os.path.join(self.cwd, name))
             if not os.path.isfile(path):
                 continue  # deleted, or a folder: nothing to look at
@@ -242,14 +244,14 @@ def judge(found: Iterator[Deployable], claims: Claims, cwd: Path) -> list[tuple[
 
 
 def apply(result: RunResult, found: list[tuple[str, Location, str]], catalog: Catalog,
-          severity: Mapping[str, Severity], disable: Collection[str]) -> RunResult:  # fmt: skip
-    """`result` with the findings of no service, and the rules that judged them in its catalog."""
+          severity: Mapping[str, Severity], disable: Collection[str], scope: Unowned) -> RunResult:  # fmt: skip
+    """`result` with the findings of no service, and the rules of the kinds looked for (`scope`) in its catalog."""
     from shiftleft.policy.catalog import Rule
 
     rules = []
-    for rule_id in RULES.values():
+    for kind, rule_id in RULES.items():
         rule = catalog.get(rule_id) or Rule(rule_id, "unowned", Severity.HIGH, "evidence", "", "", "", "", builtin=True)
-        if rule_id not in disable:
+        if rule_id not in disable and getattr(scope, kind):
             rules.append(rule)
     by_id = {r.id: r for r in rules}
     made = (

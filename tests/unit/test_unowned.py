@@ -205,3 +205,18 @@ def test_workload_names_and_positions(tmp_path: Path) -> None:
 def test_an_unreadable_file_is_not_a_crash(tmp_path: Path) -> None:
     found_, problem = workloads.read(str(tmp_path / "missing.yaml"), "missing.yaml")
     assert found_ == [] and problem.startswith("cannot be read: ")
+
+
+def test_rules_join_the_catalog_for_the_kinds_looked_for_with_configured_severity() -> None:
+    from shiftleft.findings import Location, Severity
+    from shiftleft.policy.catalog import load, shipped_folder
+    from tests.formatters import results as fixture
+
+    catalog = load([shipped_folder()])
+    result = fixture.run_result()
+    found = [("SL823", Location("infra/main.tf", 1, 1), "m"), ("SL822", Location("d.yaml", 2, 1), "m")]
+    out = unowned.apply(result, found, catalog, {"SL823": Severity.MEDIUM}, {"SL824"},
+                        config_mod.Unowned(kubernetes=()))  # fmt: skip
+    assert [r.id for r in out.catalog[len(result.catalog) :]] == ["SL823"]
+    assert [(f.rule, f.service, f.severity) for f in out.unowned] == [("SL823", "", Severity.MEDIUM)]
+    assert len(out.findings) == len(result.findings) + 1
