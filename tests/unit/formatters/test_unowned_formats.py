@@ -16,7 +16,7 @@ from shiftleft.formatters import github, html, junit, portfolio, sarif
 from shiftleft.governance import apply as apply_mod
 from shiftleft.results import RunResult
 from tests.formatters import results as fixture
-from tests.helpers import ROOT
+from tests.helpers import ROOT, TESTS
 
 UNOWNED = (
     Finding("SL822", "unowned-kubernetes-workload", Severity.HIGH, "evidence", "", Location("deploy/web.yaml", 5, 1),
@@ -64,7 +64,7 @@ def test_json_marks_them_with_no_service_and_stays_valid() -> None:
 
 def test_sarif_results_are_schema_valid() -> None:
     log = json.loads(render("sarif", with_unowned()))
-    schema = json.loads((ROOT.parent / "shared" / "schemas" / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
+    schema = json.loads((TESTS / "schemas" / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))  # = shared/
     jsonschema.validate(log, schema)
     results = [r for r in log["runs"][0]["results"] if r["properties"]["service"] == ""]
     assert [(r["ruleId"], r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]) for r in results] == [
