@@ -65,7 +65,7 @@ def selection(files: Sequence[str], *, config_file: str | None, cwd: Path) -> Se
         owners.update(_claimed(orphans, config, cwd))
     if not owners:
         # A deployable no service owns (a new service's workload, Terraform or package): judged, not skipped.
-        from shiftleft.unowned import Finder
+        from shiftleft.unowned.finder import Finder
 
         return Selection(everything=False) if any(Finder(config, cwd).look(present)) else None
     return Selection(everything=False, owners=frozenset(owners), files=tuple(owners.values()))

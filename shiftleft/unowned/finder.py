@@ -1,102 +1,22 @@
-"""Deployables no manifest claims (SL822-SL824): nothing deployable merges without a manifest.
-
-Three kinds, each marked by files the `[unowned]` globs select (relative to
-the repository root; docs/evidence.md):
-
-- a Kubernetes workload (`shiftleft.workloads`): claimed when its file is
-  under some service's `spec.paths.infrastructure`; the finding points at
-  the document's `kind:` line;
-- a Terraform root, a folder holding `*.tf` files: claimed when each of
-  them is under some `spec.paths.infrastructure`; the finding points at line
-  1 of the first one that is not;
-- a Python package, a folder with `__init__.py` whose parent has none (its
-  subpackages belong to it): claimed when the folder is under some
-  `spec.paths.code`; a project, a folder with `setup.py` or a
-  `pyproject.toml` that declares one (`[project]`, `[build-system]` or
-  `[tool.poetry]`): claimed when it is under a code path or holds one (the
-  repository root's own is not judged: it is the repository's, often only
-  its tooling, and its packages are judged one by one). The finding points
-  at line 1 of the `__init__.py`, `pyproject.toml` or `setup.py`.
-
-What discovery skips is skipped (`.git`, vendored and generated folders,
-symlinked folders), and so is what the configuration's `exclude` and
-`unowned.exclude` globs match. A claim is a declared path confined to the
-repository as the loader confines it (no `..` or symlink escape). A run over
-folders walks them; `check --changed` (the pre-commit hook) and file
-arguments look at the given files only: each one's workloads, Terraform
-folder or Python package.
-"""
+"""Where the deployables are: Kubernetes workloads, Terraform roots and Python packages or projects that the
+`[unowned]` globs select, found by walking folders or from the changed files alone (the hook)."""
 
 from __future__ import annotations
 
 import os
 import re
-from collections.abc import Collection, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import NamedTuple
 
-from shiftleft.config import Config, Unowned
-from shiftleft.discover import SKIP_DIRS, display_path, glob_regex, repo_root
-from shiftleft.findings import Finding, Location, Severity, in_file_order
-from shiftleft.paths import confine, real_folder
+from shiftleft.config import Config
+from shiftleft.discover import SKIP_DIRS, glob_regex, repo_root
+from shiftleft.paths import real_folder
 
-if TYPE_CHECKING:
-    from shiftleft.manifest.model import Manifest
-    from shiftleft.policy.catalog import Catalog
-    from shiftleft.results import RunResult
-
-RULES = {"kubernetes": "SL822", "terraform": "SL823", "python": "SL824"}
-"""Kind of deployable to the rule that reports it unclaimed."""
 _PROJECT = re.compile(rb"^\s*\[\s*(?:project|build-system|tool\.poetry)\s*\]", re.M)
 _MARKERS = ("__init__.py", "pyproject.toml", "setup.py")
-
-
-class Claims:
-    """Every loaded manifest's `spec.paths`, resolved (once, when first asked) to real absolute paths."""
-
-    def __init__(self) -> None:
-        self._declared: list[tuple[str, str, list[str], list[str]]] = []
-        self._sets: tuple[frozenset[str], frozenset[str], frozenset[str]] | None = None
-
-    def add(self, manifest: Manifest) -> None:
-        """Take the manifest's paths (valid or not: an invalid manifest still says what it owns)."""
-        spec = manifest.raw.get("spec")
-        paths = spec.get("paths") if isinstance(spec, dict) else None
-        if isinstance(paths, dict):
-            infra, code = _strings(paths.get("infrastructure")), _strings(paths.get("code"))
-            if infra or code:
-                self._declared.append((str(manifest.directory), str(manifest.root), infra, code))
-                self._sets = None
-
-    def owns(self, kind: str, real: str, holds: bool = False) -> bool:
-        """Whether a claim of `kind`'s paths (infrastructure, or code for python) contains the real path;
-        `holds`: or lies inside it (a Python project holding claimed code)."""
-        infra, code, around = self._resolved()
-        claimed = code if kind == "python" else infra
-        if holds and real in around:
-            return True
-        path = real
-        while True:
-            if path in claimed:
-                return True
-            parent = os.path.dirname(path)
-            if parent == path:
-                return False
-            path = parent
-
-    def _resolved(self) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
-        if self._sets is None:
-            infra: set[str] = set()
-            code: set[str] = set()
-            for folder, root, infra_values, code_values in self._declared:
-                base, root_real = real_folder(os.path.normpath(os.path.abspath(folder))), os.path.realpath(root)
-                for values, into in ((infra_values, infra), (code_values, code)):
-                    for value in values:
-                        if confine(base, root_real, value)[0] is None:  # SL008 reports the others
-                            into.add(os.path.realpath(os.path.join(base, value)))
-            around = {a for c in code for a in _ancestors(c)}
-            self._sets = frozenset(infra), frozenset(code), frozenset(around)
-        return self._sets
+RULES = {"kubernetes": "SL822", "terraform": "SL823", "python": "SL824"}
+"""Kind of deployable to the rule that reports it unclaimed."""
 
 
 class Deployable(NamedTuple):
@@ -217,66 +137,6 @@ class Finder:
             if marker in names and self.wanted("python", rel + marker) and _project(os.path.join(real, marker)):
                 yield Deployable("python", os.path.join(shown, marker), real, 1, 1, "Python project", holds=True)
                 break
-
-
-def judge(found: Iterator[Deployable], claims: Claims, cwd: Path) -> list[tuple[str, Location, str]]:
-    """(rule, where, message) of every deployable no claim covers; a Terraform root once, at its first file."""
-    out: list[tuple[str, Location, str]] = []
-    roots: set[str] = set()
-    for d in found:
-        if claims.owns(d.kind, d.owned, d.holds):
-            continue
-        if d.kind == "terraform":
-            folder = os.path.dirname(d.owned)
-            if folder in roots:
-                continue
-            roots.add(folder)
-        shown = display_path(Path(d.file), cwd)
-        where = shown.rsplit("/", 1)[0] + "/" if "/" in shown else "./"
-        paths = "code" if d.kind == "python" else "infrastructure"
-        subject = f"{d.what} in {shown}" if not d.folder else f"{d.what} {where} ({shown.rsplit('/', 1)[-1]})"
-        message = (
-            f"{subject} is in no service's spec.paths.{paths}: run `shiftleft init` for its service, "
-            f"or add its folder to the spec.paths.{paths} of the manifest that owns it"
-        )
-        out.append((RULES[d.kind], Location(shown, d.line, d.col), message))
-    return out
-
-
-def apply(result: RunResult, found: list[tuple[str, Location, str]], catalog: Catalog,
-          severity: Mapping[str, Severity], disable: Collection[str], scope: Unowned) -> RunResult:  # fmt: skip
-    """`result` with the findings of no service, and the rules of the kinds looked for (`scope`) in its catalog."""
-    from shiftleft.policy.catalog import Rule
-
-    rules = []
-    for kind, rule_id in RULES.items():
-        rule = catalog.get(rule_id) or Rule(rule_id, "unowned", Severity.HIGH, "evidence", "", "", "", "", builtin=True)
-        if rule_id not in disable and getattr(scope, kind):
-            rules.append(rule)
-    by_id = {r.id: r for r in rules}
-    made = (
-        Finding(r.id, r.name, severity.get(r.id, r.severity), r.category, "", where, message, r.remediation)
-        for rule_id, where, message in found
-        if (r := by_id.get(rule_id)) is not None
-    )
-    findings = tuple(sorted(made, key=Finding.sort_key))
-    known = {r.id for r in result.catalog}
-    catalog_ = (*result.catalog, *(r for r in rules if r.id not in known))
-    every = in_file_order([result.findings, findings]) if findings else result.findings
-    return result._replace(findings=every, unowned=findings, catalog=catalog_)
-
-
-def _strings(value: Any) -> list[str]:
-    return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
-
-
-def _ancestors(path: str) -> Iterator[str]:
-    while True:
-        yield path
-        parent = os.path.dirname(path)
-        if parent == path:
-            return
-        path = parent
 
 
 def _is_file(entry: os.DirEntry[str]) -> bool:
