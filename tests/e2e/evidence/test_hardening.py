@@ -211,6 +211,6 @@ def test_rules_test_names_a_check_id_the_installed_checkov_does_not_have(tmp_pat
     done = subprocess.run([sys.executable, "-m", "shiftleft", "rules", "test", "org"], cwd=tmp_path,
                           capture_output=True, text=True, timeout=300, check=False)  # fmt: skip
     assert (done.returncode, done.stdout.splitlines()[-1]) == (0, (
-        "note: 1 evidence rules (SL8xx) need the scanners and are not run here; their 2 checkov check ids exist "
-        f"in the installed checkov {version}"
+        "note: 1 evidence rules (SL8xx) need the scanners or the repository's files and are not run here; their 2 "
+        f"checkov check ids exist in the installed checkov {version}"
     ))  # fmt: skip

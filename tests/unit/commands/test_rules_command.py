@@ -185,7 +185,7 @@ def test_test_default_catalog_passes(repo: Path, capsys, monkeypatch) -> None:
     assert len(run.lines) == 2
     assert run.lines[0].startswith("ok: ") and run.lines[0].endswith(" cases, every expectation holds")
     assert run.lines[1] == (
-        "note: 15 evidence rules (SL8xx) need the scanners and are not run here; "
+        "note: 18 evidence rules (SL8xx) need the scanners or the repository's files and are not run here; "
         "their 74 checkov check ids exist in the installed checkov 9.9.9"
     )
 
@@ -230,8 +230,9 @@ def test_test_without_checkov_says_the_ids_were_not_verified(repo: Path, capsys,
     run = run_cli(["rules", "test", "org-rules"], capsys, monkeypatch, repo)
     assert (run.code, run.lines) == (0, [
         "ok: 0 rules, 0 cases, every expectation holds",
-        "note: 1 evidence rules (SL8xx) need the scanners and are not run here; their checkov check ids were not "
-        "verified: checkov is not installed; evidence needs it: pip install 'shiftleft[evidence]'",
+        "note: 1 evidence rules (SL8xx) need the scanners or the repository's files and are not run here; their "
+        "checkov check ids were not verified: checkov is not installed; evidence needs it: pip install "
+        "'shiftleft[evidence]'",
     ])  # fmt: skip
 
 
