@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import gc
 import os
 import sys
@@ -16,7 +17,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from shiftleft import deadline, factcache, formatters
+from shiftleft import deadline, factcache, formatters, parallel
 from shiftleft.config import Config
 from shiftleft.discover import Target, discover, display_path, repo_root
 from shiftleft.engine import Evaluation, Settings
@@ -108,21 +109,27 @@ def _run(
     evaluation = Evaluation(policy.catalog, policy.tiers, settings, focus, shard.contains if shard else None)
     facts = _facts(targets, focus, evaluation.keep, config.max_manifest_bytes)
     collect = _evidence_collector(config, evidence, policy.catalog, policy.tiers, settings)
+    count = parallel.processes(len(targets)) if facts is None and collect is None else 1
+    names: list[str] | None = None
     with _few_collections():
-        for target in targets:
-            deadline.stage(f"checking {target.display}")
-            if facts is None:
-                manifest = model.load_target(target, max_bytes=config.max_manifest_bytes)
-            else:
-                manifest = facts.load(target, focus is None or target.display in focus)
-            if collect is not None and (focus is None or manifest.display in focus):
-                if shard is None or shard.contains(manifest.name):  # scan only what this run reports
-                    collect(manifest)  # before the engine trims the manifest
+        if count > 1:  # a large catalog, no focus and no evidence: every core (shiftleft.parallel)
+            load = functools.partial(model.load_target, max_bytes=config.max_manifest_bytes)
+            result, names = parallel.evaluate(evaluation, targets, load, count)
+        else:
+            for target in targets:
+                deadline.stage(f"checking {target.display}")
+                if facts is None:
+                    manifest = model.load_target(target, max_bytes=config.max_manifest_bytes)
                 else:
-                    collect.elsewhere(manifest)
-            evaluation.add(manifest)
-        deadline.stage(f"evaluating the service graph of {len(targets):,} manifests")
-        result = evaluation.finish()
+                    manifest = facts.load(target, focus is None or target.display in focus)
+                if collect is not None and (focus is None or manifest.display in focus):
+                    if shard is None or shard.contains(manifest.name):  # scan only what this run reports
+                        collect(manifest)  # before the engine trims the manifest
+                    else:
+                        collect.elsewhere(manifest)
+                evaluation.add(manifest)
+            deadline.stage(f"evaluating the service graph of {len(targets):,} manifests")
+            result = evaluation.finish()
     if shard is not None:
         result = result._replace(shard=(shard.k, shard.n))
     if facts is not None:
@@ -139,7 +146,7 @@ def _run(
             timeout=config.evidence_timeout, quiet=quiet,
         )  # fmt: skip
         result = result._replace(evidence=True)
-    known = frozenset(state.name for state in evaluation.states)
+    known = frozenset(state.name for state in evaluation.states) if names is None else frozenset(names)
     deadline.stage("applying waivers, baseline and drift")
     result = session.finish(result, config, targets, paths=paths, scoped=focus is not None, known=known,
                             shard=shard.contains if shard else None)  # fmt: skip
