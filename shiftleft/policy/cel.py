@@ -74,7 +74,7 @@ class CelError(Exception):
 _ERROR = re.compile(r"ERROR: <input>:(\d+):(\d+): (.*?)\n")
 
 
-_REMEMBERED = 4096
+_REMEMBERED = 1024
 """Estimated costs kept per program (`Program.too_costly`)."""
 
 _MAY_GROW = re.compile(r"\+|\.\s*(?:all|exists|exists_one|map|filter)\s*\(")

@@ -377,8 +377,9 @@ class Estimate:
         return size
 
 
-MAX_KEY = 2048
-"""Bytes of input values an estimate is remembered by (`Estimate.key`); larger inputs are estimated each time."""
+MAX_KEY = 512
+"""Bytes of input values an estimate is remembered by (`Estimate.key`); larger inputs are estimated each time
+(with `cel._REMEMBERED` costs per program, at most half a MiB of keys each)."""
 
 
 def reads(node: Node) -> tuple[tuple[str, ...], ...]:
