@@ -31,9 +31,7 @@ with evidence, below `MIN_PER_PROCESS` manifests per process, and where
 from __future__ import annotations
 
 import os
-import pickle
 import sys
-import traceback
 from collections.abc import Callable, Sequence
 from typing import Any, BinaryIO
 
@@ -70,6 +68,8 @@ def evaluate(
     evaluation: Evaluation, targets: Sequence[Target], load: Callable[[Target], Manifest], count: int
 ) -> tuple[RunResult, list[str]]:
     """Load and evaluate `targets` in `count` processes: the result and every service's name (catalog order)."""
+    import pickle  # here: the hook never forks
+
     bounds = [(len(targets) * k // count, len(targets) * (k + 1) // count) for k in range(count)]
     evaluation.defer_duplicates = True
     children: list[_Child] = []
@@ -149,6 +149,8 @@ class _Child:
 
     def receive(self) -> Any:
         """The child's next message; its exception is raised again here."""
+        import pickle
+
         try:
             kind, value = pickle.load(self.results)  # noqa: S301  # our own child, over our own pipe
         except EOFError:
@@ -183,6 +185,8 @@ def _work(
     results: BinaryIO, orders: BinaryIO,
 ) -> None:  # fmt: skip
     """The child's whole life: both rounds, then exit without running the parent's exit handlers."""
+    import pickle
+
     code = 0
     try:
         for target in targets[start:end]:
@@ -203,12 +207,17 @@ def _work(
 
 
 def _send(out: BinaryIO, message: tuple[str, Any]) -> None:
+    import pickle
+
     pickle.dump(message, out, pickle.HIGHEST_PROTOCOL)
     out.flush()
 
 
 def _portable(error: BaseException) -> BaseException:
     """The child's exception as it will unpickle in the parent, with the child's traceback as a note."""
+    import pickle
+    import traceback
+
     note = "in a worker process:\n" + "".join(traceback.format_exception(error))
     try:
         copy: BaseException = pickle.loads(pickle.dumps(error))  # noqa: S301  # our own bytes

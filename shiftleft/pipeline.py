@@ -107,12 +107,15 @@ def _run(
         imported=tuple(n for c in config.catalogs for n in catalogfile.load(c, display_path(c, session.policy_cwd))),
     )
     evaluation = Evaluation(policy.catalog, policy.tiers, settings, focus, shard.contains if shard else None)
-    facts = _facts(targets, focus, evaluation.keep, config.max_manifest_bytes)
     collect = _evidence_collector(config, evidence, policy.catalog, policy.tiers, settings)
-    count = parallel.processes(len(targets)) if facts is None and collect is None else 1
+    # Every core for a large catalog (shiftleft.parallel), also for `check .` in a git repository, where every
+    # manifest is in focus and the facts cache would only write the hook's pack; not for a focused run (the hook).
+    everything = focus is None or all(t.display in focus for t in targets)
+    count = parallel.processes(len(targets)) if everything and collect is None else 1
+    facts = _facts(targets, focus, evaluation.keep, config.max_manifest_bytes) if count == 1 else None
     names: list[str] | None = None
     with _few_collections():
-        if count > 1:  # a large catalog, no focus and no evidence: every core (shiftleft.parallel)
+        if count > 1:
             load = functools.partial(model.load_target, max_bytes=config.max_manifest_bytes)
             result, names = parallel.evaluate(evaluation, targets, load, count)
         else:

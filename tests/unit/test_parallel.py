@@ -99,6 +99,26 @@ def test_what_crosses_the_parts_is_decided_as_one_process_does(
         assert _reports(awkward, workers, monkeypatch, capsys) == (code, one), workers
 
 
+def test_a_git_repository_checked_whole_uses_every_process_with_the_same_reports(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "repo"
+    generate.generate(30, folder, seed=2, fanout=3)
+    (folder / ".git").mkdir()  # `check .` then takes the whole repository, every manifest in focus
+    calls = []
+    evaluate = parallel.evaluate
+
+    def counted(*args: object) -> object:
+        calls.append(args[3])
+        return evaluate(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(parallel, "evaluate", counted)
+    code, one = _reports(folder, 1, monkeypatch, capsys)
+    assert (code, calls) == (1, [])
+    assert _reports(folder, 3, monkeypatch, capsys) == (code, one)
+    assert calls == [3]
+
+
 def test_a_shard_gives_the_same_reports_in_several_processes(
     awkward: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
