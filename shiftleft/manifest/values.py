@@ -148,4 +148,4 @@ def real_fallback(value: object) -> bool:
     """A fallback that can be checked: a structured one, or text that is not a placeholder (decision 0010)."""
     if isinstance(value, dict):
         return bool(value.get("kind")) and bool(value.get("provides"))
-    return isinstance(value, str) and not placeholder(value)
+    return isinstance(value, str) and not _PLACEHOLDER.match(value)
