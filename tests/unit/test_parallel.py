@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import re
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,7 @@ import pytest
 from shiftleft import engine, parallel
 from shiftleft.errors import UsageError
 from shiftleft.main import main
+from shiftleft.manifest import model
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -161,6 +163,34 @@ def test_a_worker_that_fails_fails_the_run_without_a_report(
     assert code == 3
     assert err.startswith(message), err
     assert not (awkward / "out.json").exists()
+
+
+def test_the_time_limit_stops_the_workers_too(
+    awkward: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    parent, load, pids = os.getpid(), model.load, tmp_path / "pids"
+
+    def slow(*args: object, **kwargs: object) -> object:
+        if os.getpid() != parent:
+            with pids.open("a") as fh:
+                fh.write(f"{os.getpid()}\n")
+            time.sleep(60)  # killed when the parent's time limit fires
+        return load(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(model, "load", slow)
+    monkeypatch.setenv(parallel.ENV, "2")
+    monkeypatch.chdir(awkward)
+    capsys.readouterr()
+    assert main(["check", ".", "--now", NOW, "-q", "--timeout", "2"]) == 2
+    assert capsys.readouterr() == ("", (
+        "shiftleft: error: timeout: the run took longer than 2 s and was stopped while checking 40 manifests in "
+        "2 processes; no report was written (raise --timeout or `timeout` in configuration)\n"
+    ))  # fmt: skip
+    (child,) = {int(line) for line in pids.read_text().split()}
+    with pytest.raises(ChildProcessError):
+        os.waitpid(child, os.WNOHANG)  # already reaped: killed, not left running
+    with pytest.raises(ProcessLookupError):
+        os.kill(child, 0)
 
 
 def test_the_hook_and_evidence_runs_stay_in_one_process(
