@@ -65,9 +65,14 @@ def processes(manifests: int) -> int:
 
 
 def evaluate(
-    evaluation: Evaluation, targets: Sequence[Target], load: Callable[[Target], Manifest], count: int
-) -> tuple[RunResult, list[str]]:
-    """Load and evaluate `targets` in `count` processes: the result and every service's name (catalog order)."""
+    evaluation: Evaluation, targets: Sequence[Target], load: Callable[[Target], Manifest], count: int,
+    claim: Callable[[Manifest], None],
+) -> tuple[RunResult, list[str]]:  # fmt: skip
+    """Load and evaluate `targets` in `count` processes: the result and every service's name (catalog order).
+
+    `claim` sees every manifest in catalog order before the engine trims it (`unowned.Claims.add`); a
+    manifest of a child's part reaches it as a copy holding only its `spec.paths`, which is what it reads.
+    """
     import pickle  # here: the hook never forks
 
     bounds = [(len(targets) * k // count, len(targets) * (k + 1) // count) for k in range(count)]
@@ -80,10 +85,15 @@ def evaluate(
             children.append(_Child.fork(evaluation, targets, start, end, load, children))
         deadline.stage(f"checking {len(targets):,} manifests in {count} processes")
         for target in targets[: bounds[0][1]]:
-            evaluation.add(load(target))
+            manifest = load(target)
+            claim(manifest)
+            evaluation.add(manifest)
         summaries = evaluation.summary()
         for child in children:
-            summaries.extend(child.receive())
+            summary, declared = child.receive()
+            summaries.extend(summary)
+            for file, display, root, paths in declared:
+                claim(Manifest(file, display, root, {"spec": {"paths": paths}}))
         first = _duplicates(summaries)
         focused = {s.name for s in summaries if not s.skipped}
         nodes = [s.node for s in summaries]
@@ -189,9 +199,14 @@ def _work(
 
     code = 0
     try:
+        declared = []  # what the parent's `claim` reads of each manifest: its spec.paths
         for target in targets[start:end]:
-            evaluation.add(load(target))
-        _send(results, ("ok", evaluation.summary()))
+            manifest = load(target)
+            spec = manifest.raw.get("spec")
+            if isinstance(spec, dict) and "paths" in spec:
+                declared.append((manifest.file, manifest.display, manifest.root, spec["paths"]))
+            evaluation.add(manifest)
+        _send(results, ("ok", (evaluation.summary(), declared)))
         nodes, first, focused = pickle.load(orders)  # noqa: S301  # from our parent, over our own pipe
         evaluation.mark_duplicates({p - start: f for p, f in first.items() if start <= p < end})
         services: list[ServiceResult] = evaluation.services(evaluation.graph(nodes), start, focused)

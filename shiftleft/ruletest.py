@@ -295,7 +295,7 @@ def _where(case: _Case) -> Any:
 
 
 def is_evidence(rule: Rule) -> bool:
-    """An evidence rule: an `evidence:` block, or one of the builtin SL8xx scanner findings."""
+    """An evidence rule: an `evidence:` block, or one of the builtin SL8xx findings (scanners, unowned files)."""
     return bool(rule.evidence) or (rule.builtin and rule.category == "evidence")
 
 

@@ -170,7 +170,10 @@ def _report(report: ruletest.Report, verbose: bool, catalog: catalog_mod.Catalog
     noun = "rule" if report.rules == 1 else "rules"
     skipped = ""
     if report.evidence:  # judged by checkov and bandit, not by manifest examples
-        skipped = f"note: {len(report.evidence)} evidence rules (SL8xx) need the scanners and are not run here"
+        skipped = (
+            f"note: {len(report.evidence)} evidence rules (SL8xx) need the scanners or the repository's files "
+            "and are not run here"
+        )
     if report.passed:
         print(f"ok: {report.rules} {noun}, {report.cases} cases, every expectation holds")
         if skipped:

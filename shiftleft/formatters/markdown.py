@@ -53,6 +53,7 @@ def render(result: RunResult, options: Options) -> str:
         waivers=waiverview.waivers(result),
         downgrades=waiverview.downgrades(result),
         soon=waiverview.SOON_DAYS,
+        max_rows=MAX_FAILING_ROWS,
     )
     service_template = env.get_template("service.md.j2")
     closing = _passing_line(passing)

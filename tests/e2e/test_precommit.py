@@ -258,7 +258,9 @@ EVERYTHING = ["a", "b", "broken", "c"]
         (["policy/rules/ACME101-owner-is-a-team.yaml"], EVERYTHING),
         (["policy/rules/README.md"], None),  # not a rule file
         (["policy/tiers.yaml"], EVERYTHING),
-        (["service-less/pyproject.toml"], None),  # a pyproject without [tool.shiftleft]: not configuration
+        # A pyproject without [tool.shiftleft] is not configuration, but a project no manifest claims (SL824):
+        # judged, no service reported (tests/e2e/evidence/test_unowned.py).
+        (["service-less/pyproject.toml"], []),
         (["docs/index.md", "services/c/src/app.py", "services/gone/x.py"], ["c"]),
     ],
 )

@@ -26,6 +26,11 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 import generate  # noqa: E402  # the benchmark corpus generator (standard library only)
 
 NOW = "2026-11-25"
+UNOWNED = (
+    "orphan/main.tf:1:1: HIGH SL823 unowned-terraform-root Terraform root orphan/ (main.tf) is in no service's "
+    "spec.paths.infrastructure: run `shiftleft init` for its service, or add its folder to the "
+    "spec.paths.infrastructure of the manifest that owns it"
+)
 FORMATS = ("text", "json", "sarif", "junit", "github")
 
 
@@ -70,7 +75,8 @@ def _edit(folder: Path, service: int, old: str, new: str) -> None:
 def awkward(tmp_path: Path) -> Path:
     """40 generated services, then: svc-00030 and svc-00032 take svc-00003's name (another part, with three
     processes, and twice in one part), svc-00020 has a wrong lifecycle, svc-00015 an unknown tier, svc-00010
-    a placeholder and svc-00025 does not parse."""
+    a placeholder and svc-00025 does not parse; terraform roots in the infra folders of svc-00002 and
+    svc-00035 (claimed by manifests in the first and the last part) and in orphan/ (claimed by none)."""
     folder = tmp_path / "awkward"
     generate.generate(40, folder, seed=1, fanout=3)
     _edit(folder, 30, "name: svc-00030", "name: svc-00003")
@@ -79,6 +85,9 @@ def awkward(tmp_path: Path) -> Path:
     _edit(folder, 15, "\n  tier: ", "\n  tier: 9\n  x-was: ")
     _edit(folder, 10, "  description: ", "  description: TODO-describe ")
     _edit(folder, 25, "kind: Service\n", "kind: Service\n  bad: [\n")
+    for claimed in ("svc-00035/infra/main.tf", "svc-00002/infra/main.tf", "orphan/main.tf"):  # the last: nobody's
+        (folder / claimed).parent.mkdir(parents=True, exist_ok=True)
+        (folder / claimed).write_text('resource "null_resource" "x" {}\n', encoding="utf-8")
     return folder
 
 
@@ -93,6 +102,7 @@ def test_what_crosses_the_parts_is_decided_as_one_process_does(
         "used by svc-00003/shiftleft.yaml; names are unique across the catalog"
         for n in (30, 32)
     ]
+    assert [line for line in one["text"].splitlines() if " SL823 " in line] == [UNOWNED]
     for rule, service in (("SL006", 20), ("SL010", 15), ("SL015", 10), ("SL001", 25)):
         assert f"svc-{service:05d}/shiftleft.yaml:" in "".join(
             line for line in one["text"].splitlines() if f" {rule} " in line

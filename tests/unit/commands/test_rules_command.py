@@ -163,7 +163,7 @@ def test_test_default_catalog_passes(repo: Path, capsys, monkeypatch) -> None:
     assert run.code == 0
     assert len(run.lines) == 2
     assert run.lines[0].startswith("ok: ") and run.lines[0].endswith(" cases, every expectation holds")
-    assert run.lines[1] == "note: 14 evidence rules (SL8xx) need the scanners and are not run here"
+    assert run.lines[1] == "note: 17 evidence rules (SL8xx) need the scanners or the repository's files and are not run here"
 
 
 def test_test_org_folder_with_examples_and_fixtures(repo: Path, capsys, monkeypatch) -> None:
