@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import gc
 import os
 import sys
@@ -16,7 +17,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from shiftleft import deadline, factcache, formatters, unowned
+from shiftleft import deadline, factcache, formatters, parallel, unowned
 from shiftleft.config import Config
 from shiftleft.discover import Target, discover, display_path, repo_root
 from shiftleft.engine import Evaluation, Settings
@@ -108,25 +109,34 @@ def _run(
         imported=tuple(n for c in config.catalogs for n in catalogfile.load(c, display_path(c, session.policy_cwd))),
     )
     evaluation = Evaluation(policy.catalog, policy.tiers, settings, focus, shard.contains if shard else None)
-    facts = _facts(targets, focus, evaluation.keep, config.max_manifest_bytes)
     collect = _evidence_collector(config, evidence, policy.catalog, policy.tiers, settings)
+    # Every core for a large catalog (shiftleft.parallel), also for `check .` in a git repository, where every
+    # manifest is in focus and the facts cache would only write the hook's pack; not for a focused run (the hook).
+    everything = focus is None or all(t.display in focus for t in targets)
+    count = parallel.processes(len(targets)) if everything and collect is None else 1
+    facts = _facts(targets, focus, evaluation.keep, config.max_manifest_bytes) if count == 1 else None
+    names: list[str] | None = None
     claims = unowned.Claims()
     with _few_collections():
-        for target in targets:
-            deadline.stage(f"checking {target.display}")
-            if facts is None:
-                manifest = model.load_target(target, max_bytes=config.max_manifest_bytes)
-            else:
-                manifest = facts.load(target, focus is None or target.display in focus)
-            if collect is not None and (focus is None or manifest.display in focus):
-                if shard is None or shard.contains(manifest.name):  # scan only what this run reports
-                    collect(manifest)  # before the engine trims the manifest
+        if count > 1:
+            load = functools.partial(model.load_target, max_bytes=config.max_manifest_bytes)
+            result, names = parallel.evaluate(evaluation, targets, load, count, claims.add)
+        else:
+            for target in targets:
+                deadline.stage(f"checking {target.display}")
+                if facts is None:
+                    manifest = model.load_target(target, max_bytes=config.max_manifest_bytes)
                 else:
-                    collect.elsewhere(manifest)
-            claims.add(manifest)  # every manifest's spec.paths, before the engine trims the manifest
-            evaluation.add(manifest)
-        deadline.stage(f"evaluating the service graph of {len(targets):,} manifests")
-        result = evaluation.finish()
+                    manifest = facts.load(target, focus is None or target.display in focus)
+                if collect is not None and (focus is None or manifest.display in focus):
+                    if shard is None or shard.contains(manifest.name):  # scan only what this run reports
+                        collect(manifest)  # before the engine trims the manifest
+                    else:
+                        collect.elsewhere(manifest)
+                claims.add(manifest)  # every manifest's spec.paths, before the engine trims the manifest
+                evaluation.add(manifest)
+            deadline.stage(f"evaluating the service graph of {len(targets):,} manifests")
+            result = evaluation.finish()
     if shard is not None:
         result = result._replace(shard=(shard.k, shard.n))
     if facts is not None:
@@ -155,7 +165,7 @@ def _run(
             deployables = _deployables(finder, paths, cwd)
         unclaimed = unowned.judge(deployables, claims, cwd)
     result = unowned.apply(result, unclaimed, policy.catalog, settings.severity, settings.disable, config.unowned)
-    known = frozenset(state.name for state in evaluation.states)
+    known = frozenset(state.name for state in evaluation.states) if names is None else frozenset(names)
     deadline.stage("applying waivers, baseline and drift")
     result = session.finish(result, config, targets, paths=paths, scoped=focus is not None, known=known,
                             shard=shard.contains if shard else None)  # fmt: skip
