@@ -37,7 +37,15 @@ GROUPS: dict[str, tuple[list[str], list[str]]] = {
             "tests/unit/graph/test_graph_rules.py",
         ],
     ),
-    "catalogfile": (["shiftleft/graph/catalogfile.py"], ["tests/unit/graph/test_catalog_export.py"]),
+    "catalogfile": (
+        ["shiftleft/graph/catalogfile.py"],
+        [
+            "tests/unit/graph/test_mutants_catalogfile.py",
+            "tests/unit/graph/test_catalog_export.py",
+            "tests/unit/graph/test_graph.py",
+            "tests/unit/graph/test_graph_rules.py",
+        ],
+    ),
     "cel": (["shiftleft/policy/cel.py"], ["tests/unit/policy/test_mutants_policy.py", "tests/unit/test_engine.py"]),
     "tiers": (
         ["shiftleft/policy/tiers.py"],

@@ -7,9 +7,10 @@ from typing import Any
 
 import pytest
 
-from shiftleft.graph import Node, build, from_manifest
+from shiftleft.graph import Node, build, from_manifest, nodes
 from shiftleft.graph.build import _extra_nine, _percent, _percent_text
 from shiftleft.graph.nodes import Target
+from shiftleft.graph.scc import components
 
 
 def svc(name: str, rto: str | None = "4h", deps: list[dict[str, Any]] | None = None,
@@ -295,3 +296,73 @@ def test_percent_text_and_the_extra_nine() -> None:
     nines = [_extra_nine(Target(v, str(v))) for v in (99.95, 99.9, 99.0, 99.999999)]
     assert nines == [99.995, 99.99, 99.9, 100.0]
     assert _extra_nine(None) is None
+
+
+@pytest.mark.parametrize(
+    ("succ", "comp", "members"),
+    [
+        ([], [], []),
+        ([[1], [2], [0]], [0, 0, 0], [[2, 1, 0]]),  # a ring: one component, members as popped
+        ([[1, 2], [], [1]], [2, 0, 1], [[1], [2], [0]]),  # 2 -> 1 crosses into a finished component
+        ([[], [2], [1], []], [0, 1, 1, 2], [[0], [2, 1], [3]]),  # a later root on a cycle; a root visited already
+        ([[1], [2], [1]], [1, 0, 0], [[2, 1], [0]]),  # a cycle below the root
+        ([[1], [0, 2], [3], [2]], [1, 1, 0, 0], [[3, 2], [1, 0]]),  # a cycle that depends on another
+    ],
+)
+def test_components_are_numbered_dependencies_first(
+    succ: list[list[int]], comp: list[int], members: list[list[int]]
+) -> None:
+    assert components(succ) == (comp, members)
+
+
+def test_a_manifest_without_spec_or_metadata_is_a_node_with_no_targets() -> None:
+    assert from_manifest({}, "a", True) == Node("a", None, None, None, None, None)
+    assert from_manifest({"spec": {"tier": 1}}, "b", True) == Node("b", 1, None, None, None, None)
+
+
+def test_a_target_that_is_not_a_scalar_is_refused_by_its_parser() -> None:
+    with pytest.raises(ValueError) as caught:
+        nodes.percent([99.9])
+    assert str(caught.value) == "[99.9] is not a percentage; write a number like 99.9 or a string like 5%"
+
+
+def test_targets_are_shared_up_to_the_cache_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    cache: dict[Any, Any] = {}
+    monkeypatch.setattr(nodes, "_TARGETS", cache)
+    first = nodes.percent(99.9)
+    assert nodes.percent(99.9) is first and first == Target(99.9, "99.9")
+    assert nodes.percent(99) == Target(99.0, "99") and nodes.percent(99.0) == Target(99.0, "99.0")
+    assert nodes.duration("4h") == Target(14400, "4h") and nodes.percent("4%") == Target(4.0, "4%")
+    assert len(cache) == 5
+    cache.update((("filler", i), None) for i in range(nodes._TARGETS_MAX - 6))
+    last = nodes.duration("1m")
+    assert nodes.duration("1m") is last and len(cache) == nodes._TARGETS_MAX
+    over = nodes.duration("2m")
+    assert over == Target(120, "2m") and nodes.duration("2m") is not over and len(cache) == nodes._TARGETS_MAX
+
+
+def test_an_unknown_dependency_carries_no_rto_whatever_service_comes_last() -> None:
+    # a depends on a service with no manifest; the last node, l, is slower than anything and belongs to an
+    # earlier component (b reaches it). x, through a, must see a's own 1h, never l's 72h.
+    nodes = [
+        svc("b", rto="2h", deps=[{"service": "l", "hard": True}]),
+        svc("x", rto="30m", deps=[{"service": "a", "hard": True}]),
+        svc("a", rto="1h", deps=[{"service": "ghost", "hard": True}]),
+        svc("l", rto="72h"),
+    ]
+    for order in itertools.permutations(nodes):
+        assert worst_rto_of(list(order), "x") == {"value": "1h", "service": "a", "path": ["x", "a"]}
+
+
+def test_the_composite_slo_as_written_is_its_text() -> None:
+    nodes = [svc("a", deps=[{"service": n, "hard": True} for n in "bcd"]),
+             svc("b", slo=99.9), svc("c", slo=99.95), svc("d", slo=99.5)]  # fmt: skip
+    typed, shown = build(nodes).facts(0)
+    assert (typed["composite_slo"], shown["composite_slo"]) == (99.3508, "99.35%")
+
+
+def test_two_suppliers_of_one_service_that_recover_alike_are_decided_by_name() -> None:
+    sla = {"availability": 99.9, "rto": "8h"}
+    for names in (["s2", "s1"], ["s1", "s2"]):
+        graph = build([svc("a", rto="1h", suppliers=[{"name": n, "sla": sla} for n in names])])
+        assert graph.facts(0)[1]["worst_rto"] == {"value": "8h", "service": "s1", "path": ["a", "s1"]}
