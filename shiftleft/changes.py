@@ -14,8 +14,10 @@ graph rules:
   plus their dependents:
   services whose `spec.dependencies[].service` names one of them.
 
-Deleted files are ignored, and so is a file no service owns; no files at all
-is a clean run. `check --changed` loads the whole catalog, so that graph
+Deleted files are ignored, and so is a file no service owns unless it is a
+deployable (a Kubernetes workload, Terraform, a Python package: then the run
+judges whether some manifest claims it, `shiftleft.unowned`); no files at
+all is a clean run. `check --changed` loads the whole catalog, so that graph
 rules see every neighbour (a dependency outside the selection is not
 "unknown", supplier concentration counts every service); the engine then
 evaluates and reports only the owners, and the graph rules of their
@@ -62,7 +64,10 @@ def selection(files: Sequence[str], *, config_file: str | None, cwd: Path) -> Se
     if orphans:  # outside every service's folder: a shared folder some manifest names in spec.paths?
         owners.update(_claimed(orphans, config, cwd))
     if not owners:
-        return None
+        # A deployable no service owns (a new service's workload, Terraform or package): judged, not skipped.
+        from shiftleft.unowned.finder import Finder
+
+        return Selection(everything=False) if any(Finder(config, cwd).look(present)) else None
     return Selection(everything=False, owners=frozenset(owners), files=tuple(owners.values()))
 
 

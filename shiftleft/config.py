@@ -32,6 +32,20 @@ DEFAULT_MANIFESTS = ("**/shiftleft.yaml",)
 _ID = re.compile(r"[A-Z]{2,8}[0-9]{3}\Z")
 
 
+class Unowned(NamedTuple):
+    """The `[unowned]` table: globs (relative to the repository root) of the files that mark a deployable no
+    manifest may leave unclaimed (`shiftleft.unowned`); an empty list switches that kind off."""
+
+    kubernetes: tuple[str, ...] = ("**/*.yaml", "**/*.yml")
+    """YAML files whose documents may be Kubernetes workloads."""
+    terraform: tuple[str, ...] = ("**/*.tf",)
+    """Terraform files: each folder holding one is a Terraform root."""
+    python: tuple[str, ...] = ("**/__init__.py", "**/pyproject.toml", "**/setup.py")
+    """A package's `__init__.py`, a project's `pyproject.toml` or `setup.py`."""
+    exclude: tuple[str, ...] = ("**/tests/**", "**/test/**")
+    """Files never looked at (test fixtures are not deployables)."""
+
+
 class Config(NamedTuple):
     """Effective configuration, built by `create` from the checked settings. `origin` maps each key to where its
     value came from."""
@@ -65,6 +79,8 @@ class Config(NamedTuple):
     """Run checkov and bandit; None: on when CI=true or GITHUB_ACTIONS=true (`--evidence` overrides)."""
     evidence_timeout: float
     """Seconds each scanner may run before it counts as failed."""
+    unowned: Unowned
+    """What counts as a deployable that some manifest must claim (`shiftleft.unowned`)."""
     file: Path | None
     """The configuration file read, if any."""
     origin: dict[str, str]
@@ -95,6 +111,8 @@ class _Context(NamedTuple):
 
     fail: Callable[[str], ConfigError]
     """The error for this setting, at its line: `key: message`."""
+    fail_in: Callable[[str, str], ConfigError]
+    """The error for a key inside this setting's table, at that key's line: `key.sub: message`."""
     located: Callable[[str], Path]
     """A path relative to the file's folder, absolute; confined to the repository unless the file is trusted."""
 
@@ -212,6 +230,18 @@ def _timeout(value: Any, context: _Context) -> float:
     return float(value)
 
 
+def _unowned(value: Any, context: _Context) -> Unowned:
+    if not isinstance(value, dict):
+        raise context.fail("must be a table: kubernetes, terraform, python and exclude, each a list of globs")
+    known = Unowned._fields
+    for key, globs in value.items():
+        if key not in known:
+            raise context.fail_in(key, f"unknown key (known: {', '.join(known)})")
+        if not isinstance(globs, list) or not all(isinstance(g, str) and g for g in globs):
+            raise context.fail_in(key, "must be a list of globs ([] switches this kind off)")
+    return Unowned(**{key: tuple(globs) for key, globs in value.items()})
+
+
 SETTINGS: tuple[Setting, ...] = (
     Setting("manifests", _globs, DEFAULT_MANIFESTS),
     Setting("exclude", _strings, ()),
@@ -229,6 +259,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("inline_waivers", _inline_waivers, "medium"),
     Setting("evidence", _evidence, None),
     Setting("evidence_timeout", _timeout, 600.0),
+    Setting("unowned", _unowned, Unowned()),
 )
 """Every setting a configuration file may hold, in the order `shiftleft config` and error messages list them.
 A new setting is one row here and one field of `Config`."""
@@ -312,6 +343,9 @@ def _apply(section: dict[str, Any], path: Path, root: Path | None, label: str, t
         def fail(message: str, key: str = key) -> ConfigError:
             return ConfigError(f"{key}: {message}", file=shown, line=_line_of(text, key))
 
+        def fail_in(sub: str, message: str, key: str = key) -> ConfigError:
+            return ConfigError(f"{key}.{sub}: {message}", file=shown, line=_line_in(text, key, sub))
+
         def located(value: str, fail: Callable[[str], ConfigError] = fail) -> Path:
             if root is not None:
                 problem, _exists = confine(real_folder(str(base)), os.path.realpath(root), value)
@@ -319,7 +353,7 @@ def _apply(section: dict[str, Any], path: Path, root: Path | None, label: str, t
                     raise fail(explain(value, problem, "the configuration file's folder"))
             return (base / value).resolve()
 
-        values[key] = setting.check(value, _Context(fail, located))
+        values[key] = setting.check(value, _Context(fail, fail_in, located))
     return Config.create(values, file=path, root=root, origin=dict.fromkeys(values, label))
 
 
@@ -346,10 +380,27 @@ def _plain(value: Any) -> Any:
 
 
 def _line_of(text: str, key: str) -> int:
-    # `key = ...`, `"key" = ...`, a `[key]` table or a dotted `[key.sub]` table header.
-    pattern = re.compile(rf"^\s*(?:(?:{re.escape(key)}|\"{re.escape(key)}\")\s*=|\[{re.escape(key)}[\].])", re.M)
+    # `key = ...`, `"key" = ...`, a `[key]` table or a dotted `[key.sub]` table header (also under tool.shiftleft).
+    k = re.escape(key)
+    # Blanks, not \s: `^\s*` would start on an empty line above the key and name that line.
+    pattern = re.compile(rf"^[ \t]*(?:(?:{k}|\"{k}\")[ \t]*[=.]|\[(?:tool\.shiftleft\.)?{k}[\].])", re.M)
     m = pattern.search(text)
     return text.count("\n", 0, m.start()) + 1 if m else 0
+
+
+def _line_in(text: str, key: str, sub: str) -> int:
+    """The line of `sub = ...` inside the table `key` (its header's line when not found there)."""
+    start = _line_of(text, key)
+    lines = text.splitlines()
+    if not start or not lines[start - 1].lstrip().startswith("["):
+        return start  # an inline table or dotted keys: one line, or not found
+    pattern = re.compile(rf"\s*(?:{re.escape(sub)}|\"{re.escape(sub)}\")\s*=")
+    for number in range(start, len(lines)):
+        if lines[number].lstrip().startswith("["):
+            break
+        if pattern.match(lines[number]):
+            return number + 1
+    return start
 
 
 def _toml_error(e: tomllib.TOMLDecodeError, shown: str) -> ConfigError:

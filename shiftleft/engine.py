@@ -17,7 +17,7 @@ from typing import Any, NamedTuple
 from shiftleft import rulerun
 from shiftleft.errors import ManifestError
 from shiftleft.findings import Finding, Location, Severity, in_file_order
-from shiftleft.graph import Node, build, from_manifest
+from shiftleft.graph import Graph, Node, build, from_manifest
 from shiftleft.manifest.model import Manifest
 from shiftleft.manifest.schema import Path_, dotted, get_path
 from shiftleft.policy import cel, required
@@ -78,6 +78,9 @@ class Evaluation:
         """Rule groups without the rules an invalid manifest's wrong values would feed, by those rules."""
         self._layouts: dict[tuple[_Place, ...], dict[_Place, int]] = {}
         """The places graph findings can point at, shared by the services that have the same ones."""
+        self.defer_duplicates = False
+        """Leave SL009 (a name already used) to `mark_duplicates`: set when processes share the manifests
+        (`shiftleft.parallel`), since one process sees only its own part of the catalog."""
 
     def add(self, manifest: Manifest) -> None:
         name = manifest.name
@@ -98,14 +101,10 @@ class Evaluation:
         else:
             pending: list[Pending] = []
             duplicate = self.first_file.get(name)
-            if duplicate is not None:
-                pending.append(
-                    Pending(
-                        _builtin(self.catalog, "SL009"),
-                        f"service name {name!r} is already used by {duplicate}; names are unique across the catalog",
-                        ("metadata", "name"),
-                    )
-                )
+            if self.defer_duplicates:
+                state.name_at = manifest.locate([(_NAME, False)])[0]
+            elif duplicate is not None:
+                pending.append(Pending(_builtin(self.catalog, "SL009"), _duplicate(name, duplicate), _NAME))
             state.tier = self.tiers.get(state.tier_number) if state.tier_number is not None else None
             if state.tier is None:
                 known = ", ".join(str(t) for t in sorted(self.tiers.tiers))
@@ -172,10 +171,31 @@ class Evaluation:
         return _place(manifest, pending)
 
     def finish(self) -> RunResult:
-        graph = build([s.node for s in self.states] + list(self.settings.imported))
-        focused = {s.name for s in self.states if not s.skipped}
+        graph = self.graph([s.node for s in self.states])
+        return self.result(self.services(graph, 0, {s.name for s in self.states if not s.skipped}))
+
+    def summary(self) -> list[Summary]:
+        """What the whole catalog needs of each service added so far (`shiftleft.parallel`)."""
+        return [Summary(s.name, s.manifest.display, s.name_at is not None, s.skipped, s.node) for s in self.states]
+
+    def mark_duplicates(self, first: Mapping[int, str]) -> None:
+        """SL009 for the services at these positions (of `states`), whose name the given file used first."""
+        for position, duplicate in first.items():
+            state = self.states[position]
+            line, col = state.name_at or (1, 1)
+            where = Location(state.manifest.display, line, col, _dotted(_NAME))
+            rule = _builtin(self.catalog, "SL009")
+            state.findings.insert(0, _finding(rule, state.name, where, _duplicate(state.name, duplicate)))
+
+    def graph(self, nodes: list[Node]) -> Graph:
+        """The service graph of the catalog's nodes (in catalog order) and the imported services."""
+        return build(nodes + list(self.settings.imported))
+
+    def services(self, graph: Graph, start: int, focused: set[str]) -> list[ServiceResult]:
+        """The results of the services added so far: their graph rules run on `graph`, where the first of them
+        is at `start`; `focused` names the services evaluated in the whole catalog."""
         services = []
-        for position, state in enumerate(self.states):
+        for position, state in enumerate(self.states, start):
             manifest = state.manifest
             if state.skipped and (state.elsewhere or not any(link.name in focused for link in state.node.dependencies)):
                 continue  # neither in focus nor depending on it: not evaluated, not reported
@@ -198,6 +218,10 @@ class Evaluation:
             )
             # One service's sections unpacked at a time; what only this loop reads is dropped as it goes.
             manifest.raw, state.packed, state.positions, state.findings = {}, _NOTHING, None, []
+        return services
+
+    def result(self, services: list[ServiceResult]) -> RunResult:
+        """The run's result from the catalog's service results, in catalog order."""
         every = in_file_order([s.findings for s in services])
         return RunResult(
             tuple(services),
@@ -230,7 +254,8 @@ class _State:
     """
 
     __slots__ = (
-        "elsewhere", "findings", "manifest", "name", "node", "packed", "positions", "skipped", "tier", "tier_number",
+        "elsewhere", "findings", "manifest", "name", "name_at", "node", "packed", "positions", "skipped", "tier",
+        "tier_number",
     )  # fmt: skip
 
     def __init__(
@@ -256,10 +281,29 @@ class _State:
         """Outside the focus of a `--changed` run: its local rules were not evaluated."""
         self.elsewhere = False
         """In another shard (`check --shard`): never evaluated nor reported here."""
+        self.name_at: tuple[int, int] | None = None
+        """Line and column of `metadata.name` of an evaluated valid manifest, while SL009 waits
+        (`Evaluation.defer_duplicates`)."""
+
+
+class Summary(NamedTuple):
+    """What the whole catalog needs of one service: its name and file, whether it can be a duplicate (an
+    evaluated valid manifest: SL009), whether it was skipped (outside the focus or the shard), its graph node."""
+
+    name: str
+    display: str
+    named: bool
+    skipped: bool
+    node: Node
 
 
 _Place = tuple[Path_, bool]
 _NOTHING = Packed({})
+_NAME: Path_ = ("metadata", "name")
+
+
+def _duplicate(name: str, first: str) -> str:
+    return f"service name {name!r} is already used by {first}; names are unique across the catalog"
 
 
 class _Positions:

@@ -52,9 +52,10 @@ MAX_AGE = 30 * 24 * 3600.0
 """A pack not written for this long (seconds) is removed when another pack is written."""
 _NODE: dict[str, frozenset[str] | None] = {
     "metadata": frozenset({"name", "owner"}),
-    "spec": frozenset({"tier", "availability", "continuity", "dependencies", "suppliers"}),
+    "spec": frozenset({"tier", "availability", "continuity", "dependencies", "suppliers", "paths"}),
 }
-"""What `graph.from_manifest` reads (besides the sections the rules keep)."""
+"""What `graph.from_manifest` reads (besides the sections the rules keep), and `spec.paths`: which files the
+service owns (`shiftleft.unowned`)."""
 _LOADER = (
     "paths.py", "discover.py", "manifest/model.py", "manifest/schema.py", "manifest/values.py",
     "manifest/yamlsafe.py", "schema/manifest.schema.json", "graph/nodes.py", "factcache.py", "engine.py",

@@ -111,10 +111,17 @@ class Finding(NamedTuple):
 
     @property
     def fingerprint(self) -> str:
-        """Stable identity across runs: rule, service and manifest path, not line numbers."""
+        """Stable identity across runs: rule, service and manifest path, not line numbers.
+
+        A finding at a scanner result adds its `identity` (file, check and resource, or for bandit the flagged
+        line's text), so two issues of one check in one file are two entries of a baseline.
+        """
         import hashlib  # only reports need fingerprints; keep it off the hook's import path
 
         key = "\0".join((self.rule, self.service, self.location.path or self.location.file))
+        for name, value in self.extra:
+            if name == "identity":
+                key += "\0" + value
         return hashlib.sha256(key.encode()).hexdigest()[:16]
 
     def blocks(self, fail_on: Severity) -> bool:

@@ -42,9 +42,12 @@ def combine(inputs: Sequence[tuple[str, RunResult]], fail_on: Severity | None = 
         for rule in result.catalog:
             catalog.setdefault(rule.id, rule)
     results = [r for _shown, r in inputs]
+    # Findings of no service: one shard reports them; the same finding in several inputs counts once.
+    unowned = tuple(sorted(dict.fromkeys(f for r in results for f in r.unowned), key=Finding.sort_key))
     return RunResult(
         services=tuple(services),
-        findings=tuple(sorted((f for s in services for f in s.findings), key=Finding.sort_key)),
+        findings=tuple(sorted((*(f for s in services for f in s.findings), *unowned), key=Finding.sort_key)),
+        unowned=unowned,
         fail_on=fail_on or min((r.fail_on for r in results), key=lambda s: s.rank),
         now=min(r.now for r in results),
         rules=max(r.rules for r in results),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import gc
 import os
 import sys
@@ -16,12 +17,12 @@ from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from shiftleft import deadline, factcache, formatters
+from shiftleft import deadline, factcache, formatters, parallel, unowned
 from shiftleft.config import Config
 from shiftleft.discover import Target, discover, display_path, repo_root
 from shiftleft.engine import Evaluation, Settings
 from shiftleft.errors import UsageError
-from shiftleft.findings import Severity
+from shiftleft.findings import Location, Severity
 from shiftleft.graph import catalogfile
 from shiftleft.manifest import model
 from shiftleft.paths import real_folder
@@ -58,6 +59,7 @@ def run(
     baseline: str | None = None,
     evidence: bool | None = None,
     quiet: bool = False,
+    changed: Sequence[str] | None = None,
 ) -> Outcome:
     """Load configuration and policy, discover manifests, then load and evaluate them one by one.
 
@@ -68,19 +70,20 @@ def run(
     the same neighbours as checking the repository. `shard`: report only that shard's services.
     `vendored=False` does not look inside vendor folders (see `discover`).
     `base` (a git revision) takes the whole policy from that commit and adds
-    drift findings; `baseline` is a baseline file (see `shiftleft.governance`).
+    drift findings; `baseline` is a baseline file (see `shiftleft.governance`). `changed` (the hook's
+    files): look only at these for deployables no manifest claims; otherwise `paths` are looked through.
     """
     from shiftleft.governance.session import Session
 
     with Session(base=base, baseline=baseline, config_file=config_file, cwd=cwd) as session:
         return _run(paths, session, fail_on=fail_on, now=now, cwd=cwd, focus=focus, whole_catalog=whole_catalog,
-                    vendored=vendored, evidence=evidence, quiet=quiet, shard=shard)  # fmt: skip
+                    vendored=vendored, evidence=evidence, quiet=quiet, shard=shard, changed=changed)  # fmt: skip
 
 
 def _run(
     paths: Sequence[str], session: Session, *, fail_on: str | None, now: dt.datetime, cwd: Path,
     focus: frozenset[str] | None, whole_catalog: bool, vendored: bool, evidence: bool | None, quiet: bool,
-    shard: Shard | None,
+    shard: Shard | None, changed: Sequence[str] | None,
 ) -> Outcome:  # fmt: skip
     deadline.stage("reading the configuration and the rules")
     real_folder.cache_clear()  # answers about symlinks hold for one run: the next may see another tree
@@ -106,28 +109,41 @@ def _run(
         imported=tuple(n for c in config.catalogs for n in catalogfile.load(c, display_path(c, session.policy_cwd))),
     )
     evaluation = Evaluation(policy.catalog, policy.tiers, settings, focus, shard.contains if shard else None)
-    facts = _facts(targets, focus, evaluation.keep, config.max_manifest_bytes)
     collect = _evidence_collector(config, evidence, policy.catalog, policy.tiers, settings)
+    # Every core for a large catalog (shiftleft.parallel), also for `check .` in a git repository, where every
+    # manifest is in focus and the facts cache would only write the hook's pack; not for a focused run (the hook).
+    everything = focus is None or all(t.display in focus for t in targets)
+    count = parallel.processes(len(targets)) if everything and collect is None else 1
+    facts = _facts(targets, focus, evaluation.keep, config.max_manifest_bytes) if count == 1 else None
+    names: list[str] | None = None
+    claims = unowned.Claims()
     with _few_collections():
-        for target in targets:
-            deadline.stage(f"checking {target.display}")
-            if facts is None:
-                manifest = model.load_target(target, max_bytes=config.max_manifest_bytes)
-            else:
-                manifest = facts.load(target, focus is None or target.display in focus)
-            if collect is not None and (focus is None or manifest.display in focus):
-                if shard is None or shard.contains(manifest.name):  # scan only what this run reports
-                    collect(manifest)  # before the engine trims the manifest
+        if count > 1:
+            load = functools.partial(model.load_target, max_bytes=config.max_manifest_bytes)
+            result, names = parallel.evaluate(evaluation, targets, load, count, claims.add)
+        else:
+            for target in targets:
+                deadline.stage(f"checking {target.display}")
+                if facts is None:
+                    manifest = model.load_target(target, max_bytes=config.max_manifest_bytes)
                 else:
-                    collect.elsewhere(manifest)
-            evaluation.add(manifest)
-        deadline.stage(f"evaluating the service graph of {len(targets):,} manifests")
-        result = evaluation.finish()
+                    manifest = facts.load(target, focus is None or target.display in focus)
+                if collect is not None and (focus is None or manifest.display in focus):
+                    if shard is None or shard.contains(manifest.name):  # scan only what this run reports
+                        collect(manifest)  # before the engine trims the manifest
+                    else:
+                        collect.elsewhere(manifest)
+                claims.add(manifest)  # every manifest's spec.paths, before the engine trims the manifest
+                evaluation.add(manifest)
+            deadline.stage(f"evaluating the service graph of {len(targets):,} manifests")
+            result = evaluation.finish()
     if shard is not None:
         result = result._replace(shard=(shard.k, shard.n))
     if facts is not None:
         facts.save()
-    if collect is not None and (collect.files_elsewhere or any(s.infrastructure or s.code for s in collect.subjects)):
+    if collect is not None and (
+        collect.files_elsewhere or any(s.infrastructure or s.code or s.unrendered for s in collect.subjects)
+    ):
         # Only when some service has infrastructure or code to look at: otherwise there is nothing to judge,
         # and a CI run over manifests without spec.paths reads as it always did. A shard decides as the whole
         # run would, so that its claims merge into the single run's.
@@ -139,11 +155,31 @@ def _run(
             timeout=config.evidence_timeout, quiet=quiet,
         )  # fmt: skip
         result = result._replace(evidence=True)
-    known = frozenset(state.name for state in evaluation.states)
+    unclaimed: list[tuple[str, Location, str]] = []
+    if shard is None or shard.k == 1:  # findings of no service: one shard reports them
+        deadline.stage("looking for deployables no manifest claims")
+        finder = unowned.Finder(config, cwd)
+        if changed is not None:
+            deployables = finder.look(changed)
+        else:
+            deployables = _deployables(finder, paths, cwd)
+        unclaimed = unowned.judge(deployables, claims, cwd)
+    result = unowned.apply(result, unclaimed, policy.catalog, settings.severity, settings.disable, config.unowned)
+    known = frozenset(state.name for state in evaluation.states) if names is None else frozenset(names)
     deadline.stage("applying waivers, baseline and drift")
     result = session.finish(result, config, targets, paths=paths, scoped=focus is not None, known=known,
                             shard=shard.contains if shard else None)  # fmt: skip
     return Outcome(result, config, found, checked)
+
+
+def _deployables(finder: unowned.Finder, paths: Sequence[str], cwd: Path) -> Iterator[unowned.Deployable]:
+    """The deployables under the folders of `paths` and those the files among them belong to."""
+    for arg in paths or ["."]:
+        path = cwd / arg
+        if path.is_dir():  # a symlinked folder named on the command line is walked, as discovery walks it
+            yield from finder.walk(path.absolute())
+        else:
+            yield from finder.look([arg])
 
 
 def _with_repository(

@@ -178,6 +178,7 @@ def _result(doc: dict[str, Any]) -> RunResult:
             for c in doc.get("policy_changes") or ()
         ),
         claims=tuple(_claim(c) for c in doc.get("claims") or ()),
+        unowned=tuple(f for f in findings if not f.service),  # findings of no service (no manifest has "")
         evidence=run.get("evidence") is not None,  # written only when checkov and bandit judged the claims
     )
 

@@ -133,6 +133,9 @@ class RunResult(NamedTuple):
     """Whether evidence ran (checkov and bandit judged the claims)."""
     shard: tuple[int, int] | None = None
     """`check --shard K/N`: (K, N), this run reports only shard K's services; None: every service."""
+    unowned: tuple[Finding, ...] = ()
+    """Findings of no service (service ""): deployables no manifest claims (SL822-SL824), sorted by file and
+    line. They are also in `findings`; reports that group by service show them as a group of their own."""
 
     @property
     def failing(self) -> tuple[Finding, ...]:

@@ -68,8 +68,8 @@ class Group(NamedTuple):
     """Rules with a program that can grow values: their cost is estimated before each evaluation."""
     whole: cel.Program | None
     """An `each:` group as one program over all items (`item.map(item, [...])`, the list passed as
-    `item`): one evaluation per manifest instead of one per item. None when a rule reads `index`
-    or has its cost estimated per item."""
+    `item`): one evaluation per chunk of items instead of one per item, used when no rule is refused
+    for its cost. None when a rule reads `index`."""
 
 
 def groups(rules: list[Rule]) -> list[Group]:
@@ -81,7 +81,7 @@ def groups(rules: list[Rule]) -> list[Group]:
         parts = _parts(members)
         costly = tuple(r for r in members if _grows(r))
         whole = None
-        if each is not None and parts is not None and not costly and not any(_INDEX.search(p) for p in parts):
+        if each is not None and parts is not None and not any(_INDEX.search(p) for p in parts):
             whole = _program("item.map(item, [\n" + ",\n".join(parts) + "\n])")
         batch = _program("[\n" + ",\n".join(parts) + "\n]") if parts is not None else None
         out.append(Group(each, tuple(members), batch, _reads(members), costly, whole))
@@ -173,15 +173,16 @@ def run(
             continue
         raw_items = get_path(shown, group.each)
         base = {k: _trim(v, group.reads.get(k, None)) if k in group.reads else v for k, v in data.items()}
-        rows = _whole(group.whole, base, items) if group.whole is not None else None
+        # One estimate for every item (`item` may be any of them): the estimate stays linear in the list,
+        # and n evaluations of at most `LIMIT / n` each stay within the limit in all, whether they run one
+        # item at a time or a chunk of items in one evaluation of the whole group.
+        costs = _costs(group, base, items, sizes)
+        rows = _whole(group.whole, base, items) if group.whole is not None and not costs else None
         refused = _too_many(group, base, len(items), sizes) if rows is None else None
         if refused is not None:
             for rule in group.rules:
                 yield Pending(rule, f"{rule.id} could not be evaluated: {refused}", group.each)
             continue
-        # One estimate for every item (`item` may be any of them): the estimate stays linear in the list,
-        # and n evaluations of at most `LIMIT / n` each stay within the limit in all.
-        costs = _costs(group, base, items, sizes)
         for index, item in enumerate(items):
             row = rows[index] if rows is not None else None
             if row is not None and all(ok is True for ok in row):

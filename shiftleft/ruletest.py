@@ -74,6 +74,8 @@ class Report:
     """Rules with neither a fail example nor a fail fixture."""
     evidence: list[str] = field(default_factory=list)
     """Evidence rules (SL8xx): judged by checkov and bandit, not by manifest examples; not run here."""
+    checkov: str = ""
+    """What `verify_checks` found out about the evidence rules' checkov check ids, for a note."""
 
     @property
     def passed(self) -> bool:
@@ -294,8 +296,37 @@ def _where(case: _Case) -> Any:
     return where
 
 
+def verify_checks(rules: Sequence[Rule], report: Report) -> None:
+    """Each checkov check id the evidence rules name must exist in the installed checkov: a broken expectation
+    at the id's line otherwise. Without checkov the ids stay unverified, which `report.checkov` says."""
+    mapped = [r for r in rules if r.evidence.get("checks")]
+    if not mapped:
+        return
+    from shiftleft.evidence import registry
+
+    try:
+        known = registry.load()
+    except registry.Unavailable as e:
+        report.checkov = f"their checkov check ids were not verified: {e}"
+        return
+    ids = 0
+    for rule in mapped:
+        text = _read(Path(rule.file))
+        for i, check in enumerate(rule.evidence["checks"]):
+            ids += 1
+            if check in known.names:
+                continue
+            line = yamlsafe.locate(text, ("evidence", "checks", i))[0] if text is not None else 0
+            report.broken.append(
+                Broken(f"{rule.file}:{line}" if line else rule.file, rule.id,
+                       f"{check} is not a check of the installed checkov {known.version} "
+                       f"({', '.join(registry.FRAMEWORKS)})")
+            )  # fmt: skip
+    report.checkov = f"their {ids} checkov check ids exist in the installed checkov {known.version}"
+
+
 def is_evidence(rule: Rule) -> bool:
-    """An evidence rule: an `evidence:` block, or one of the builtin SL8xx scanner findings."""
+    """An evidence rule: an `evidence:` block, or one of the builtin SL8xx findings (scanners, unowned files)."""
     return bool(rule.evidence) or (rule.builtin and rule.category == "evidence")
 
 

@@ -126,7 +126,7 @@ def _run(args: argparse.Namespace) -> int:
         outputs = [("text", None)]
     now = pipeline.parse_now(args.now)
     shard = _shard(args)
-    paths, selection = args.paths, None
+    paths, selection, files = args.paths, None, None
     if args.changed:
         from shiftleft import changes
 
@@ -148,7 +148,7 @@ def _run(args: argparse.Namespace) -> int:
     outcome = pipeline.run(
         paths, config_file=args.config, fail_on=args.fail_on, now=now, cwd=cwd, focus=focus,
         whole_catalog=not args.changed, vendored=not args.changed, base=args.base, baseline=args.baseline,
-        evidence=args.evidence, quiet=args.quiet, shard=shard,
+        evidence=args.evidence, quiet=args.quiet, shard=shard, changed=files,
     )  # fmt: skip
     result, config = outcome.result, outcome.config
     verbosity = -1 if args.quiet else (1 if args.verbose else 0)

@@ -45,6 +45,7 @@ def run(args: argparse.Namespace) -> int:
             + ("; auto: on when CI=true or GITHUB_ACTIONS=true" if config.evidence is None else ""),
         ),
         ("evidence_timeout", config.evidence_timeout, config.source("evidence_timeout")),
+        ("unowned", {k: list(v) for k, v in config.unowned._asdict().items()}, config.source("unowned")),
     ]  # fmt: skip
     print(f"# configuration file: {source}")
     width = max(len(f"{k} = {_toml(v)}") for k, v, _ in rows)

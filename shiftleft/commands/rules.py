@@ -159,6 +159,8 @@ def _test_dirs(args: argparse.Namespace, config: object, cwd: Path) -> int:
 
 
 def _report(report: ruletest.Report, verbose: bool, catalog: catalog_mod.Catalog) -> int:
+    evidence = set(report.evidence)
+    ruletest.verify_checks([r for r in catalog.rules if r.id in evidence], report)
     for broken in report.broken:
         print(lead(log(broken), "./"))
     if verbose:
@@ -170,7 +172,12 @@ def _report(report: ruletest.Report, verbose: bool, catalog: catalog_mod.Catalog
     noun = "rule" if report.rules == 1 else "rules"
     skipped = ""
     if report.evidence:  # judged by checkov and bandit, not by manifest examples
-        skipped = f"note: {len(report.evidence)} evidence rules (SL8xx) need the scanners and are not run here"
+        skipped = (
+            f"note: {len(report.evidence)} evidence rules (SL8xx) need the scanners or the repository's files "
+            "and are not run here"
+        )
+        if report.checkov:
+            skipped += f"; {report.checkov}"
     if report.passed:
         print(f"ok: {report.rules} {noun}, {report.cases} cases, every expectation holds")
         if skipped:

@@ -20,7 +20,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from shiftleft.discover import display_path
-from shiftleft.evidence import bandit, cache, checkov, files, policies, process
+from shiftleft.evidence import bandit, cache, checkov, files, identity, policies, process
 from shiftleft.evidence.judge import Judge
 from shiftleft.evidence.model import ClaimStatus, Scan
 from shiftleft.evidence.subject import Subject, capture
@@ -79,8 +79,13 @@ def apply(
     return result._replace(services=tuple(services), findings=every, claims=tuple(statuses), catalog=rules_)
 
 
-def scan_all(subjects: Sequence[Subject], timeout: float, quiet: bool = False) -> dict[str, Scan]:
-    """Run (or recall from the cache) checkov and bandit over what the subjects' claims need."""
+def scan_all(
+    subjects: Sequence[Subject], timeout: float, quiet: bool = False, arg_limit: int | None = None
+) -> dict[str, Scan]:
+    """Run (or recall from the cache) checkov and bandit over what the subjects' claims need.
+
+    `arg_limit`: bytes of command line per scanner run (default: what the system allows, with a margin).
+    """
     infra: dict[str, None] = {}
     code: dict[str, None] = {}
     checks: set[str] = set()
@@ -107,14 +112,15 @@ def scan_all(subjects: Sequence[Subject], timeout: float, quiet: bool = False) -
         except process.ScannerFailure as e:
             scans[scanner] = Scan(scanner, "", failure=e.message, missing=True)
             continue
+        installed = identity.of(scanner, executable)
         if scanner == "checkov":
             ids = sorted(checks | {policies.check_id(p, v) for p, v in wanted})
             sources = [policies.source(p, v) for p, v in sorted(wanted)]
-            key = cache.key(scanner, executable, [*checkov.FIXED_ARGS, *ids], paths, sources)
-            job = functools.partial(_checkov, executable, paths, ids, wanted, timeout)
+            key = cache.key(scanner, installed, [*checkov.FIXED_ARGS, *ids], paths, sources)
+            job = functools.partial(_checkov, executable, paths, ids, wanted, timeout, arg_limit)
         else:
-            key = cache.key(scanner, executable, bandit.FIXED_ARGS, paths)
-            job = functools.partial(_bandit, executable, paths, timeout)
+            key = cache.key(scanner, installed, bandit.FIXED_ARGS, paths)
+            job = functools.partial(_bandit, executable, paths, timeout, arg_limit, installed.version)
         cached = cache.read(key)
         if cached is not None:
             scans[scanner] = cached
@@ -123,19 +129,36 @@ def scan_all(subjects: Sequence[Subject], timeout: float, quiet: bool = False) -
     if jobs and not quiet:
         what = ", ".join(f"{name} on {len(infra if name == 'checkov' else code)} file(s)" for name, _k, _j in jobs)
         print(f"shiftleft: evidence: running {what}", file=sys.stderr)
-    threads = [threading.Thread(target=lambda n=name, j=job: scans.__setitem__(n, j())) for name, _k, job in jobs[1:]]
-    for thread in threads:  # checkov and bandit at the same time: the run takes as long as the slower one
-        thread.start()
-    if jobs:
-        scans[jobs[0][0]] = jobs[0][2]()
-    for thread in threads:
-        thread.join()
+    process.allow()
+    threads = [
+        threading.Thread(target=lambda n=name, j=job: scans.__setitem__(n, _normalised(j())), daemon=True)
+        for name, _k, job in jobs[1:]
+    ]
+    try:
+        for thread in threads:  # checkov and bandit at the same time: the run takes as long as the slower one
+            thread.start()
+        if jobs:
+            scans[jobs[0][0]] = _normalised(jobs[0][2]())
+        for thread in threads:
+            thread.join()
+    except BaseException:  # the run's deadline (or ^C) stops every scanner, not only the one in this thread
+        process.stop_all()
+        for thread in threads:
+            thread.join(5.0)
+        raise
     for name, key, _job in jobs:
         cache.write(key, scans[name])
     return scans
 
 
-def _checkov(executable: str, paths: list[str], ids: list[str], wanted: set[tuple[str, int]], timeout: float) -> Scan:
+def _checkov(
+    executable: str,
+    paths: list[str],
+    ids: list[str],
+    wanted: set[tuple[str, int]],
+    timeout: float,
+    arg_limit: int | None,
+) -> Scan:
     unreadable = [p for p in map(files.unreadable, paths) if p is not None]
     bad = {p.file for p in unreadable}
     readable = [p for p in paths if p not in bad]
@@ -143,16 +166,18 @@ def _checkov(executable: str, paths: list[str], ids: list[str], wanted: set[tupl
     if readable:
         with tempfile.TemporaryDirectory(prefix="shiftleft-policies-") as folder:
             policies.write(folder, wanted)
-            scan = _normalised(checkov.scan(executable, readable, ids, folder if wanted else None, timeout))
+            scan = checkov.scan(executable, readable, ids, folder if wanted else None, timeout, arg_limit)
     return scan._replace(problems=(*scan.problems, *unreadable))
 
 
-def _bandit(executable: str, paths: list[str], timeout: float) -> Scan:
-    return _normalised(bandit.scan(executable, paths, timeout))
+def _bandit(executable: str, paths: list[str], timeout: float, arg_limit: int | None, version: str) -> Scan:
+    scan = bandit.scan(executable, paths, timeout, arg_limit)
+    return scan if scan.failure else scan._replace(version=version)  # bandit's report does not name its version
 
 
 def _normalised(scan: Scan) -> Scan:
-    """Scanner paths as the real absolute paths shiftleft listed (checkov and bandit echo them variously)."""
-    results = tuple(r._replace(file=os.path.realpath(r.file)) for r in scan.results)
-    problems = tuple(p._replace(file=os.path.realpath(p.file)) for p in scan.problems)
-    return Scan(scan.scanner, scan.version, results, problems, scan.failure, scan.missing)
+    """Scanner paths as the real absolute paths shiftleft listed (checkov and bandit echo them variously),
+    in one canonical order."""
+    results = sorted(r._replace(file=os.path.realpath(r.file)) for r in scan.results)
+    problems = sorted(p._replace(file=os.path.realpath(p.file)) for p in scan.problems)
+    return Scan(scan.scanner, scan.version, tuple(results), tuple(problems), scan.failure, scan.missing)

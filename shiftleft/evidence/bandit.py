@@ -13,7 +13,7 @@ import tempfile
 from collections.abc import Sequence
 from typing import Any
 
-from shiftleft.evidence import process
+from shiftleft.evidence import batch, process
 from shiftleft.evidence.model import Problem, Result, Scan
 
 FIXED_ARGS = ("-f", "json", "-q", "--ignore-nosec")
@@ -23,12 +23,13 @@ def argv(executable: str, files: Sequence[str], ini: str) -> list[str]:
     return [executable, *FIXED_ARGS, "--ini", ini, *files]
 
 
-def scan(executable: str, files: Sequence[str], timeout: float) -> Scan:
+def scan(executable: str, files: Sequence[str], timeout: float, arg_limit: int | None = None) -> Scan:
+    """Run bandit over `files` (in batches if the list is too long for one command line)."""
     with tempfile.TemporaryDirectory(prefix="shiftleft-bandit-ini-") as folder:
         ini = os.path.join(folder, "bandit.ini")
         with open(ini, "w", encoding="utf-8") as fh:
             fh.write("[bandit]\n")  # shiftleft's own, empty: no skips, no excludes from the checkout
-        return process.scanned("bandit", argv(executable, files, ini), timeout, parse)
+        return batch.scanned("bandit", lambda batch: argv(executable, batch, ini), files, timeout, parse, arg_limit)
 
 
 def parse(code: int, data: Any, stderr: str) -> Scan:
@@ -69,7 +70,17 @@ def _result(item: dict[str, Any]) -> Result:
         suppression=_nosec(code, line),
         severity=str(item.get("issue_severity", "")).lower(),
         confidence=str(item.get("issue_confidence", "")).lower(),
+        code=_line(code, line),
     )
+
+
+def _line(code: str, line: int) -> str:
+    """The flagged line's text from bandit's quote of the code (`<lineno> <text>` lines), stripped."""
+    for row in code.splitlines():
+        number, _, text = row.partition(" ")
+        if number.strip() == str(line):
+            return text.strip()
+    return ""
 
 
 def _nosec(code: str, line: int) -> str:

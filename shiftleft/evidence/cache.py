@@ -1,7 +1,8 @@
 """Scanner results cached by what they depend on, outside the checkout.
 
-The key is a SHA-256 of the scanner, the identity of its executable (path,
-size, modification time: a reinstall changes it), shiftleft's version, the
+The key is a SHA-256 of the scanner, its identity (`identity.of`: the
+installed distribution's version and RECORD digest, and the console script's
+path, size, modification time and bytes), shiftleft's version, the
 fixed arguments, the custom policies, and the path and content hash of every
 scanned file. A hit means no scanner starts. Entries live beside the rule
 catalog's (`$XDG_CACHE_HOME/shiftleft/evidence-<key>.json`), never in the
@@ -14,27 +15,27 @@ believed. `SHIFTLEFT_NO_CACHE=1` turns it off.
 from __future__ import annotations
 
 import hashlib
-import os
 from collections.abc import Sequence
 
 from shiftleft import __version__
+from shiftleft.evidence import identity
 from shiftleft.evidence.model import Problem, Result, Scan
 from shiftleft.policy import cache as policy_cache
 
-FORMAT = 1
+FORMAT = 2
 
 
-def key(scanner: str, executable: str, args: Sequence[str], files: Sequence[str], extra: Sequence[str] = ()) -> str:
-    """Hex digest of everything a scan's result depends on."""
+def key(
+    scanner: str, installed: identity.Identity, args: Sequence[str], files: Sequence[str], extra: Sequence[str] = ()
+) -> str:
+    """Hex digest of everything a scan's result depends on; `installed`: the scanner's `identity.of`."""
     digest = hashlib.sha256()
-    st = os.stat(executable)
     for part in (
         str(FORMAT),
         __version__,
         scanner,
-        os.path.realpath(executable),
-        str(st.st_size),
-        str(st.st_mtime_ns),
+        installed.version,
+        installed.digest,
         *args,
         *extra,
     ):

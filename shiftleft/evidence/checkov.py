@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from shiftleft.evidence import process
+from shiftleft.evidence import batch, process
 from shiftleft.evidence.model import Problem, Result, Scan
 
 FRAMEWORKS = "terraform,cloudformation,kubernetes"
@@ -39,10 +39,18 @@ def argv(executable: str, files: Sequence[str], checks: Sequence[str], policies_
 
 
 def scan(
-    executable: str, files: Sequence[str], checks: Sequence[str], policies_dir: str | None, timeout: float
+    executable: str,
+    files: Sequence[str],
+    checks: Sequence[str],
+    policies_dir: str | None,
+    timeout: float,
+    arg_limit: int | None = None,
 ) -> Scan:
-    """Run checkov once over `files`; a scan that cannot be trusted comes back with `failure` set."""
-    return process.scanned("checkov", argv(executable, files, checks, policies_dir), timeout, parse)
+    """Run checkov over `files` (in batches if the list is too long for one command line); a scan that cannot
+    be trusted comes back with `failure` set."""
+    return batch.scanned(
+        "checkov", lambda batch: argv(executable, batch, checks, policies_dir), files, timeout, parse, arg_limit
+    )
 
 
 def parse(code: int, data: Any, stderr: str) -> Scan:

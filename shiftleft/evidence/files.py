@@ -20,14 +20,18 @@ from shiftleft.paths import confine
 
 INFRASTRUCTURE = (".tf", ".yaml", ".yml", ".json")
 """Terraform, Kubernetes and CloudFormation files checkov reads."""
+RENDERED = ("Chart.yaml", "kustomization.yaml", "kustomization.yml", "Kustomization")
+"""Helm charts and Kustomize builds: their resources exist only once rendered, which shiftleft does not do."""
 CODE = (".py",)
 SKIPPED_DIRS = frozenset({".git", ".terraform", "__pycache__", ".venv", ".tox", "node_modules"})
 """Tool caches and environments, never the service's own infrastructure or code."""
 MAX_BYTES = 8 * 1024 * 1024
 
 
-def listed(folder: Path, root: Path, declared: list[str], suffixes: tuple[str, ...]) -> tuple[list[str], list[str]]:
-    """Files under the `declared` paths (relative to the manifest's `folder`) with one of `suffixes`.
+def listed(
+    folder: Path, root: Path, declared: list[str], suffixes: tuple[str, ...], names: tuple[str, ...] = ()
+) -> tuple[list[str], list[str]]:
+    """Files under the `declared` paths (relative to the manifest's `folder`) with one of `suffixes` or `names`.
 
     Returns (absolute real paths, paths refused as outside the repository);
     SL008 reports those against the manifest, here they are simply not scanned.
@@ -47,11 +51,11 @@ def listed(folder: Path, root: Path, declared: list[str], suffixes: tuple[str, .
         if os.path.isfile(start):
             out.append(start)
             continue
-        out.extend(_walk(start, root_real, suffixes))
+        out.extend(_walk(start, root_real, suffixes, names))
     return sorted(dict.fromkeys(out)), refused
 
 
-def _walk(start: str, root_real: str, suffixes: tuple[str, ...]) -> Iterator[str]:
+def _walk(start: str, root_real: str, suffixes: tuple[str, ...], names: tuple[str, ...]) -> Iterator[str]:
     """Files under the real folder `start`; folder symlinks are not followed, file symlinks only inside the root."""
     inside = root_real.rstrip(os.sep) + os.sep
     stack = [start]
@@ -65,13 +69,36 @@ def _walk(start: str, root_real: str, suffixes: tuple[str, ...]) -> Iterator[str
             if entry.is_dir(follow_symlinks=False):
                 if entry.name not in SKIPPED_DIRS:
                     stack.append(entry.path)
-            elif entry.name.endswith(suffixes):
+            elif entry.name.endswith(suffixes) or entry.name in names:
                 if not entry.is_symlink():
                     yield entry.path  # a real file in a real folder: its path is already real
                     continue
                 real = os.path.realpath(entry.path)
                 if real.startswith(inside) and os.path.isfile(real):
                     yield real
+
+
+def unrendered(paths: list[str], root: Path) -> list[str]:
+    """The Helm charts' `Chart.yaml` and the Kustomize builds' `kustomization.yaml` among `paths`, and the
+    `Chart.yaml` of a chart whose `templates/` files are listed without it (a path naming only the templates)."""
+    inside = os.path.realpath(root).rstrip(os.sep) + os.sep
+    found: set[str] = set()
+    for path in paths:
+        if os.path.basename(path) in RENDERED:
+            found.add(path)
+            continue
+        parts = path.split(os.sep)
+        if "templates" in parts[:-1]:
+            at = len(parts) - 1 - parts[:-1][::-1].index("templates") - 1  # the innermost templates/ folder
+            chart = os.path.join(os.sep.join(parts[:at]) or os.sep, "Chart.yaml")
+            if chart.startswith(inside) and os.path.isfile(chart):
+                found.add(chart)
+    return sorted(found)
+
+
+def kind(path: str) -> str:
+    """What an `unrendered` file heads: a Helm chart or a Kustomize build."""
+    return "Helm chart" if os.path.basename(path) == "Chart.yaml" else "Kustomize build"
 
 
 def unreadable(path: str) -> Problem | None:

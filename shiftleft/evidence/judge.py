@@ -16,14 +16,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 
-from shiftleft.evidence import policies
+from shiftleft.evidence import files, policies
 from shiftleft.evidence.model import ClaimStatus, Result, Scan, Status
 from shiftleft.evidence.subject import Claim, Subject
 from shiftleft.findings import Finding, Location
 from shiftleft.policy.catalog import Rule
 from shiftleft.policy.evidencespec import LEVELS
 
-MISSING, FAILED, UNREAD, SUPPRESSED = "SL801", "SL802", "SL803", "SL804"
+MISSING, FAILED, UNREAD, SUPPRESSED, UNRENDERED = "SL801", "SL802", "SL803", "SL804", "SL825"
 
 
 class Judge:
@@ -34,9 +34,16 @@ class Judge:
         self.show = show
         self.by_file: dict[str, list[Result]] = {}
         self.problems: dict[str, list[str]] = {}
+        self.occurrence: dict[Result, int] = {}
+        """A bandit issue's number among the issues of its test with the same line text in its file (1, 2, ...)."""
+        seen: dict[tuple[str, str, str], int] = {}
         for scan in scans.values():
-            for result in scan.results:
+            for result in sorted(scan.results, key=lambda r: (r.file, r.line, r.check_id)):
                 self.by_file.setdefault(result.file, []).append(result)
+                if result.scanner == "bandit":
+                    same = (result.file, result.check_id, result.code)
+                    seen[same] = seen.get(same, 0) + 1
+                    self.occurrence[result] = seen[same]
             for problem in scan.problems:
                 self.problems.setdefault(problem.file, []).append(problem.message)
 
@@ -47,6 +54,8 @@ class Judge:
         for scanner in sorted(needed):
             findings.extend(self._scanner_failure(subject, scanner))
         findings.extend(self._unreadable(subject, needed))
+        if "checkov" in needed:
+            findings.extend(self._unrendered(subject))
         findings.extend(self._suppressions(subject))
         for claim in subject.claims:
             found, status, reason = self._claim(subject, claim)
@@ -95,6 +104,20 @@ class Judge:
                     )
         return out
 
+    def _unrendered(self, subject: Subject) -> list[Finding]:
+        claims = sum(1 for c in subject.claims if c.spec.scanner == "checkov")
+        return [
+            _finding(
+                self.builtin(UNRENDERED),
+                subject.service,
+                Location(self.show(path), 1),
+                f"{self.show(path)} heads a {files.kind(path)} that shiftleft does not render, so the resources "
+                f"it renders were not checked; {claims} claim(s) checkov judges stay unverified",
+                (("scanner", "checkov"),),
+            )
+            for path in subject.unrendered
+        ]
+
     def _suppressions(self, subject: Subject) -> list[Finding]:
         out = []
         for path in (*subject.infrastructure, *subject.code):
@@ -111,7 +134,7 @@ class Judge:
                             subject.service,
                             Location(self.show(path), r.line, 0, _what(r)),
                             message,
-                            _extra(r),
+                            self._extra(r),
                         )
                     )
         return out
@@ -134,6 +157,9 @@ class Judge:
         unread = [p for p in paths if p in self.problems]
         if unread:
             return [], Status.UNVERIFIED, f"{len(unread)} file(s) could not be scanned, first {self.show(unread[0])}"
+        if claim.spec.scanner == "checkov" and subject.unrendered:
+            first = subject.unrendered[0]
+            return [], Status.UNVERIFIED, f"the {files.kind(first)} of {self.show(first)} was not rendered"
         if claim.spec.scanner == "bandit":
             if not paths:
                 return [], Status.UNVERIFIED, "no Python code under spec.paths.code"
@@ -181,7 +207,7 @@ class Judge:
         message = f"{claim.message}, but {what}"
         claim_at = f"{subject.manifest}:{claim.line}:{claim.col}"
         extra = (
-            *_extra(r),
+            *self._extra(r),
             ("status", Status.CONTRADICTED.value),
             ("claim", claim_at),
             ("claim_file", subject.manifest),
@@ -191,6 +217,18 @@ class Judge:
         )
         where = Location(self.show(r.file), r.line, 0, _what(r))
         return _finding(claim.rule, subject.service, where, message, extra)
+
+    def _extra(self, r: Result) -> tuple[tuple[str, str], ...]:
+        """What a finding at `r` tells reports, and its `identity` (see `Finding.fingerprint`): the file and
+        the check, and the resource (checkov) or the flagged line's text (bandit, which names no resource), so
+        that it survives lines moving but two issues of one check in one file stay two."""
+        shown = self.show(r.file)
+        if r.scanner == "bandit":
+            n = self.occurrence.get(r, 1)
+            ident = f"{shown} {r.check_id} {r.code}" + (f" #{n}" if n > 1 else "")
+        else:
+            ident = f"{shown} {r.check_id} {r.resource}"
+        return (*_extra(r), ("identity", ident))
 
 
 def _what(r: Result) -> str:
@@ -210,6 +248,8 @@ def _extra(r: Result) -> tuple[tuple[str, str], ...]:
         out.append(("suppressed", r.suppression))
     if r.severity:
         out += [("scanner_severity", r.severity), ("scanner_confidence", r.confidence)]
+    if r.code:
+        out.append(("code", r.code))
     return tuple(out)
 
 

@@ -37,6 +37,8 @@ class Result(NamedTuple):
     severity: str = ""
     confidence: str = ""
     """bandit's levels, lower case."""
+    code: str = ""
+    """bandit: the text of the flagged line, stripped (what tells two issues of one test in one file apart)."""
 
 
 class Problem(NamedTuple):

@@ -10,6 +10,7 @@ a finding (fail closed).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -17,11 +18,11 @@ import signal
 import subprocess
 import sys
 import tempfile
-from collections.abc import Callable, Sequence
+import threading
+import time
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import IO, Any, NamedTuple, cast
-
-from shiftleft.evidence.model import Scan
 
 INSTALL = "pip install 'shiftleft[evidence]'"
 """How to install the scanners, named by every 'scanner missing' message."""
@@ -53,36 +54,84 @@ def find(scanner: str) -> str:
         if beside.is_file() and os.access(beside, os.X_OK):
             found = str(beside)
     if found is None:
-        raise ScannerFailure(scanner, f"{scanner} is not installed; evidence needs it: {INSTALL}", missing=True)
+        raise ScannerFailure(scanner, _not_installed(scanner), missing=True)
     return found
 
 
-def run(scanner: str, argv: Sequence[str], *, timeout: float, extra_env: dict[str, str] | None = None) -> Completed:
+def _not_installed(scanner: str) -> str:
+    return f"{scanner} is not installed; evidence needs it: {INSTALL}"
+
+
+def _late(scanner: str, seconds: float) -> str:
+    return f"{scanner} did not finish within {seconds:g}s (evidence_timeout)"
+
+
+_running: set[subprocess.Popen[bytes]] = set()
+"""Every scanner process group alive now (both scanners run at the same time, from two threads)."""
+_lock = threading.Lock()
+_stopped = [False]
+
+
+def stop_all() -> None:
+    """Kill every running scanner's process group, and start no more until `allow()` (the run's deadline passed)."""
+    with _lock:
+        _stopped[0] = True
+        running = list(_running)
+    for proc in running:
+        _kill_group(proc)
+
+
+@contextlib.contextmanager
+def _no_alarm() -> Iterator[None]:
+    """SIGALRM (the run's deadline, `shiftleft.deadline`) held back in this thread until the block ends."""
+    blocked = threading.current_thread() is threading.main_thread()
+    if blocked:
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGALRM})
+    try:
+        yield
+    finally:
+        if blocked:
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGALRM})
+
+
+def allow() -> None:
+    """Scanners may start again (a new run)."""
+    with _lock:
+        _stopped[0] = False
+
+
+def scanner_env(home: str, extra_env: dict[str, str] | None = None) -> dict[str, str]:
+    """The environment a scanner gets: no checkov settings of the caller's, a trusted HOME."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("CKV_", "BC_", "PRISMA_"))}
+    env.update({"HOME": home, "PYTHONIOENCODING": "utf-8", "LOG_LEVEL": "WARNING", **(extra_env or {})})
+    env.pop("XDG_CONFIG_HOME", None)
+    return env
+
+
+def run(
+    scanner: str,
+    argv: Sequence[str],
+    *,
+    timeout: float,
+    budget: float | None = None,
+    extra_env: dict[str, str] | None = None,
+) -> Completed:
     """Run `argv` in a fresh temporary folder that is also its HOME; raise ScannerFailure if it cannot finish.
 
-    The scanner runs in its own process group, killed as a whole when it times out, floods its output, or
-    exits while a child it started still holds its output open (so nothing it started outlives the run).
+    The scanner runs in its own process group, killed as a whole when it times out, floods its output,
+    exits while a child it started still holds its output open (so nothing it started outlives the run),
+    or when the run's deadline passes (`stop_all`). `budget`: the configured timeout, as messages name it
+    (`timeout` may be what is left of it).
     """
     with tempfile.TemporaryDirectory(prefix=f"shiftleft-{scanner}-") as home:
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("CKV_", "BC_", "PRISMA_"))}
-        env.update({"HOME": home, "PYTHONIOENCODING": "utf-8", "LOG_LEVEL": "WARNING", **(extra_env or {})})
-        env.pop("XDG_CONFIG_HOME", None)
-        try:
-            proc = subprocess.Popen(  # an argument list built by shiftleft, no shell
-                list(argv),
-                cwd=home,
-                env=env,
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-                start_new_session=True,
-            )
-        except FileNotFoundError:
-            raise ScannerFailure(
-                scanner, f"{scanner} is not installed; evidence needs it: {INSTALL}", missing=True
-            ) from None
-        except OSError as e:
-            raise ScannerFailure(scanner, f"{scanner} could not start: {e.strerror or e}") from None
+        env = scanner_env(home, extra_env)
+        with _lock, _no_alarm():  # started and registered at once: the deadline cannot strike in between
+            if _stopped[0]:
+                raise ScannerFailure(scanner, f"{scanner} was stopped: the run's time limit passed")
+            if timeout <= 0:
+                raise ScannerFailure(scanner, _late(scanner, budget or timeout))
+            proc = _start(scanner, argv, home, env)
+            _running.add(proc)
         try:
             stdout, stderr, trouble = _collect(proc, timeout)
         finally:
@@ -91,8 +140,14 @@ def run(scanner: str, argv: Sequence[str], *, timeout: float, extra_env: dict[st
                 if pipe is not None:
                     pipe.close()
             proc.wait()
+            with _lock:
+                _running.discard(proc)
+            if _stopped[0]:
+                trouble = "stopped"
+    if trouble == "stopped":
+        raise ScannerFailure(scanner, f"{scanner} was stopped: the run's time limit passed")
     if trouble == "timeout":
-        raise ScannerFailure(scanner, f"{scanner} did not finish within {timeout:g}s (evidence_timeout)")
+        raise ScannerFailure(scanner, _late(scanner, budget or timeout))
     if trouble == "flood":
         raise ScannerFailure(scanner, f"{scanner} wrote more than {MAX_OUTPUT // (1024 * 1024)} MiB of output")
     if trouble == "held":
@@ -100,6 +155,23 @@ def run(scanner: str, argv: Sequence[str], *, timeout: float, extra_env: dict[st
             scanner, f"{scanner} exited (code {proc.returncode}) but a process it started kept its output open"
         )
     return Completed(proc.returncode, stdout.decode("utf-8", "replace"), stderr.decode("utf-8", "replace"))
+
+
+def _start(scanner: str, argv: Sequence[str], home: str, env: dict[str, str]) -> subprocess.Popen[bytes]:
+    try:
+        return subprocess.Popen(  # an argument list built by shiftleft, no shell
+            list(argv),
+            cwd=home,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            start_new_session=True,
+        )
+    except FileNotFoundError:
+        raise ScannerFailure(scanner, _not_installed(scanner), missing=True) from None
+    except OSError as e:
+        raise ScannerFailure(scanner, f"{scanner} could not start: {e.strerror or e}") from None
 
 
 EXIT_GRACE = 2.0
@@ -111,7 +183,6 @@ MAX_STDERR = 1024 * 1024
 def _collect(proc: subprocess.Popen[bytes], timeout: float) -> tuple[bytes, bytes, str | None]:
     """Read stdout and stderr until both close; stop at the deadline or when stdout passes MAX_OUTPUT."""
     import selectors
-    import time
 
     stdout, stderr = cast("IO[bytes]", proc.stdout), cast("IO[bytes]", proc.stderr)  # both PIPE
     out, err = bytearray(), bytearray()
@@ -149,16 +220,6 @@ def _kill_group(proc: subprocess.Popen[bytes]) -> None:
         os.killpg(proc.pid, signal.SIGKILL)
     except (ProcessLookupError, PermissionError):
         pass  # the group is gone already
-
-
-def scanned(scanner: str, argv: Sequence[str], timeout: float, parse: Callable[[int, Any, str], Scan]) -> Scan:
-    """Run a scanner and `parse(exit code, its JSON report, stderr)`; any failure to run is a failed Scan."""
-    try:
-        done = run(scanner, argv, timeout=timeout)
-        data = report(scanner, done.code, done.stdout, done.stderr)
-    except ScannerFailure as e:
-        return Scan(scanner, "", failure=e.message, missing=e.missing)
-    return parse(done.code, data, done.stderr)
 
 
 def report(scanner: str, code: int, stdout: str, stderr: str) -> Any:

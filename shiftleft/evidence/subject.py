@@ -43,6 +43,8 @@ class Subject(NamedTuple):
     code: tuple[str, ...]
     """Absolute real paths of the Python files under spec.paths.code."""
     claims: tuple[Claim, ...]
+    unrendered: tuple[str, ...] = ()
+    """Absolute real paths of the Chart.yaml and kustomization.yaml files heading infrastructure nobody rendered."""
 
 
 def capture(
@@ -97,8 +99,8 @@ def capture(
                 value = raw_value
         message = messages.render(rule.message, shown) if not error else error
         claims.append(Claim(rule, spec_, line, col, message, value, error))
-    infra, code = _files(manifest)
-    return Subject(manifest.name, manifest.display, tuple(infra), tuple(code), tuple(claims))
+    infra, code, heads = _files(manifest)
+    return Subject(manifest.name, manifest.display, tuple(infra), tuple(code), tuple(claims), tuple(heads))
 
 
 def has_files(manifest: Manifest, tiers: TierPolicy) -> bool:
@@ -109,20 +111,22 @@ def has_files(manifest: Manifest, tiers: TierPolicy) -> bool:
     tier_number = spec.get("tier") if isinstance(spec, dict) else None
     if not isinstance(tier_number, int) or tiers.get(tier_number) is None:
         return False
-    infra, code = _files(manifest)
-    return bool(infra or code)
+    infra, code, heads = _files(manifest)
+    return bool(infra or code or heads)
 
 
-def _files(manifest: Manifest) -> tuple[list[str], list[str]]:
-    """The infrastructure and code files under the manifest's spec.paths."""
+def _files(manifest: Manifest) -> tuple[list[str], list[str], list[str]]:
+    """The infrastructure and code files under the manifest's spec.paths, and the Helm charts and Kustomize
+    builds among them (`files.unrendered`; a `Kustomization` without a suffix is not given to checkov)."""
     spec = manifest.raw.get("spec")
     paths = spec.get("paths") if isinstance(spec, dict) else None
     paths = paths if isinstance(paths, dict) else {}
     infra, _ = files.listed(
-        manifest.directory, manifest.root, _strings(paths.get("infrastructure")), files.INFRASTRUCTURE
+        manifest.directory, manifest.root, _strings(paths.get("infrastructure")), files.INFRASTRUCTURE, files.RENDERED
     )
     code, _ = files.listed(manifest.directory, manifest.root, _strings(paths.get("code")), files.CODE)
-    return list(infra), list(code)
+    heads = files.unrendered(infra, manifest.root)
+    return [p for p in infra if p.endswith(files.INFRASTRUCTURE)], code, heads
 
 
 def _strings(value: Any) -> list[str]:

@@ -83,7 +83,8 @@ def annotation(finding: Finding) -> str:
         if loc.col > 0:
             params.append(f"col={loc.col}")
     params.append(f"title={prop(clean(f'{finding.rule} {finding.name}'))}")
-    message = f"{clean(finding.message)} [{finding.severity.value}, service {clean(finding.service)}]"
+    owner = f"service {clean(finding.service)}" if finding.service else "no service"
+    message = f"{clean(finding.message)} [{finding.severity.value}, {owner}]"
     if finding.waiver is not None:
         message += f" ({clean(finding.waiver.describe())})"
     return f"::{_command(finding)} {','.join(params)}::{data(message)}"

@@ -45,6 +45,7 @@ def document(result: RunResult, lazy: bool = False) -> dict[str, Any]:
             "findings": len(result.findings),
             "failing": len(result.failing),
             "waived": len(result.waived),
+            "unowned": len(result.unowned),
             "counts": _counts(result.findings),
         },
         "services": each(lazy, lambda: (service(s, result.fail_on) for s in result.services)),

@@ -32,15 +32,16 @@ def render(result: RunResult, options: Options) -> str:
 
 def write(result: RunResult, options: Options, out: TextIO) -> None:
     """The report, one test suite at a time: the same bytes as `ET.indent` and `ET.tostring` of `document`."""
-    root = _root(result, [_counts(service, result) for service in result.services])
-    if not result.services:
+    groups = _groups(result)
+    root = _root(result, [_counts(service, result) for service in groups])
+    if not groups:
         out.write(_text(root, declaration=True) + "\n")
         return
     root.text = _MARK  # the start and end tags around the suites, as ElementTree writes them
     head, tail = _text(root, declaration=True).split(_MARK)
     out.write(head + "\n  ")
-    last = len(result.services) - 1
-    for position, service in enumerate(result.services):
+    last = len(groups) - 1
+    for position, service in enumerate(groups):
         parent = ET.Element("testsuites")
         suite = _suite(parent, service, result)
         ET.indent(parent)
@@ -51,10 +52,22 @@ def write(result: RunResult, options: Options, out: TextIO) -> None:
 
 def document(result: RunResult) -> ET.Element:
     """The whole report as one element tree (not indented)."""
-    root = _root(result, [_counts(service, result) for service in result.services])
-    for service in result.services:
+    groups = _groups(result)
+    root = _root(result, [_counts(service, result) for service in groups])
+    for service in groups:
         _suite(root, service, result)
     return root
+
+
+NO_SERVICE = "(no service)"
+"""The suite of the findings of no service (deployables no manifest claims): not a name a manifest can give."""
+
+
+def _groups(result: RunResult) -> tuple[ServiceResult, ...]:
+    """The services, then the findings of no service as one more suite (one test case per rule with findings)."""
+    if not result.unowned:
+        return result.services
+    return (*result.services, ServiceResult(NO_SERVICE, "", None, False, result.unowned))
 
 
 _MARK = "\ue000suites\ue000"
@@ -104,10 +117,13 @@ def _suite(root: ET.Element, service: ServiceResult, result: RunResult) -> ET.El
     names = {r.id: r.name for r in result.catalog}
     suite = ET.SubElement(root, "testsuite", name=clean(service.name), file=clean(service.file))
     props = ET.SubElement(suite, "properties")
-    for key, value in (
+    manifest = (
         ("tier", "" if service.tier is None else str(service.tier)),
         ("manifest", service.file),
         ("valid", str(service.valid).lower()),
+    )
+    for key, value in (
+        *(manifest if service.file else ()),  # the suite of no service has no manifest
         ("fail_on", result.fail_on.value),
         ("now", result.now.isoformat()),
         ("shiftleft", __version__),

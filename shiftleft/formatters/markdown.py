@@ -60,6 +60,7 @@ def write(result: RunResult, options: Options, out: TextIO) -> None:
         waivers=waiverview.waivers(result),
         downgrades=waiverview.downgrades(result),
         soon=waiverview.SOON_DAYS,
+        max_rows=MAX_FAILING_ROWS,
     )
     size = 0
     for chunk in chunks(head, context):

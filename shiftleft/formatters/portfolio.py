@@ -167,6 +167,8 @@ class Portfolio:
     counts: tuple[tuple[str, int], ...]
     """Findings per severity, critical first."""
     tiers: tuple[tuple[int, Mapping[str, Any]], ...]
+    unowned: tuple[Finding, ...] = ()
+    """Findings of no service (deployables no manifest claims), most severe first, then by file."""
 
     @property
     def with_findings(self) -> int:
@@ -188,7 +190,8 @@ def build(result: RunResult) -> Portfolio:
     """The portfolio in one pass over the services: counts, edges and coverage now, each service's view when read."""
     threshold = result.fail_on.rank
     evaluated = [r for r in result.catalog if not r.builtin]
-    present = {r.category for r in evaluated} | {f.category for f in result.findings}
+    # Findings of no service have a section of their own, not a column that every service would pass.
+    present = {r.category for r in evaluated} | {f.category for s in result.services for f in s.findings}
     # Governance findings (waivers, downgrades) have their own report sections, not a column.
     categories = tuple(c for c in CATEGORIES if (c in present or c == "manifest") and c != "governance")
     coverage = _Coverage(result)
@@ -220,6 +223,7 @@ def build(result: RunResult) -> Portfolio:
         edges=tuple(edges),
         counts=tuple((s.value, n) for s, n in result.counts().items()),
         tiers=tier_rows,
+        unowned=tuple(sorted(result.unowned, key=lambda f: (-f.severity.rank, f.sort_key()))),
     )
 
 

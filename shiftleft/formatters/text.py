@@ -29,6 +29,8 @@ _GREEN = "\033[32m"
 _RESET = "\033[0m"
 
 Paint = Callable[[str, str], str]
+UNOWNED = "no service (deployables no manifest claims)"
+"""The heading of the findings that belong to no service, in every format that groups by service."""
 
 
 def render(result: RunResult, options: Options) -> str:
@@ -68,6 +70,19 @@ def lines(result: RunResult, options: Options) -> Iterator[str]:
                 yield paint(_DIM, f"    {' '.join(log(finding.waiver.describe()).split())}")
             if options.verbosity > 0 and finding.remediation:
                 yield paint(_DIM, f"    fix: {' '.join(log(finding.remediation).split())}")
+    if result.unowned:
+        if options.verbosity >= 0:
+            if written:
+                yield ""
+            count = len(result.unowned)
+            yield paint(_BOLD, f"{UNOWNED}: {count} finding{'s' if count != 1 else ''}")
+        for finding in result.unowned:
+            yield _line(finding, paint)
+            if finding.waiver is not None:
+                yield paint(_DIM, f"    {' '.join(log(finding.waiver.describe()).split())}")
+            if options.verbosity > 0 and finding.remediation:
+                yield paint(_DIM, f"    fix: {' '.join(log(finding.remediation).split())}")
+        written = True
     if options.verbosity >= 0:
         if result.policy_changes:
             if written:
@@ -101,7 +116,8 @@ def summary(result: RunResult, paint: Paint | None = None) -> str:
     failing_services = sum(1 for s in result.services if s.findings)
     counts = ", ".join(f"{n} {s.value}" for s, n in result.counts().items() if n)
     total = len(result.findings)
-    head = f"{total} finding{'s' if total != 1 else ''} in {failing_services} of {services} {noun} ({counts})"
+    unowned = f" and {len(result.unowned)} of no service" if result.unowned else ""
+    head = f"{total} finding{'s' if total != 1 else ''} in {failing_services} of {services} {noun}{unowned} ({counts})"
     waived = len(result.waived)
     if waived:
         head += f", {waived} accepted by waivers or the baseline"

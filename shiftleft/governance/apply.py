@@ -94,10 +94,13 @@ def apply(result: RunResult, inputs: Inputs) -> RunResult:
             continue  # findings that belong to no service: one shard reports them, by the file's name
         out_services.append(ServiceResult(file, file, None, True, tuple(findings)))
     out_services = [s._replace(findings=tuple(sorted(s.findings, key=_order))) for s in out_services]
-    every = in_file_order(s.findings for s in out_services)
+    # Findings of no service (deployables no manifest claims): no waiver names a service "", the baseline may.
+    unowned = tuple(_accept(f, (), inputs) for f in result.unowned)
+    every = in_file_order([*(s.findings for s in out_services), unowned])
     return result._replace(
         services=tuple(out_services),
         findings=every,
+        unowned=unowned,
         waivers=tuple(sorted((d.waiver for d in declared), key=_expiry)),
         policy_changes=tuple(sorted(inputs.policy_changes, key=lambda c: not c.loosening)),
     )
@@ -146,7 +149,7 @@ def _positions(cwd: Path, service: ServiceResult, count: int) -> list[tuple[int,
 def _accept(finding: Finding, valid: Sequence[Waiver], inputs: Inputs) -> Finding:
     if finding.waiver is not None or finding.rule in UNWAIVABLE:
         return finding
-    for waiver in valid:
+    for waiver in valid if finding.service else ():  # a finding of no service: only the baseline accepts it
         if waivers_mod.matches(waiver, finding):
             return finding._replace(waiver=waiver)
     if inputs.baseline is not None and finding.fingerprint in inputs.baseline:

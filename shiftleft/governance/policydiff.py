@@ -74,6 +74,7 @@ def _config(base: basepolicy.Base, old: config_mod.Config, new: config_mod.Confi
             yield PolicyChange(looser_when_removed, f"{key} glob {glob!r} removed", shown)
         for glob in [g for g in after if g not in before]:
             yield PolicyChange(not looser_when_removed, f"{key} glob {glob!r} added", shown)
+    yield from _unowned(old.unowned, new.unowned, shown)
     if old.inline_waivers != new.inline_waivers:
         yield PolicyChange(True, f"inline_waivers {old.inline_waivers} → {new.inline_waivers}", shown)
     for key in ("rules", "tiers", "catalogs", "waivers"):
@@ -83,6 +84,23 @@ def _config(base: basepolicy.Base, old: config_mod.Config, new: config_mod.Confi
     for key in sorted(set(old.org) | set(new.org)):
         if old.org.get(key) != new.org.get(key):
             yield PolicyChange(True, f"org.{key} {old.org.get(key)!r} → {new.org.get(key)!r}", shown)
+
+
+def _unowned(old: config_mod.Unowned, new: config_mod.Unowned, shown: str) -> Iterator[PolicyChange]:
+    """`[unowned]`: a kind switched off, a glob of a kind removed or an `exclude` glob added lets more through."""
+    for kind in ("kubernetes", "terraform", "python"):
+        before, after = getattr(old, kind), getattr(new, kind)
+        if before and not after:
+            yield PolicyChange(True, f"unowned.{kind} switched off (was {', '.join(map(repr, before))})", shown)
+            continue
+        for glob in [g for g in before if g not in after]:
+            yield PolicyChange(True, f"unowned.{kind} glob {glob!r} removed", shown)
+        for glob in [g for g in after if g not in before]:
+            yield PolicyChange(False, f"unowned.{kind} glob {glob!r} added", shown)
+    for glob in [g for g in new.exclude if g not in old.exclude]:
+        yield PolicyChange(True, f"unowned.exclude glob {glob!r} added", shown)
+    for glob in [g for g in old.exclude if g not in new.exclude]:
+        yield PolicyChange(False, f"unowned.exclude glob {glob!r} removed", shown)
 
 
 def _paths(value: Any, root: Path) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 from pathlib import Path
 from typing import Any
@@ -29,7 +30,7 @@ class Manifest:
       placeholders), outside whole-line comments.
     """
 
-    __slots__ = ("display", "file", "files", "invalid", "nodes", "placeholders", "problems", "raw", "root")
+    __slots__ = ("_typed", "display", "file", "files", "invalid", "nodes", "placeholders", "problems", "raw", "root")
 
     def __init__(
         self,
@@ -52,6 +53,8 @@ class Manifest:
         """Where a parsed manifest's values are wrong (schema and typing problems); None when it did not
         parse, so nothing of it can be evaluated."""
         self.placeholders: list[tuple[int, int, str]] = []
+        self._typed: tuple[dict[str, Any], dict[str, Any]] | None = None
+        """(raw, typed view of it) built while loading, until `release()`: the typed view is built once."""
 
     _COMPARED = ("file", "display", "root", "raw", "files", "problems")
 
@@ -67,8 +70,9 @@ class Manifest:
     __hash__ = None  # type: ignore[assignment]  # mutable (decision 0022)
 
     def release(self) -> None:
-        """Forget the node tree (it is several times the size of the values)."""
+        """Forget the node tree (it is several times the size of the values) and the typed view."""
         self.nodes = None
+        self._typed = None
 
     @property
     def directory(self) -> Path:
@@ -97,11 +101,14 @@ class Manifest:
     def typed(self) -> dict[str, Any]:
         """Values for CEL: durations as "Ns", dates in RFC 3339, percentages as doubles.
 
-        Built on each call (keep the result while you need it); empty for an
-        invalid manifest.
+        Built on each call (keep the result while you need it), except the one
+        loading built, kept until `release()` while `raw` is the same object;
+        empty for an invalid manifest. Read-only: callers share it.
         """
         if not self.valid:
             return {}
+        if self._typed is not None and self._typed[0] is self.raw:
+            return self._typed[1]
         built = _Typer(self, check=False).walk(self.raw, schema.type_tree(), ())
         return built if isinstance(built, dict) else {}
 
@@ -181,7 +188,7 @@ def load(file: Path, display: str, root: Path, *, max_bytes: int = yamlsafe.MAX_
         manifest.placeholders = placeholders(text)
     problems = schema.validate(data)
     typer = _Typer(manifest, check=True)
-    typer.walk(data, schema.type_tree(), ())
+    typed = typer.walk(data, schema.type_tree(), ())
     # Keep the typer's own problems (paths outside the repository, calendar
     # dates) where the schema had nothing to say about the same value.
     seen = {p.path for p in problems}
@@ -195,6 +202,8 @@ def load(file: Path, display: str, root: Path, *, max_bytes: int = yamlsafe.MAX_
             for p, (line, col) in zip(problems, positions, strict=True)
         ]
         manifest.problems.extend(sorted(located, key=lambda e: (e.line, e.col)))
+    elif isinstance(typed, dict):
+        manifest._typed = (data, typed)  # the rules read it next (engine.Evaluation.add)
     return manifest
 
 
@@ -238,9 +247,9 @@ def _without(raw: dict[str, Any], paths: list[Path_]) -> dict[str, Any]:
 class _Typer:
     """Walks the values the schema types (durations, dates, percentages, integers, paths).
 
-    With `check=True` it records what the schema cannot see (calendar dates,
-    integers written as 3.0, paths leaving the repository) and builds nothing;
-    with `check=False` it builds the typed copy for CEL.
+    It builds the typed copy for CEL; with `check=True` it also records what
+    the schema cannot see (calendar dates, integers written as 3.0, paths
+    leaving the repository).
     """
 
     def __init__(self, manifest: Manifest, *, check: bool) -> None:
@@ -257,29 +266,20 @@ class _Typer:
         if isinstance(value, dict):
             if not tree:
                 return value
-            if self.check:
-                for k, v in value.items():
-                    if k in tree:
-                        self.walk(v, tree[k], (*path, k))
-                return None
             return {k: self.walk(v, tree[k], (*path, k)) if k in tree else v for k, v in value.items()}
         if isinstance(value, list) and tree and "*" in tree:
-            items = [self.walk(v, tree["*"], (*path, i)) for i, v in enumerate(value)]
-            return None if self.check else items
+            return [self.walk(v, tree["*"], (*path, i)) for i, v in enumerate(value)]
         return value
 
     def leaf(self, value: Any, kind: str, path: Path_) -> Any:
-        try:
-            if kind == "duration":
-                return values.cel_duration(values.parse_duration(value))
-            if kind == "date":
-                return values.cel_timestamp(values.parse_date(value))
-            if kind == "percent":
-                return values.parse_percent(value)
-        except ValueError as e:
+        if kind in _CONVERTED:
+            short = isinstance(value, int | float) or (isinstance(value, str) and len(value) <= _SHORT)
+            converted, error = _convert(kind, value) if short else _typed(kind, value)
+            if error is None:
+                return converted
             if self.check:
                 rule = "SL006" if kind == "percent" else "SL007"
-                self.problems.append(Problem(rule, f"{schema.dotted(path)}: {e}", path))
+                self.problems.append(Problem(rule, f"{schema.dotted(path)}: {error}", path))
             return value
         if self.check:
             if kind == "integer" and isinstance(value, float):
@@ -307,3 +307,23 @@ class _Typer:
 
 
 _ANCHOR = "the manifest's folder"
+_CONVERTED = frozenset({"duration", "date", "percent"})
+_SHORT = 40
+"""Longer text is converted each time: the cache holds no large value of an untrusted manifest."""
+
+
+def _typed(kind: str, value: Any) -> tuple[Any, str | None]:
+    """A duration, date or percentage as CEL takes it, or why it is not one."""
+    try:
+        if kind == "duration":
+            return values.cel_duration(values.parse_duration(value)), None
+        if kind == "date":
+            return values.cel_timestamp(values.parse_date(value)), None
+        return values.parse_percent(value), None
+    except ValueError as e:
+        return None, str(e)
+
+
+_convert = functools.lru_cache(maxsize=4096, typed=True)(_typed)
+"""`_typed` remembered: a catalog writes the same few durations, dates and percentages again and again
+(`typed`: `True` and `1` are different keys)."""

@@ -134,8 +134,14 @@ def interval_start(now: dt.date, interval: tuple[int, int]) -> dt.date:
 PLACEHOLDER = (
     r"(?i)^\s*(none|n/?a|tbd|tba|todo|to do|-+|\?+|\.+|no|nothing|null|nil|unknown|not applicable|later)?\s*[.!]*\s*$"
 )
-"""Words that say there is no fallback. The same pattern is in SL711, SL716 and SL717 (tests compare them)."""
+"""Words that say there is no fallback. Rules ask with the CEL function `placeholder(text)` (SL711, SL716,
+SL717), so the rules and the graph judge a fallback with the same pattern and the same regex engine."""
 _PLACEHOLDER = re.compile(PLACEHOLDER)
+
+
+def placeholder(text: str) -> bool:
+    """Whether `text` says there is no fallback (`none`, `n/a`, `TBD`, `-`, ...)."""
+    return _PLACEHOLDER.match(text) is not None
 
 
 def real_fallback(value: object) -> bool:

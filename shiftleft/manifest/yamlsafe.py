@@ -21,7 +21,7 @@ from __future__ import annotations
 import math
 import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -173,6 +173,25 @@ def compose(text: str, display: str) -> yaml.Node:
             col=extra.column + 1,
         )
     return root
+
+
+def documents(text: str, display: str) -> Iterator[yaml.Node]:
+    """The root node of each document of a YAML stream, one at a time (other tools' files, such as
+    Kubernetes manifests, hold several). Composed only, as `compose`: no value is built and no alias
+    expanded, so the cost is bounded by the text. Raises ManifestError (SL001) where the text breaks."""
+    loader = _Composer(text)
+    try:
+        while loader.check_node():
+            yield loader.get_node()
+    except yaml.MarkedYAMLError as e:
+        raise _syntax_error(e, text, display) from None
+    except yaml.reader.ReaderError as e:
+        line = text.count("\n", 0, e.position) + 1
+        raise ManifestError("SL001", f"control character U+{e.character:04X}", file=display, line=line) from None
+    except RecursionError:
+        raise ManifestError("SL001", "nesting too deep", file=display, line=1, col=1) from None
+    finally:
+        loader.dispose()
 
 
 def _single_document(text: str) -> tuple[yaml.Node | None, yaml.Mark | None]:

@@ -26,6 +26,7 @@ Everything else is linear in the expression and its input.
 
 from __future__ import annotations
 
+import marshal
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, NamedTuple
 
@@ -210,6 +211,27 @@ class Estimate:
     def cost(self, node: Node) -> float:
         return self._walk(node, {})[1]
 
+    def key(self, paths: tuple[tuple[str, ...], ...]) -> bytes | None:
+        """The input values at `paths` (see `reads`), as bytes: two inputs with the same key cost the same.
+        None when a value cannot be written so (a timestamp) or the key would be long."""
+        parts: list[tuple[Any, ...] | None] = []
+        for root, *fields in paths:
+            if root in self._candidates:
+                values: tuple[Any, ...] = self._candidates[root].values
+            elif root in self.data:
+                values = (self.data[root],)
+            else:
+                parts.append(None)  # unknown: a scalar, as `_walk` reads it
+                continue
+            for field in fields:  # as `_walk` selects: values without the field drop out
+                values = tuple(v[field] for v in values if isinstance(v, dict) and field in v)
+            parts.append(values)
+        try:
+            key = marshal.dumps(parts)
+        except ValueError:
+            return None
+        return key if len(key) <= MAX_KEY else None
+
     def _walk(self, node: Node, scope: dict[str, Abstract]) -> tuple[Abstract, float]:
         kind = node.kind
         if kind == 3:
@@ -353,6 +375,44 @@ class Estimate:
             size = sum(self.size_of(v) for v in value) + _WORD * (len(value) + 1)
         self._sizes[key] = (value, size)
         return size
+
+
+MAX_KEY = 512
+"""Bytes of input values an estimate is remembered by (`Estimate.key`); larger inputs are estimated each time
+(with `cel._REMEMBERED` costs per program, at most half a MiB of keys each)."""
+
+
+def reads(node: Node) -> tuple[tuple[str, ...], ...]:
+    """The input paths an estimate of `node` depends on: each select chain from a variable (the whole
+    variable where it is used otherwise). `has()` of a chain reads none (its cost is the chain's length),
+    and chains from a comprehension's own variables are covered by the chain of its range."""
+    out: set[tuple[str, ...]] = set()
+    stack: list[tuple[Node, frozenset[str]]] = [(node, frozenset())]
+    while stack:
+        n, bound = stack.pop()
+        if n.kind == 5 and n.size and _chain(n.children[0]) is not None:
+            continue
+        path = _chain(n) if n.kind in (4, 5) and not n.size else None
+        if path is not None:
+            if path[0] not in bound:
+                out.add(path)
+            continue
+        if n.kind == 9:  # range and start outside the loop; the rest sees its variables
+            inner = bound | {n.name, n.accu}
+            stack += [(n.children[0], bound), (n.children[1], bound)]
+            stack += [(c, inner) for c in n.children[2:]]
+        else:
+            stack += [(c, bound) for c in n.children]
+    return tuple(sorted(out))
+
+
+def _chain(node: Node) -> tuple[str, ...] | None:
+    """`a.b.c` as ("a", "b", "c"); None for anything but field selections from a variable."""
+    fields: list[str] = []
+    while node.kind == 5 and not node.size:
+        fields.append(node.name)
+        node = node.children[0]
+    return (node.name, *reversed(fields)) if node.kind == 4 else None
 
 
 def _appends(step: Node, accu: str) -> bool:

@@ -179,7 +179,9 @@ def make_hostile(root: Path, markers: Path) -> Hostile:
     forged = forged.replace("owner: team-forged,", f'owner: team-forged, description: "{HOSTILE_DESCRIPTION}",')
     write(root, f"{FORGED}/shiftleft.yaml", forged)
     write(root, f"{STOPPER}/shiftleft.yaml", good_manifest("stopper", 2).replace("slo: 99.95", "slo: 99.0"))
-    write(root, ".shiftleft.toml", 'rules = ["policy"]\n')
+    # The planted packages (shiftleft/, pip/, jinja2/, ...) are Python packages no manifest claims: SL824 findings
+    # of no service (tests/e2e/evidence/test_unowned.py). This test counts the manifests' findings, so the kind is off.
+    write(root, ".shiftleft.toml", 'rules = ["policy"]\n\n[unowned]\npython = []\n')
     write(root, "policy/ACME101-described.yaml", ORG_RULE)
     return Hostile(root, markers)
 

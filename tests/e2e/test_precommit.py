@@ -17,6 +17,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -258,7 +259,9 @@ EVERYTHING = ["a", "b", "broken", "c"]
         (["policy/rules/ACME101-owner-is-a-team.yaml"], EVERYTHING),
         (["policy/rules/README.md"], None),  # not a rule file
         (["policy/tiers.yaml"], EVERYTHING),
-        (["service-less/pyproject.toml"], None),  # a pyproject without [tool.shiftleft]: not configuration
+        # A pyproject without [tool.shiftleft] is not configuration, but a project no manifest claims (SL824):
+        # judged, no service reported (tests/e2e/evidence/test_unowned.py).
+        (["service-less/pyproject.toml"], []),
         (["docs/index.md", "services/c/src/app.py", "services/gone/x.py"], ["c"]),
     ],
 )
@@ -301,3 +304,61 @@ def test_changed_reports_only_the_selection_but_sees_the_whole_graph(tmp_path: P
     # Checking the file on its own sees the repository's whole catalog too (issue 12): a is known.
     assert "SL706" not in alone.stdout
     assert "services/b/shiftleft.yaml:" in alone.stdout
+
+
+EVIDENCE_FILES = {
+    # path: whether the shiftleft-evidence hook gets it (pre-commit's own filtering: files, types)
+    "services/a/infra/main.tf": True,
+    "services/a/infra/prod.tfvars": True,
+    "services/a/infra/terragrunt.hcl": True,
+    "services/a/k8s/deployment.yaml": True,
+    "services/a/k8s/service.yml": True,
+    "services/a/cfn/stack.json": True,
+    "services/a/src/a/app.py": True,
+    "services/a/Dockerfile": True,
+    "services/a/docker/api.Dockerfile": True,
+    "services/a/Dockerfile.prod": True,
+    "services/a/chart/Chart.yaml": True,
+    "services/a/chart/templates/_helpers.tpl": True,
+    "services/a/overlays/prod/Kustomization": True,
+    "services/a/shiftleft.yaml": True,
+    "policy/rules/ACME101-owner-is-a-team.yaml": True,
+    "README.md": False,
+    "services/a/src/a/app.js": False,
+    "services/a/docs/diagram.png": False,
+    "services/a/Dockerfiles/notes.txt": False,
+}
+
+
+def test_the_evidence_hook_runs_on_infrastructure_and_code_changes(tmp_path: Path, monkeypatch) -> None:
+    """The hooks' `files:` and `types:` as pre-commit itself applies them (its Classifier), on real files."""
+    from pre_commit import clientlib
+    from pre_commit.commands.run import Classifier
+
+    from shiftleft.evidence import files as evidence_files
+
+    hooks = {h["id"]: SimpleNamespace(**h) for h in clientlib.load_manifest(str(ROOT / ".pre-commit-hooks.yaml"))}
+    for path in EVIDENCE_FILES:
+        write(tmp_path, path, "x\n")
+    monkeypatch.chdir(tmp_path)
+    classifier = Classifier.from_config(list(EVIDENCE_FILES), "", "^$")
+    evidence = set(classifier.filenames_for_hook(hooks["shiftleft-evidence"]))
+    assert {p: p in evidence for p in EVIDENCE_FILES} == EVIDENCE_FILES
+    # Whatever the evidence layer reads is among them (a new suffix there must be added to the hook).
+    scanned = [f"services/a/x{suffix}" for suffix in (*evidence_files.INFRASTRUCTURE, *evidence_files.CODE)]
+    scanned += [f"services/a/x/{name}" for name in evidence_files.RENDERED]
+    for path in scanned:
+        write(tmp_path, path, "x\n")
+    assert set(Classifier.from_config(scanned, "", "^$").filenames_for_hook(hooks["shiftleft-evidence"])) == set(
+        scanned
+    )
+    # The fast hook stays on manifests, configuration and rules.
+    fast = set(classifier.filenames_for_hook(hooks["shiftleft"]))
+    assert fast == {"services/a/shiftleft.yaml", "policy/rules/ACME101-owner-is-a-team.yaml"}
+
+
+@pytest.mark.parametrize("changed", ["services/c/Dockerfile", "services/c/chart/templates/_helpers.tpl"])
+def test_a_changed_dockerfile_or_template_selects_its_service(tmp_path: Path, changed: str) -> None:
+    _estate(tmp_path)
+    write(tmp_path, changed, "x\n")
+    assert reported(tmp_path, changed)[1] == ["c"]

@@ -203,7 +203,7 @@ EXPECTED = {'recursive-alias': (('svc/shiftleft.yaml:8:11: CRITICAL SL001 invali
  'toml-unknown-key': ((),
                       "shiftleft: error: .shiftleft.toml:1: unknown setting 'fail_onn' (did you mean 'fail_on'?); "
                       'known: manifests, exclude, rules, tiers, fail_on, severity, disable, max_manifest_bytes, org, '
-                      'catalogs, waivers, inline_waivers, evidence, evidence_timeout'),
+                      'catalogs, waivers, inline_waivers, evidence, evidence_timeout, unowned'),
  'toml-fail-on-bad': ((),
                       "shiftleft: error: .shiftleft.toml:1: fail_on: unknown severity 'blocker' (choose from "
                       'critical, high, medium, low, info)'),

@@ -61,7 +61,12 @@ def test_non_manifest_file_checks_its_owning_service(repo: Path, capsys, monkeyp
         ["check", "services/checkout/infra/main.tf", "README.md", "--now", NOW, "-q"], capsys, monkeypatch, repo
     )
     assert run.code == 1
-    assert [line.split(":")[0] for line in run.lines] == ["services/checkout/shiftleft.yaml"]
+    # The manifest declares no spec.paths: the Terraform file is in no service's infrastructure (SL823).
+    assert [line.split(":")[0] for line in run.lines] == [
+        "services/checkout/shiftleft.yaml",
+        "services/checkout/infra/main.tf",
+    ]
+    assert run.lines[1].startswith("services/checkout/infra/main.tf:1:1: HIGH SL823 unowned-terraform-root ")
 
 
 def test_color_only_when_asked_or_on_a_tty(repo: Path, capsys, monkeypatch) -> None:

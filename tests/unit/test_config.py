@@ -81,7 +81,7 @@ def test_tier_policy_override(repo: Path, capsys, monkeypatch) -> None:
         (
             'failon = "high"\n',
             ".shiftleft.toml:1: unknown setting 'failon' (did you mean 'fail_on'?); known: manifests, exclude, rules, tiers, fail_on, severity, disable, max_manifest_bytes, org, catalogs, "
-            "waivers, inline_waivers, evidence, evidence_timeout",
+            "waivers, inline_waivers, evidence, evidence_timeout, unowned",
         ),
         ('manifests = "shiftleft.yaml"\n', ".shiftleft.toml:1: manifests: must be a list of strings"),
         ('rules = ["nope"]\n', ".shiftleft.toml:1: rules: rule folder 'nope' does not exist"),
@@ -89,6 +89,18 @@ def test_tier_policy_override(repo: Path, capsys, monkeypatch) -> None:
         ('disable = ["rto"]\n', ".shiftleft.toml:1: disable: 'rto' is not a rule id like SL301"),
         ('disable = ["SL999"]\n', ".shiftleft.toml: disable: no rule SL999 in the catalog"),
         ("[severity]\nSL301 = 3\n", ".shiftleft.toml:1: severity: must be a severity name"),
+        ("unowned = 3\n", ".shiftleft.toml:1: unowned: must be a table: kubernetes, terraform, python and exclude, "
+                           "each a list of globs"),
+        (
+            'fail_on = "high"\n\n[unowned]\nkubernetes = []\nterraform = "**/*.tf"\n',
+            ".shiftleft.toml:5: unowned.terraform: must be a list of globs ([] switches this kind off)",
+        ),
+        (
+            "[unowned]\npython = []\nexclud = []\n",
+            ".shiftleft.toml:3: unowned.exclud: unknown key (known: kubernetes, terraform, python, exclude)",
+        ),
+        ('unowned = {exclude = ["", "x"]}\n', ".shiftleft.toml:1: unowned.exclude: must be a list of globs ([] "
+                                               "switches this kind off)"),
         (
             "max_manifest_bytes = 10\n",
             ".shiftleft.toml:1: max_manifest_bytes: must be a whole number of bytes between 1024 and 67108864",
@@ -147,3 +159,30 @@ def test_every_setting_is_one_row_and_one_field() -> None:
     empty = defaults()
     assert {s.key: getattr(empty, s.key) for s in SETTINGS} == {s.key: s.default for s in SETTINGS}
     assert (empty.file, empty.root, empty.origin, empty.source("fail_on")) == (None, None, {}, "default")
+
+
+def test_unowned_defaults_and_overrides(repo: Path, capsys, monkeypatch) -> None:
+    from shiftleft import config
+
+    assert config.defaults().unowned == config.Unowned(
+        kubernetes=("**/*.yaml", "**/*.yml"),
+        terraform=("**/*.tf",),
+        python=("**/__init__.py", "**/pyproject.toml", "**/setup.py"),
+        exclude=("**/tests/**", "**/test/**"),
+    )
+    write(repo, "pyproject.toml", '[tool.shiftleft.unowned]\nkubernetes = []\nexclude = ["examples/**"]\n')
+    loaded = config.load(repo / "pyproject.toml", "pyproject.toml", root=repo)
+    assert loaded.unowned == config.Unowned(kubernetes=(), exclude=("examples/**",))
+    run = run_cli(["config"], capsys, monkeypatch, repo)
+    assert (
+        'unowned = {kubernetes = [], terraform = ["**/*.tf"], python = ["**/__init__.py", "**/pyproject.toml", '
+        '"**/setup.py"], exclude = ["examples/**"]}  # pyproject.toml [tool.shiftleft]'
+    ) in run.lines
+
+
+def test_unowned_error_in_pyproject_names_its_line(repo: Path, capsys, monkeypatch) -> None:
+    write(repo, "pyproject.toml", '[project]\nname = "x"\n\n[tool.shiftleft.unowned]\n\npython = [1]\n')
+    run = run_cli(["check", "--now", NOW], capsys, monkeypatch, repo)
+    assert (run.code, run.err) == (
+        2, "shiftleft: error: pyproject.toml:6: unowned.python: must be a list of globs ([] switches this kind off)\n"
+    )  # fmt: skip

@@ -3,41 +3,20 @@ and is about what the rule claims; the `evidence:` block is validated like the r
 
 from __future__ import annotations
 
-import json
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from shiftleft.errors import RuleError
 from shiftleft.evidence import policies
+from shiftleft.evidence import registry as registry_mod
 from shiftleft.policy import catalog as catalog_mod
 from tests.helpers import ROOT
 
 SHIPPED, SHOWN = catalog_mod.shipped_folder()
 CATALOG = catalog_mod.load([(SHIPPED, SHOWN)])
 EVIDENCE = [r for r in CATALOG.rules if r.evidence]
-
-REGISTRY = """\
-import json
-from checkov.cloudformation.checks.resource.registry import cfn_registry
-from checkov.common.checks_infra.registry import get_graph_checks_registry
-from checkov.kubernetes.checks.resource.registry import registry as k8s_registry
-from checkov.terraform.checks.resource.registry import resource_registry
-names = {}
-for registry in (resource_registry, cfn_registry, k8s_registry):
-    for checks in registry.checks.values():
-        for check in checks:
-            names[check.id] = check.name
-for framework in ("terraform", "cloudformation", "kubernetes"):
-    graph = get_graph_checks_registry(framework)
-    graph.load_checks()
-    for check in graph.checks:
-        names.setdefault(check.id, check.name)
-print(json.dumps(names))
-"""
 
 TOPIC = {
     "SL810": r"encrypt",
@@ -53,9 +32,8 @@ TOPIC = {
 
 @pytest.fixture(scope="module")
 def registry() -> dict[str, str]:
-    done = subprocess.run([sys.executable, "-c", REGISTRY], capture_output=True, text=True, timeout=300, check=True)
-    names: dict[str, str] = json.loads(done.stdout)
-    return names
+    """The installed checkov's checks, read as `shiftleft rules test` reads them (shiftleft.evidence.registry)."""
+    return registry_mod.load().names
 
 
 def test_the_shipped_mapping_covers_the_claims() -> None:

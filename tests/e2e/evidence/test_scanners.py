@@ -17,7 +17,7 @@ from typing import Any
 import jsonschema
 import pytest
 
-from shiftleft.evidence import cache, process
+from shiftleft.evidence import cache, identity, process
 from shiftleft.main import main
 from tests.e2e.evidence import repo
 from tests.helpers import ROOT
@@ -227,14 +227,18 @@ def test_cache_key_follows_content_arguments_and_executable(tmp_path: Path) -> N
     exe.write_text("#!/bin/sh\n", encoding="utf-8")
     source = tmp_path / "main.tf"
     source.write_text('resource "x" "y" {}\n', encoding="utf-8")
-    first = cache.key("checkov", str(exe), ["-c", "CKV_AWS_3"], [str(source)])
-    assert cache.key("checkov", str(exe), ["-c", "CKV_AWS_3"], [str(source)]) == first
-    assert cache.key("checkov", str(exe), ["-c", "CKV_AWS_16"], [str(source)]) != first
+
+    def key(args: list[str]) -> str:
+        return cache.key("checkov", identity.of("checkov", str(exe)), args, [str(source)])
+
+    first = key(["-c", "CKV_AWS_3"])
+    assert key(["-c", "CKV_AWS_3"]) == first
+    assert key(["-c", "CKV_AWS_16"]) != first
     source.write_text('resource "x" "z" {}\n', encoding="utf-8")
-    changed = cache.key("checkov", str(exe), ["-c", "CKV_AWS_3"], [str(source)])
+    changed = key(["-c", "CKV_AWS_3"])
     assert changed != first
     exe.write_text("#!/bin/sh\n# reinstalled\n", encoding="utf-8")
-    assert cache.key("checkov", str(exe), ["-c", "CKV_AWS_3"], [str(source)]) != changed
+    assert key(["-c", "CKV_AWS_3"]) != changed
 
 
 def test_no_evidence_runs_no_scanner_and_reports_no_claims(checked: Checked, no_scanner_may_start: None) -> None:

@@ -12,6 +12,27 @@ from tests.helpers import TESTS, run_cli, write
 FIXTURES = TESTS / "fixtures" / "rules"
 
 
+class _Known:
+    """A stand-in for the installed checkov's registry (unit tests run no scanner; tests/e2e/evidence reads the
+    real one): every id the shipped rules name."""
+
+    version = "9.9.9"
+
+    def __init__(self) -> None:
+        from shiftleft.policy import catalog
+
+        folder, shown = catalog.shipped_folder()
+        rules = catalog.load([(folder, shown)]).rules
+        self.names = {c: "a check" for r in rules for c in r.evidence.get("checks", ())}
+
+
+@pytest.fixture(autouse=True)
+def checkov_registry(monkeypatch: pytest.MonkeyPatch) -> None:
+    from shiftleft.evidence import registry
+
+    monkeypatch.setattr(registry, "load", _Known)
+
+
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
     root = tmp_path / "repo"
@@ -163,7 +184,56 @@ def test_test_default_catalog_passes(repo: Path, capsys, monkeypatch) -> None:
     assert run.code == 0
     assert len(run.lines) == 2
     assert run.lines[0].startswith("ok: ") and run.lines[0].endswith(" cases, every expectation holds")
-    assert run.lines[1] == "note: 14 evidence rules (SL8xx) need the scanners and are not run here"
+    assert run.lines[1] == (
+        "note: 18 evidence rules (SL8xx) need the scanners or the repository's files and are not run here; "
+        "their 74 checkov check ids exist in the installed checkov 9.9.9"
+    )
+
+
+EVIDENCE_RULE = """\
+id: ACME801
+name: custom-evidence
+severity: high
+category: evidence
+summary: s
+rationale: r
+remediation: r
+when: "true"
+location: spec.tier
+message: m
+evidence:
+  scanner: checkov
+  checks:
+    - CKV_AWS_3
+    - CKV_AWS_99999
+"""
+
+
+def test_test_names_an_unknown_checkov_check_at_its_line(repo: Path, capsys, monkeypatch) -> None:
+    write(repo, "org-rules/ACME801-custom-evidence.yaml", EVIDENCE_RULE)
+    run = run_cli(["rules", "test", "org-rules"], capsys, monkeypatch, repo)
+    assert (run.code, run.lines) == (1, [
+        "org-rules/ACME801-custom-evidence.yaml:15: ACME801: CKV_AWS_99999 is not a check of the installed "
+        "checkov 9.9.9 (terraform, cloudformation, kubernetes)",
+        "failed: 1 broken expectation in 0 rules, 0 cases",
+    ])  # fmt: skip
+
+
+def test_test_without_checkov_says_the_ids_were_not_verified(repo: Path, capsys, monkeypatch) -> None:
+    from shiftleft.evidence import registry
+
+    def missing() -> object:
+        raise registry.Unavailable("checkov is not installed; evidence needs it: pip install 'shiftleft[evidence]'")
+
+    monkeypatch.setattr(registry, "load", missing)
+    write(repo, "org-rules/ACME801-custom-evidence.yaml", EVIDENCE_RULE)
+    run = run_cli(["rules", "test", "org-rules"], capsys, monkeypatch, repo)
+    assert (run.code, run.lines) == (0, [
+        "ok: 0 rules, 0 cases, every expectation holds",
+        "note: 1 evidence rules (SL8xx) need the scanners or the repository's files and are not run here; their "
+        "checkov check ids were not verified: checkov is not installed; evidence needs it: pip install "
+        "'shiftleft[evidence]'",
+    ])  # fmt: skip
 
 
 def test_test_org_folder_with_examples_and_fixtures(repo: Path, capsys, monkeypatch) -> None:

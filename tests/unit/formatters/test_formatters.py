@@ -106,6 +106,7 @@ def test_json_content(result: RunResult) -> None:
         "findings": 5,
         "failing": 3,
         "waived": 0,
+        "unowned": 0,
         "counts": {"critical": 1, "high": 2, "medium": 1, "low": 1, "info": 0},
     }
     assert document["services"][1] == {

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from shiftleft.manifest import values
+from shiftleft.policy import cel
 from tests.required_helpers import CATALOG, check, complete, put, rules
 
 
@@ -50,14 +51,27 @@ def test_a_structured_fallback_needs_kind_and_provides() -> None:
     assert values.real_fallback({"kind": "cache"}) is False
 
 
-def test_the_placeholder_pattern_is_the_same_in_python_and_in_the_rules() -> None:
+def test_the_rules_judge_placeholders_with_the_graphs_pattern() -> None:
     for rule_id in ("SL716", "SL717"):
         rule = CATALOG.get(rule_id)
         assert rule is not None and rule.check is not None
-        assert f"matches(r'{values.PLACEHOLDER}')" in rule.check.source
+        assert rule.check.source == "!placeholder(item.fallback)"
     sl711 = CATALOG.get("SL711")
     assert sl711 is not None and sl711.when is not None
-    assert f"matches('{values.PLACEHOLDER.replace(chr(92), chr(92) * 2)}')" in sl711.when.source
+    assert "(type(item.fallback) == string && placeholder(item.fallback))" in sl711.when.source
+    assert not any("matches(" in p.source for r in CATALOG.rules for p in (r.when, r.check) if p is not None)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("none", True), (" N/A. ", True), ("TBD!", True), ("---", True), ("", True), ("not applicable", True),
+     ("none\u00a0", True), ("cached rates, 24h", False), ("nonexistent", False), ("no writes are lost", False)],
+)  # fmt: skip
+def test_placeholder_in_cel_is_the_graphs_pattern(text: str, expected: bool) -> None:
+    program = cel.compile_expression("placeholder(item)")
+    assert program.run(cel.activation({"item": text})) == (expected, None)
+    assert values.placeholder(text) is expected
+    assert values.real_fallback(text) is not expected
 
 
 @pytest.mark.parametrize(

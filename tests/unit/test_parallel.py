@@ -1,0 +1,245 @@
+"""A catalog evaluated in several processes gives the single process's result, byte for byte (shiftleft.parallel).
+
+Each test runs `check` with `SHIFTLEFT_WORKERS=1` and with several processes on the same catalog and compares
+the reports' bytes: generated catalogs (benchmarks/generate.py) and one with what crosses the parts (a name
+used again in another part and in the same part, invalid manifests, an unknown tier, a placeholder, a file
+that does not parse), also sharded. A worker that fails or dies fails the run (exit 3, no report).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from shiftleft import engine, parallel
+from shiftleft.errors import UsageError
+from shiftleft.main import main
+from shiftleft.manifest import model
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "benchmarks"))
+import generate  # noqa: E402  # the benchmark corpus generator (standard library only)
+
+NOW = "2026-11-25"
+UNOWNED = (
+    "orphan/main.tf:1:1: HIGH SL823 unowned-terraform-root Terraform root orphan/ (main.tf) is in no service's "
+    "spec.paths.infrastructure: run `shiftleft init` for its service, or add its folder to the "
+    "spec.paths.infrastructure of the manifest that owns it"
+)
+FORMATS = ("text", "json", "sarif", "junit", "github")
+
+
+def _reports(folder: Path, workers: int, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+             *extra: str) -> tuple[int, dict[str, str]]:  # fmt: skip
+    """Exit code and every report of `check .` in `workers` processes (random parts normalised)."""
+    monkeypatch.setenv(parallel.ENV, str(workers))
+    monkeypatch.chdir(folder)
+    out = folder.parent / f"out-{folder.name}-{workers}"
+    capsys.readouterr()
+    code = main(["check", ".", "--now", NOW, "-q", *extra, *(f"--format={f}={out / f}" for f in FORMATS)])
+    captured = capsys.readouterr()
+    assert "Traceback" not in captured.err
+    texts = {f: (out / f).read_text(encoding="utf-8") for f in FORMATS}
+    texts["sarif"] = re.sub(r'"id": "shiftleft/\d{8}T\d{6}Z-[0-9a-f]{8}"', '"id": "AUTOMATION"', texts["sarif"])
+    texts["github"] = re.sub(r"\b[0-9a-f]{32}\b", "TOKEN", texts["github"])
+    return code, texts
+
+
+@pytest.mark.parametrize(("services", "seed", "fanout"), [(150, 0, 3), (61, 7, 5), (7, 3, 2)])
+def test_a_generated_catalog_gives_the_same_reports_in_every_number_of_processes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], services: int, seed: int,
+    fanout: int,
+) -> None:  # fmt: skip
+    folder = tmp_path / "catalog"
+    generate.generate(services, folder, seed=seed, fanout=fanout)
+    code, one = _reports(folder, 1, monkeypatch, capsys)
+    assert code == 1
+    assert one["text"].count("\n") > services  # findings to compare, not an empty report
+    for workers in (2, 3):
+        assert _reports(folder, workers, monkeypatch, capsys) == (code, one), workers
+
+
+def _edit(folder: Path, service: int, old: str, new: str) -> None:
+    path = folder / f"svc-{service:05d}" / "shiftleft.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+@pytest.fixture
+def awkward(tmp_path: Path) -> Path:
+    """40 generated services, then: svc-00030 and svc-00032 take svc-00003's name (another part, with three
+    processes, and twice in one part), svc-00020 has a wrong lifecycle, svc-00015 an unknown tier, svc-00010
+    a placeholder and svc-00025 does not parse; terraform roots in the infra folders of svc-00002 and
+    svc-00035 (claimed by manifests in the first and the last part) and in orphan/ (claimed by none)."""
+    folder = tmp_path / "awkward"
+    generate.generate(40, folder, seed=1, fanout=3)
+    _edit(folder, 30, "name: svc-00030", "name: svc-00003")
+    _edit(folder, 32, "name: svc-00032", "name: svc-00003")
+    _edit(folder, 20, "lifecycle: production", "lifecycle: productoin")
+    _edit(folder, 15, "\n  tier: ", "\n  tier: 9\n  x-was: ")
+    _edit(folder, 10, "  description: ", "  description: TODO-describe ")
+    _edit(folder, 25, "kind: Service\n", "kind: Service\n  bad: [\n")
+    for claimed in ("svc-00035/infra/main.tf", "svc-00002/infra/main.tf", "orphan/main.tf"):  # the last: nobody's
+        (folder / claimed).parent.mkdir(parents=True, exist_ok=True)
+        (folder / claimed).write_text('resource "null_resource" "x" {}\n', encoding="utf-8")
+    return folder
+
+
+def test_what_crosses_the_parts_is_decided_as_one_process_does(
+    awkward: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, one = _reports(awkward, 1, monkeypatch, capsys)
+    assert code == 1
+    duplicates = [line for line in one["text"].splitlines() if " SL009 " in line]
+    assert duplicates == [
+        f"svc-000{n}/shiftleft.yaml:5:9: CRITICAL SL009 duplicate-service-name service name 'svc-00003' is already "
+        "used by svc-00003/shiftleft.yaml; names are unique across the catalog"
+        for n in (30, 32)
+    ]
+    assert [line for line in one["text"].splitlines() if " SL823 " in line] == [UNOWNED]
+    for rule, service in (("SL006", 20), ("SL010", 15), ("SL015", 10), ("SL001", 25)):
+        assert f"svc-{service:05d}/shiftleft.yaml:" in "".join(
+            line for line in one["text"].splitlines() if f" {rule} " in line
+        ), rule
+    for workers in (2, 3, 5, 40):
+        assert _reports(awkward, workers, monkeypatch, capsys) == (code, one), workers
+
+
+def test_a_git_repository_checked_whole_uses_every_process_with_the_same_reports(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "repo"
+    generate.generate(30, folder, seed=2, fanout=3)
+    (folder / ".git").mkdir()  # `check .` then takes the whole repository, every manifest in focus
+    calls = []
+    evaluate = parallel.evaluate
+
+    def counted(*args: object) -> object:
+        calls.append(args[3])
+        return evaluate(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(parallel, "evaluate", counted)
+    code, one = _reports(folder, 1, monkeypatch, capsys)
+    assert (code, calls) == (1, [])
+    assert _reports(folder, 3, monkeypatch, capsys) == (code, one)
+    assert calls == [3]
+
+
+def test_a_shard_gives_the_same_reports_in_several_processes(
+    awkward: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for shard in ("1/3", "3/3"):
+        code, one = _reports(awkward, 1, monkeypatch, capsys, "--shard", shard)
+        assert _reports(awkward, 3, monkeypatch, capsys, "--shard", shard) == (code, one), shard
+
+
+def _fail_in_a_child(monkeypatch: pytest.MonkeyPatch, display: str, how: str) -> None:
+    """Make `Evaluation.add` fail on one manifest, in a forked child only."""
+    parent, add = os.getpid(), engine.Evaluation.add
+
+    def failing(self: engine.Evaluation, manifest: object) -> None:
+        if os.getpid() != parent and getattr(manifest, "display", "") == display:
+            if how == "die":
+                os._exit(7)
+            raise ValueError("boom in a worker")
+        add(self, manifest)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(engine.Evaluation, "add", failing)
+
+
+@pytest.mark.parametrize(
+    ("how", "message"),
+    [
+        ("raise", "shiftleft: internal error: ValueError: boom in a worker."),
+        ("die", "shiftleft: internal error: RuntimeError: a worker process ended without its results "
+                "(exit status 7)."),
+    ],
+)  # fmt: skip
+def test_a_worker_that_fails_fails_the_run_without_a_report(
+    awkward: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], how: str, message: str
+) -> None:
+    _fail_in_a_child(monkeypatch, "svc-00035/shiftleft.yaml", how)
+    monkeypatch.setenv(parallel.ENV, "2")
+    monkeypatch.chdir(awkward)
+    capsys.readouterr()
+    code = main(["check", ".", "--now", NOW, "-q", f"--format=json={awkward / 'out.json'}"])
+    err = capsys.readouterr().err
+    assert code == 3
+    assert err.startswith(message), err
+    assert not (awkward / "out.json").exists()
+
+
+def test_the_time_limit_stops_the_workers_too(
+    awkward: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    parent, load, pids = os.getpid(), model.load, tmp_path / "pids"
+
+    def slow(*args: object, **kwargs: object) -> object:
+        if os.getpid() != parent:
+            with pids.open("a") as fh:
+                fh.write(f"{os.getpid()}\n")
+            time.sleep(60)  # killed when the parent's time limit fires
+        return load(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(model, "load", slow)
+    monkeypatch.setenv(parallel.ENV, "2")
+    monkeypatch.chdir(awkward)
+    capsys.readouterr()
+    assert main(["check", ".", "--now", NOW, "-q", "--timeout", "2"]) == 2
+    assert capsys.readouterr() == ("", (
+        "shiftleft: error: timeout: the run took longer than 2 s and was stopped while checking 40 manifests in "
+        "2 processes; no report was written (raise --timeout or `timeout` in configuration)\n"
+    ))  # fmt: skip
+    (child,) = {int(line) for line in pids.read_text().split()}
+    with pytest.raises(ChildProcessError):
+        os.waitpid(child, os.WNOHANG)  # already reaped: killed, not left running
+    with pytest.raises(ProcessLookupError):
+        os.kill(child, 0)
+
+
+def test_the_hook_and_evidence_runs_stay_in_one_process(
+    awkward: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def refuse(*_args: object) -> None:
+        raise AssertionError("forked")
+
+    monkeypatch.setattr(parallel, "evaluate", refuse)
+    monkeypatch.setenv(parallel.ENV, "4")
+    monkeypatch.chdir(awkward)
+    assert main(["check", "--changed", "svc-00001/shiftleft.yaml", "--now", NOW, "-q"]) in (0, 1)
+    assert main(["check", ".", "--now", NOW, "-q", "--evidence"]) in (1, 2)  # no checkov here: fails closed
+    capsys.readouterr()
+
+
+@pytest.mark.parametrize(
+    ("setting", "manifests", "cores", "expected"),
+    [
+        ("", 1000, 2, 2),
+        ("", 1000, 16, 10),  # at least MIN_PER_PROCESS manifests each
+        ("", 199, 2, 1),
+        ("", 200, 2, 2),
+        ("", 1, 8, 1),
+        ("1", 1000, 8, 1),
+        ("3", 1000, 2, 3),  # as asked, above the cores
+        ("8", 5, 2, 5),  # at most one process per manifest
+    ],
+)
+def test_the_number_of_processes(
+    monkeypatch: pytest.MonkeyPatch, setting: str, manifests: int, cores: int, expected: int
+) -> None:
+    monkeypatch.setenv(parallel.ENV, setting)
+    monkeypatch.setattr(os, "sched_getaffinity", lambda _pid: set(range(cores)))
+    assert parallel.processes(manifests) == expected
+
+
+@pytest.mark.parametrize("setting", ["0", "-1", "two", "1.5"])
+def test_a_wrong_number_of_processes_is_a_usage_error(monkeypatch: pytest.MonkeyPatch, setting: str) -> None:
+    monkeypatch.setenv(parallel.ENV, setting)
+    with pytest.raises(UsageError, match=rf"^{parallel.ENV}='{re.escape(setting)}': expected a whole number"):
+        parallel.processes(100)
