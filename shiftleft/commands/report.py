@@ -65,12 +65,11 @@ def run(args: argparse.Namespace) -> int:
         from shiftleft.governance import compare
 
         result = compare.compare(result, compare.load(cwd / args.compare, args.compare), args.compare)
-    text = formatters.get(args.format)(result, formatters.Options())
     output = args.output or DEFAULT_OUTPUT[args.format]
+    # Written as it is rendered (decision 0025): a report of 10,000 services is never one string.
+    pipeline.write_report(args.format, result, formatters.Options(), None if output == "-" else cwd / output)
     if output == "-":
-        sys.stdout.write(text)
         return 0
-    pipeline.write_file(cwd / output, text)
     print(
         f"shiftleft: wrote {output} ({len(result.services)} services, {len(result.findings)} findings)",
         file=sys.stderr,

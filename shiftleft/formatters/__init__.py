@@ -3,10 +3,10 @@
 The registry is an explicit table of module names; only the chosen module is
 imported, so the fast `check` path never loads jinja2 or report code.
 
-The formats whose size grows with the findings (text, github, json, sarif,
-junit) also have `write(result, options, out)`, which writes the same text
-piece by piece, so a report of 10,000 services is never one string in memory
-(docs/decisions/0019-streaming-output.md); `render` is that written to a string.
+Every format also has `write(result, options, out)`, which writes the same
+text piece by piece, so a report of 10,000 services is never one string in
+memory (docs/decisions/0019-streaming-output.md; markdown and html:
+0025-streamed-html-and-markdown.md); `render` is that written to a string.
 """
 
 from __future__ import annotations

@@ -4,18 +4,23 @@ One file: inline CSS and inline SVG, no scripts, no external assets, a
 Content-Security-Policy that forbids both. Rendered from
 templates/report.html.j2 with autoescape on; manifest values only ever reach
 the page as escaped text, never as an href or src.
+
+The page is written as the template produces it, and each service's view is
+built when the template reaches it, so a report of 10,000 services is never
+one string or one list of views in memory
+(docs/decisions/0025-streamed-html-and-markdown.md).
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TextIO
 
 from shiftleft import __version__
-from shiftleft.formatters import Options, portfolio, waiverview
-from shiftleft.formatters.portfolio import FAIL, PASS, WARN, Portfolio, ServiceView
-from shiftleft.formatters.templating import html_env
+from shiftleft.formatters import Options, portfolio, to_string, waiverview
+from shiftleft.formatters.portfolio import FAIL, PASS, WARN, Portfolio, Summary
+from shiftleft.formatters.templating import html_env, stream
 from shiftleft.results import RunResult
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
@@ -27,8 +32,12 @@ MARKS = {PASS: "✓", WARN: "!", FAIL: "✕", "n/a": "\u2013"}  # en dash: not a
 MAX_GRAPH_NODES = 120
 
 
+def write(result: RunResult, options: Options, out: TextIO) -> None:
+    stream(html_env().get_template("report.html.j2"), view_model(result), out)
+
+
 def render(result: RunResult, options: Options) -> str:
-    return html_env().get_template("report.html.j2").render(**view_model(result))
+    return to_string(write, result, options)
 
 
 def view_model(result: RunResult) -> dict[str, Any]:
@@ -48,7 +57,7 @@ def view_model(result: RunResult) -> dict[str, Any]:
         donut=donut(view),
         graph=graph(view),
         frameworks=_by_framework(view),
-        failing_services=sum(1 for s in view.services if s.status == FAIL),
+        failing_services=dict(view.by_status)[FAIL],
         waivers=waiverview.waivers(result),
         downgrades=waiverview.downgrades(result),
         spans=spans,
@@ -135,23 +144,23 @@ def graph(view: Portfolio) -> dict[str, Any]:
     Nodes sit on a grid; edges run only through the gaps between columns and the
     corridors between rows, so an edge never crosses a node.
     """
-    services = list(view.services)
+    services: list[Summary] = list(view.services.summaries)
     note = ""
     if len(services) > MAX_GRAPH_NODES:
         by_name = {s.name: s for s in services}
-        keep: dict[str, ServiceView] = {s.name: s for s in services if s.status != PASS}
+        keep: dict[str, Summary] = {s.name: s for s in services if s.status != PASS}
         for a, b, _hard in view.edges:
             if a in keep and b in by_name:
                 keep.setdefault(b, by_name[b])
         services = list(keep.values())[:MAX_GRAPH_NODES]
         note = f"Showing {len(services)} of {len(view.services)} services: those with findings and what they depend on."
     names = {s.name for s in services}
-    catalog = {s.name for s in view.services}
+    catalog = {s.name for s in view.services.summaries}
     unknown = sorted({b for a, b, _h in view.edges if a in names and b not in catalog})
     columns: dict[int, list[tuple[str, str, str, str, bool]]] = {}
     for s in services:
         key = s.tier if s.tier is not None else 99
-        count = len(s.findings)
+        count = s.finding_count
         sub = (f"tier {s.tier}" if s.tier is not None else "tier ?") + (
             f" · {count} finding{'s' if count != 1 else ''}" if count else " · compliant"
         )

@@ -3,17 +3,20 @@
 Verdict first, then counts, failing services, expiring waivers, a mermaid
 dependency graph and one collapsed section per service with findings. GitHub
 rejects a step summary over 1 MiB, so service sections are added until the
-budget is reached and a note says what was left out.
+budget is reached and a note says what was left out. Written section by
+section, each service's view built when its block is
+(docs/decisions/0025-streamed-html-and-markdown.md).
 """
 
 from __future__ import annotations
 
 import re
+from typing import TextIO
 
-from shiftleft.formatters import Options, portfolio, waiverview
-from shiftleft.formatters.portfolio import FAIL, PASS, WARN, Portfolio, ServiceView
+from shiftleft.formatters import Options, portfolio, to_string, waiverview
+from shiftleft.formatters.portfolio import FAIL, PASS, WARN, Portfolio, Summary
 from shiftleft.formatters.safe import clean, md
-from shiftleft.formatters.templating import markdown_env
+from shiftleft.formatters.templating import chunks, markdown_env
 from shiftleft.results import RunResult
 
 MAX_BYTES = 1_000_000
@@ -31,20 +34,24 @@ STATUS_STYLE = {
 }
 TIER_STROKE = {0: "#7c3aed", 1: "#2563eb", 2: "#0891b2", 3: "#65a30d", 4: "#94a3b8"}
 _LABEL_OK = re.compile(r"[A-Za-z0-9 ._-]")
+_SERVICES_HEADING = "\n### Services with findings\n\n"
 
 
-def render(result: RunResult, options: Options) -> str:
+def write(result: RunResult, options: Options, out: TextIO) -> None:
+    """The summary section by section: the head, evidence, each service's block as it is rendered, the closing."""
     view = portfolio.build(result)
     env = markdown_env()
-    failing = [s for s in view.services if s.status == FAIL]
-    warned = [s for s in view.services if s.status == WARN]
-    passing = [s for s in view.services if s.status == PASS]
+    summaries = view.services.summaries
+    failing = [i for i, s in enumerate(summaries) if s.status == FAIL]
+    warned = [i for i, s in enumerate(summaries) if s.status == WARN]
+    passing = [s.name for s in summaries if s.status == PASS]
     graph, graph_note = mermaid(view)
-    head = env.get_template("summary.md.j2").render(
+    head = env.get_template("summary.md.j2")
+    context = dict(
         result=result,
         view=view,
         icon=ICON,
-        failing=failing[:MAX_FAILING_ROWS],
+        failing=[view.services[i] for i in failing[:MAX_FAILING_ROWS]],
         failing_more=max(0, len(failing) - MAX_FAILING_ROWS),
         failing_services=len(failing),
         graph=graph,
@@ -55,15 +62,21 @@ def render(result: RunResult, options: Options) -> str:
         soon=waiverview.SOON_DAYS,
         max_rows=MAX_FAILING_ROWS,
     )
-    service_template = env.get_template("service.md.j2")
+    size = 0
+    for chunk in chunks(head, context):
+        out.write(chunk)
+        size += len(chunk.encode())
     closing = _passing_line(passing)
-    budget = MAX_BYTES - len(head.encode()) - len(closing.encode()) - 400  # 400: room for the truncation note
-    blocks: list[str] = []
-    left_out = 0
-    for service in failing + warned:
+    budget = MAX_BYTES - size - len(closing.encode()) - 400  # 400: room for the truncation note
+    if result.evidence:
+        out.write(evidence_section(result))
+    service_template = env.get_template("service.md.j2")
+    shown = left_out = 0
+    for index in failing + warned:
         if left_out:
             left_out += 1
             continue
+        service = view.services[index]
         block = service_template.render(
             s=service, icon=ICON, findings=service.findings[:MAX_FINDINGS_PER_SERVICE],
             more=max(0, len(service.findings) - MAX_FINDINGS_PER_SERVICE), fail_on=result.fail_on.value,
@@ -73,19 +86,21 @@ def render(result: RunResult, options: Options) -> str:
             left_out = 1
             continue
         budget -= size
-        blocks.append(block)
-    out = head
-    if result.evidence:
-        out += evidence_section(result)
-    if blocks or left_out:
-        out += "\n### Services with findings\n\n" + "".join(blocks)
+        out.write("" if shown else _SERVICES_HEADING)
+        out.write(block)
+        shown += 1
     if left_out:
-        out += (
+        out.write("" if shown else _SERVICES_HEADING)
+        out.write(
             f"\n> **Truncated:** {left_out} more service{'s' if left_out != 1 else ''} with findings "
             "not shown, to stay under GitHub's 1 MiB job summary limit. The JSON, SARIF and HTML reports "
             "list every finding.\n"
         )
-    return out + closing
+    out.write(closing)
+
+
+def render(result: RunResult, options: Options) -> str:
+    return to_string(write, result, options)
 
 
 def evidence_section(result: RunResult) -> str:
@@ -108,11 +123,11 @@ def evidence_section(result: RunResult) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _passing_line(passing: list[ServiceView]) -> str:
+def _passing_line(passing: list[str]) -> str:
     if not passing:
         return ""
     shown = passing[:200]
-    names = ", ".join(md(s.name) for s in shown)
+    names = ", ".join(md(name) for name in shown)
     more = f" and {len(passing) - len(shown)} more" if len(passing) > len(shown) else ""
     return (
         f"\n<details><summary>✅ {len(passing)} service{'s' if len(passing) != 1 else ''} "
@@ -127,10 +142,10 @@ def label(text: str) -> str:
 
 def mermaid(view: Portfolio) -> tuple[str, str]:
     """The flowchart source, and a note when services had to be left out."""
-    services = list(view.services)
+    services: list[Summary] = list(view.services.summaries)
     note = ""
     if len(services) > MAX_GRAPH_NODES:
-        keep: dict[str, ServiceView] = {s.name: s for s in services if s.status != PASS}
+        keep: dict[str, Summary] = {s.name: s for s in services if s.status != PASS}
         by_name = {s.name: s for s in services}
         for a, b, _hard in view.edges:
             if a in keep and b in by_name:

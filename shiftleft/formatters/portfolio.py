@@ -11,17 +11,19 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple, overload
 
 from shiftleft.findings import Finding
-from shiftleft.results import RunResult, ServiceResult
+from shiftleft.results import Packed, RunResult, ServiceResult
 from shiftleft.vocabulary import CATEGORIES, STRATEGIES, Category
 
 FRAMEWORK_ORDER = ("nist-800-53", "iso-27001", "soc2", "pci-dss", "iso-22301", "dora")
 """Frameworks in the coverage matrix, in this order."""
 PASS, WARN, FAIL, NA, UNKNOWN = "pass", "warn", "fail", "n/a", "unknown"
+COUNTS = ("satisfy", "fail", "below", "waive", "not_assessed", "out_of_scope")
+"""The names of Control's counts."""
 
 
 @dataclass(frozen=True)
@@ -100,9 +102,60 @@ class Control:
     """Services that do not declare the framework in `spec.compliance.frameworks`: not counted."""
 
 
+class Summary(NamedTuple):
+    """What the aggregates, the graphs and the order of the cards need of a service, kept for every service."""
+
+    name: str
+    tier: int | None
+    status: str
+    finding_count: int
+    worst: int
+    """The most severe finding's rank (0 without findings)."""
+
+    @property
+    def rank(self) -> tuple[int, int, str]:
+        """ServiceView.rank: failing first, then by the most severe finding, then by name."""
+        return ({FAIL: 0, WARN: 1, PASS: 2}[self.status], -self.worst if self.finding_count else 0, self.name)
+
+
+class Services(Sequence[ServiceView]):
+    """The services' views in catalog order, each built when read and not kept.
+
+    A view holds a service's targets, people and sorted findings (a few KB); a
+    report of 10,000 services reads each one once or twice while it is written
+    (docs/decisions/0025-streamed-html-and-markdown.md), so none is kept.
+    """
+
+    def __init__(self, result: RunResult, categories: tuple[str, ...], summaries: tuple[Summary, ...]) -> None:
+        self._result = result
+        self._categories = categories
+        self.summaries = summaries
+        """One per service, in the same order."""
+
+    def __len__(self) -> int:
+        return len(self.summaries)
+
+    @overload
+    def __getitem__(self, index: int) -> ServiceView: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[ServiceView]: ...
+    def __getitem__(self, index: int | slice) -> ServiceView | Sequence[ServiceView]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        result = self._result
+        return _service(result.services[index], result, result.fail_on.rank, self._categories)
+
+    def __iter__(self) -> Iterator[ServiceView]:
+        return (self[i] for i in range(len(self)))
+
+    def __repr__(self) -> str:
+        return f"Services({len(self)})"
+
+
 @dataclass(frozen=True)
 class Portfolio:
-    services: tuple[ServiceView, ...]
+    services: Services
+    """Built one at a time as they are read; `services.summaries` holds what every report needs of all of them."""
     categories: tuple[str, ...]
     category_titles: tuple[str, ...]
     controls: tuple[Control, ...]
@@ -117,52 +170,94 @@ class Portfolio:
     unowned: tuple[Finding, ...] = ()
     """Findings of no service (deployables no manifest claims), most severe first, then by file."""
 
+    @property
+    def with_findings(self) -> int:
+        """How many services have a finding."""
+        return sum(1 for s in self.services.summaries if s.finding_count)
+
+    def ranked(self) -> Iterator[ServiceView]:
+        """The services with findings, by ServiceView.rank (stable: equal ranks keep catalog order)."""
+        order = sorted((i for i, s in enumerate(self.services.summaries) if s.finding_count),
+                       key=lambda i: self.services.summaries[i].rank)  # fmt: skip
+        return (self.services[i] for i in order)
+
+    def clean(self) -> Iterator[ServiceView]:
+        """The services without findings, in catalog order."""
+        return (self.services[i] for i, s in enumerate(self.services.summaries) if not s.finding_count)
+
 
 def build(result: RunResult) -> Portfolio:
+    """The portfolio in one pass over the services: counts, edges and coverage now, each service's view when read."""
     threshold = result.fail_on.rank
     evaluated = [r for r in result.catalog if not r.builtin]
     # Findings of no service have a section of their own, not a column that every service would pass.
     present = {r.category for r in evaluated} | {f.category for s in result.services for f in s.findings}
     # Governance findings (waivers, downgrades) have their own report sections, not a column.
     categories = tuple(c for c in CATEGORIES if (c in present or c == "manifest") and c != "governance")
-    services = tuple(_service(s, result, threshold, categories) for s in result.services)
+    coverage = _Coverage(result)
+    summaries = []
+    edges = []
+    for service in result.services:
+        spec = _map(_sections(service).get("spec"))
+        status = _status(service.findings, threshold)
+        worst = max((f.severity.rank for f in service.findings), default=0)
+        summaries.append(Summary(service.name, service.tier, status, len(service.findings), worst))
+        edges += [(service.name, dep, hard) for dep, hard in _dependencies(spec)]
+        coverage.add(service, spec)
     tier_rows = tuple(sorted(result.tiers.items()))
     by_tier = []
     labels: list[tuple[int | None, str]] = [(n, f"Tier {n}") for n, _row in tier_rows]
-    if any(s.tier is None or s.tier not in result.tiers for s in services):
+    if any(s.tier is None or s.tier not in result.tiers for s in summaries):
         labels.append((None, "Unknown"))
+    tally = Counter((s.tier if s.tier in result.tiers else None, s.status) for s in summaries)
     for number, label in labels:
-        group = [s for s in services if (s.tier if s.tier in result.tiers else None) == number]
-        c = Counter(s.status for s in group)
-        by_tier.append((label, c[PASS], c[WARN], c[FAIL]))
-    status_counts = Counter(s.status for s in services)
-    edges = tuple((s.name, dep, hard) for s in services for dep, hard in s.dependencies)
+        by_tier.append((label, tally[number, PASS], tally[number, WARN], tally[number, FAIL]))
+    status_counts = Counter(s.status for s in summaries)
     return Portfolio(
-        services=services,
+        services=Services(result, categories, tuple(summaries)),
         categories=categories,
         category_titles=tuple(Category(c).title for c in categories),
-        controls=_controls(result, services),
+        controls=coverage.controls(),
         by_tier=tuple(by_tier),
         by_status=((PASS, status_counts[PASS]), (WARN, status_counts[WARN]), (FAIL, status_counts[FAIL])),
-        edges=edges,
+        edges=tuple(edges),
         counts=tuple((s.value, n) for s, n in result.counts().items()),
         tiers=tier_rows,
         unowned=tuple(sorted(result.unowned, key=lambda f: (-f.severity.rank, f.sort_key()))),
     )
 
 
+def _sections(service: ServiceResult) -> Mapping[str, Any]:
+    """The manifest's reported sections, unpacked once (each read of a `Packed` unpacks it again)."""
+    raw = service.raw
+    if isinstance(raw, Packed):
+        return raw.unpack()
+    return raw if isinstance(raw, Mapping) else {}
+
+
+def _status(findings: tuple[Finding, ...], threshold: int) -> str:
+    """fail (a finding at or above the gate that no waiver accepts), warn (other findings) or pass."""
+    if any(f.severity.rank >= threshold and f.waiver is None for f in findings):
+        return FAIL
+    return WARN if findings else PASS
+
+
+def _dependencies(spec: Mapping[str, Any]) -> list[tuple[str, bool]]:
+    """(service, hard) for each dependency as declared."""
+    deps = []
+    for dep in spec.get("dependencies") or [] if isinstance(spec.get("dependencies"), list) else []:
+        if isinstance(dep, Mapping) and isinstance(dep.get("service"), str):
+            deps.append((dep["service"], dep.get("hard") is True))
+    return deps
+
+
 def _service(service: ServiceResult, result: RunResult, threshold: int, categories: tuple[str, ...]) -> ServiceView:
-    raw = service.raw if isinstance(service.raw, Mapping) else {}
+    raw = _sections(service)
     metadata = _map(raw.get("metadata"))
     spec = _map(raw.get("spec"))
     tier_row = result.tiers.get(service.tier) if service.tier is not None else None
     findings = tuple(sorted(service.findings, key=lambda f: (-f.severity.rank, f.sort_key())))
-    if any(f.severity.rank >= threshold and f.waiver is None for f in findings):
-        status = FAIL
-    elif findings:
-        status = WARN
-    else:
-        status = PASS
+    status = _status(findings, threshold)
     per_category = []
     for category in categories:
         mine = [f for f in findings if f.category == category]
@@ -174,10 +269,6 @@ def _service(service: ServiceResult, result: RunResult, threshold: int, categori
             per_category.append(WARN)
         else:
             per_category.append(PASS)
-    deps = []
-    for dep in spec.get("dependencies") or [] if isinstance(spec.get("dependencies"), list) else []:
-        if isinstance(dep, Mapping) and isinstance(dep.get("service"), str):
-            deps.append((dep["service"], dep.get("hard") is True))
     return ServiceView(
         name=service.name,
         file=service.file,
@@ -190,7 +281,7 @@ def _service(service: ServiceResult, result: RunResult, threshold: int, categori
         findings=findings,
         targets=_targets(spec, tier_row, result.now) if service.valid else (),
         categories=tuple(per_category),
-        dependencies=tuple(deps),
+        dependencies=tuple(_dependencies(spec)),
         people=_people(metadata),
         data=_data(spec),
         frameworks=tuple(_text(f) for f in _list(_map(spec.get("compliance")).get("frameworks"))),
@@ -289,54 +380,60 @@ def _recent(label: str, declared: Any, every: Any, now: dt.datetime) -> Target:
     return Target(label, _text(declared), need, PASS if ok else FAIL)
 
 
-def _controls(result: RunResult, services: tuple[ServiceView, ...]) -> tuple[Control, ...]:
-    from shiftleft.policy.catalog import FRAMEWORKS
+class _Coverage:
+    """Framework control coverage (`Control`), counted one service at a time."""
 
-    rules_of: dict[tuple[str, str], list[str]] = {}
-    for rule in result.catalog:
-        if rule.builtin:
-            continue
-        for ref in rule.references:
-            if ref.framework in FRAMEWORK_ORDER:
-                ids = rules_of.setdefault((ref.framework, ref.control), [])
-                if rule.id not in ids:
-                    ids.append(rule.id)
-    threshold = result.fail_on.rank
-    failed: dict[str, set[str]] = {}
-    below: dict[str, set[str]] = {}
-    waived: dict[str, set[str]] = {}
-    for s in services:
-        failed[s.name] = {f.rule for f in s.findings if f.severity.rank >= threshold and f.waiver is None}
-        below[s.name] = {f.rule for f in s.findings if f.severity.rank < threshold and f.waiver is None}
-        waived[s.name] = {f.rule for f in s.findings if f.waiver is not None}
-    scope = {s.name: _frameworks(s.raw) for s in result.services}
-    out = []
-    for (framework, control), ids in sorted(
-        rules_of.items(), key=lambda kv: (FRAMEWORK_ORDER.index(kv[0][0]), _natural(kv[0][1]))
-    ):
-        rules = set(ids)
-        counts = {"satisfy": 0, "fail": 0, "below": 0, "waive": 0, "not_assessed": 0, "out_of_scope": 0}
-        for s in services:
-            if framework not in scope.get(s.name, ()):
+    def __init__(self, result: RunResult) -> None:
+        rules_of: dict[tuple[str, str], list[str]] = {}
+        for rule in result.catalog:
+            if rule.builtin:
+                continue
+            for ref in rule.references:
+                if ref.framework in FRAMEWORK_ORDER:
+                    ids = rules_of.setdefault((ref.framework, ref.control), [])
+                    if rule.id not in ids:
+                        ids.append(rule.id)
+        self.rows = [
+            (framework, control, tuple(ids), frozenset(ids), dict.fromkeys(COUNTS, 0))
+            for (framework, control), ids in sorted(
+                rules_of.items(), key=lambda kv: (FRAMEWORK_ORDER.index(kv[0][0]), _natural(kv[0][1]))
+            )
+        ]
+        self.threshold = result.fail_on.rank
+
+    def add(self, service: ServiceResult, spec: Mapping[str, Any]) -> None:
+        """Count `service` (its manifest's `spec`) in every control's row."""
+        threshold, findings = self.threshold, service.findings
+        failed = {f.rule for f in findings if f.severity.rank >= threshold and f.waiver is None}
+        below = {f.rule for f in findings if f.severity.rank < threshold and f.waiver is None}
+        waived = {f.rule for f in findings if f.waiver is not None}
+        scope = _frameworks(spec)
+        for framework, _control, _ids, rules, counts in self.rows:
+            if framework not in scope:
                 counts["out_of_scope"] += 1
-            elif not s.valid:
+            elif not service.valid:
                 counts["not_assessed"] += 1
-            elif failed[s.name] & rules:
+            elif failed & rules:
                 counts["fail"] += 1
-            elif below[s.name] & rules:
+            elif below & rules:
                 counts["below"] += 1
-            elif waived[s.name] & rules:
+            elif waived & rules:
                 counts["waive"] += 1
             else:
                 counts["satisfy"] += 1
-        out.append(Control(framework, FRAMEWORKS.get(framework, framework), control, tuple(ids), **counts))
-    return tuple(out)
+
+    def controls(self) -> tuple[Control, ...]:
+        from shiftleft.policy.catalog import FRAMEWORKS
+
+        return tuple(
+            Control(framework, FRAMEWORKS.get(framework, framework), control, ids, **counts)
+            for framework, control, ids, _rules, counts in self.rows
+        )
 
 
-def _frameworks(raw: Mapping[str, Any]) -> frozenset[str]:
+def _frameworks(spec: Mapping[str, Any]) -> frozenset[str]:
     """The frameworks a service declares in scope (`spec.compliance.frameworks`)."""
-    compliance = _map(_map(raw.get("spec")).get("compliance"))
-    names = compliance.get("frameworks")
+    names = _map(spec.get("compliance")).get("frameworks")
     return frozenset(n for n in names if isinstance(n, str)) if isinstance(names, list) else frozenset()
 
 

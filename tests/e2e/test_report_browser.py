@@ -319,6 +319,27 @@ def test_fixture_report_structure_matches_its_view_model(browser: Browser, tmp_p
     assert page.evaluate("document.documentElement.scrollWidth") <= 1280
 
 
+def test_a_large_portfolio_lays_out_only_the_cards_in_view(browser: Browser, tmp_path: Path) -> None:
+    """Above 200 services the cards get `content-visibility: auto` (decision 0025): 10,000 services made a 112 MB
+    page that took minutes to open. Cards off screen are skipped, those in view are laid out, the page still fits
+    1,280 px, and find-in-page reaches a card far down."""
+    result = fixture.many_services(300)
+    html_file = tmp_path / "many.html"
+    html_file.write_text(html.render(result, Options()), encoding="utf-8")
+    page = open_page(browser, html_file)
+    assert (_console(page), _requests(page)) == ([], [])
+    assert page.evaluate("document.querySelectorAll('article.card').length") == 300
+    assert page.evaluate("[...document.querySelectorAll('article.card')].every(a =>"
+                         " getComputedStyle(a).contentVisibility == 'auto')")  # fmt: skip
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1280
+    last = "document.querySelectorAll('article.card')[299]"
+    assert page.evaluate(f"{last}.querySelector('h3').textContent") == "svc-00299"
+    assert page.evaluate(f"window.find('services/svc-00299/shiftleft.yaml') && {last}.contains(getSelection().anchorNode)")
+    small = tmp_path / "small.html"
+    small.write_text(html.render(fixture.many_services(200), Options()), encoding="utf-8")
+    assert "content-visibility" not in small.read_text(encoding="utf-8")
+
+
 def test_shop_report_loads_offline_without_console_errors(browser: Browser, tmp_path: Path, capsys,
                                                           monkeypatch) -> None:  # fmt: skip
     html_file = _report(ROOT, tmp_path / "shop.html", capsys, monkeypatch, "examples/shop")

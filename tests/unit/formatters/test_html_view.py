@@ -17,7 +17,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from shiftleft.formatters import html
+from shiftleft.formatters import html, portfolio
 from tests.formatters import results as fixture
 from tests.helpers import TESTS
 
@@ -41,7 +41,7 @@ def plain(value: Any) -> Any:
         return value.isoformat()
     if isinstance(value, dict):
         return {str(k): plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
+    if isinstance(value, list | tuple | portfolio.Services):  # Services: the views, built as they are read
         return [plain(v) for v in value]
     if isinstance(value, frozenset | set):
         return sorted(plain(v) for v in value)

@@ -48,3 +48,14 @@ def test_exact_coverage_on_the_shop(monkeypatch) -> None:
     assert controls[("soc2", "A1.1")] == (3, 2, 0, 0, 0, 1)
     # Nobody in the shop declares NIST 800-53: nothing is counted as satisfying it.
     assert {v for (fw, _c), v in controls.items() if fw == "nist-800-53"} == {(0, 0, 0, 0, 0, 6)}
+
+
+def test_services_sharing_a_name_are_each_counted_with_their_own_findings() -> None:
+    """Two manifests named `checkout` (SL009): the failing one fails CP-2, the clean copy satisfies it. (Counted by
+    name, both took the last one's findings: a fail hidden, or counted twice.)"""
+    result = run_result()
+    checkout = next(s for s in result.services if s.name == "checkout")
+    clean = checkout._replace(file="services/checkout2/shiftleft.yaml", findings=())
+    assert rows(portfolio.build(run_result((*result.services, clean))).controls)[("nist-800-53", "CP-2")] == (
+        2, 1, 0, 0, 0, 2,
+    )  # fmt: skip
