@@ -1,3 +1,3 @@
-from shiftleft.main import main
+from shiftleft.main import run
 
-raise SystemExit(main())
+run()

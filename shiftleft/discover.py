@@ -103,6 +103,7 @@ def discover(
     cwd: Path,
     *,
     vendored: bool = True,
+    listing: dict[str, list[os.DirEntry[str]]] | None = None,
 ) -> list[Target]:
     """Manifests under directories, and the manifests owning given files.
 
@@ -110,7 +111,9 @@ def discover(
     the nearest manifest in its folder or above (so a staged Terraform file
     checks its service). Files no manifest owns are ignored. `vendored=False`
     does not enter vendor folders while walking (the pre-commit hook, which
-    reports only the owners of the files it is given).
+    reports only the owners of the files it is given). `listing`, when given, receives each walked
+    folder's entries by its path, for `factcache` to answer questions about files without asking the file
+    system again: only from a walk that starts at a real path, so every folder it names is a real folder.
     """
     include = [glob_regex(g) for g in manifests]
     skip = [(g, glob_regex(g)) for g in exclude]
@@ -122,7 +125,8 @@ def discover(
             raise UsageError(f"path not found: {printable(arg)}")
         if path.is_dir():
             root = repo_root(path.resolve()) or path.resolve()
-            for file, why in _walk(path, include, skip, vendored, _literal_names(manifests)):
+            real = listing if listing is not None and os.path.realpath(path) == str(path) else None
+            for file, why in _walk(path, include, skip, vendored, _literal_names(manifests), real):
                 found.setdefault(file, Target(file, display_path(file, cwd), root, why))
         else:
             owner = _owner(path, include, names)
@@ -141,6 +145,7 @@ def _walk(
     skip: list[tuple[str, re.Pattern[str]]],
     vendored: bool,
     literal: frozenset[str] | None = None,
+    listing: dict[str, list[os.DirEntry[str]]] | None = None,
 ) -> list[tuple[Path, tuple[str, str] | None]]:
     """Every file under `top` the globs match, as `os.walk` (not following symlinked folders) would find it.
 
@@ -158,6 +163,8 @@ def _walk(
         except OSError as e:
             unreadable.append((folder, e))
             continue
+        if listing is not None:
+            listing[folder] = listed
         vendor = _vendor_reason(parts)
         for entry in listed:
             name = entry.name

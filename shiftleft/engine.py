@@ -133,8 +133,10 @@ class Evaluation:
             manifest.files.clear()  # only exists() in graph rules would read it again
         manifest.release()
         # Until finish(), the state keeps the kept sections packed (about a quarter of the size) on a copy of
-        # the manifest without them; the caller's manifest is left as it was.
-        state.packed = Packed(manifest.raw)
+        # the manifest without them; the caller's manifest is left as it was. Another shard's service is never
+        # read again; one outside the focus only if it depends on the focus (`services`), so it skips zlib.
+        if not state.elsewhere:
+            state.packed = Packed(manifest.raw, compress=not state.skipped)
         state.manifest = _without_values(manifest)
         self.states.append(state)
 

@@ -86,6 +86,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     return guarded(lambda: _dispatch(args), args)
 
 
+def run() -> NoReturn:
+    """The command (console script, `python -m shiftleft`): `main`, then exit without the interpreter's teardown.
+
+    Freeing a run's objects one by one at exit took about 15 ms of the pre-commit hook in a 1,000-service
+    repository (as mypy, shiftleft exits hard). Every file shiftleft writes is closed by then (`with`
+    blocks, temporary folders included); the standard streams are flushed here.
+    """
+    code = main()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (BrokenPipeError, ValueError):  # the reader went away, or the stream was closed
+            code = code or 1
+    os._exit(code)
+
+
 def _dispatch(args: list[str]) -> int:
     if args[:1] in (["-h"], ["--help"], ["help"]):
         sys.stdout.write(_top_help())

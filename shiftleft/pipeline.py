@@ -96,10 +96,11 @@ def _run(
             raise UsageError(f"--fail-on: {e}") from None
     policy = load_policy(config, session.policy_cwd)
     deadline.stage("looking for manifests")
-    targets = discover(list(paths), config.manifests, config.exclude, cwd, vendored=vendored)
+    listing: dict[str, list[os.DirEntry[str]]] = {}  # the folders as the walk saw them (`factcache`)
+    targets = discover(list(paths), config.manifests, config.exclude, cwd, vendored=vendored, listing=listing)
     found, checked = len(targets), sum(1 for t in targets if t.skip is None)
     if whole_catalog and paths:
-        targets, focus = _with_repository(targets, paths, config, cwd, focus)
+        targets, focus = _with_repository(targets, paths, config, cwd, focus, listing)
     settings = Settings(
         fail_on=threshold,
         now=now,
@@ -114,7 +115,7 @@ def _run(
     # manifest is in focus and the facts cache would only write the hook's pack; not for a focused run (the hook).
     everything = focus is None or all(t.display in focus for t in targets)
     count = parallel.processes(len(targets)) if everything and collect is None else 1
-    facts = _facts(targets, focus, evaluation.keep, config.max_manifest_bytes) if count == 1 else None
+    facts = _facts(targets, focus, evaluation.keep, config.max_manifest_bytes, listing) if count == 1 else None
     names: list[str] | None = None
     claims = unowned.Claims()
     with _few_collections():
@@ -183,28 +184,31 @@ def _deployables(finder: unowned.Finder, paths: Sequence[str], cwd: Path) -> Ite
 
 
 def _with_repository(
-    targets: list[Target], paths: Sequence[str], config: Config, cwd: Path, focus: frozenset[str] | None
-) -> tuple[list[Target], frozenset[str] | None]:
-    """The repository's whole catalog, with the manifests under `paths` (or `focus`) as the focus."""
+    targets: list[Target], paths: Sequence[str], config: Config, cwd: Path, focus: frozenset[str] | None,
+    listing: dict[str, list[os.DirEntry[str]]],
+) -> tuple[list[Target], frozenset[str] | None]:  # fmt: skip
+    """The repository's whole catalog, with the manifests under `paths` (or `focus`) as the focus; `listing`
+    receives the folders walked from the repository's real root (`discover`)."""
     root = repo_root((cwd / paths[0]).resolve())
     if root is None or not targets:
         return targets, focus  # outside git there is no repository to take the neighbours from
     shown = {t.display for t in targets}
     # Only context for the graph: manifests in vendor folders are neither neighbours nor in focus.
-    context = discover([str(root)], config.manifests, config.exclude, cwd, vendored=False)
+    context = discover([str(root)], config.manifests, config.exclude, cwd, vendored=False, listing=listing)
     catalog = {t.file: t for t in context if t.skip is None}
     catalog.update((t.file, t) for t in targets)
     return sorted(catalog.values(), key=lambda t: t.display), frozenset(shown) | (focus or frozenset())
 
 
 def _facts(
-    targets: list[Target], focus: frozenset[str] | None, keep: Mapping[str, frozenset[str] | None], max_bytes: int
-) -> factcache.Facts | None:
+    targets: list[Target], focus: frozenset[str] | None, keep: Mapping[str, frozenset[str] | None], max_bytes: int,
+    listing: dict[str, list[os.DirEntry[str]]],
+) -> factcache.Facts | None:  # fmt: skip
     """The facts cache, for a run with a focus (the hook) in one repository; None: load every manifest."""
     roots = {t.root for t in targets}
     if focus is None or len(roots) != 1:
         return None
-    return factcache.Facts(roots.pop(), keep, max_bytes)
+    return factcache.Facts(roots.pop(), keep, max_bytes, listing)
 
 
 class _Collector:
