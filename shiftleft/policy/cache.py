@@ -294,7 +294,7 @@ def _decode(record: dict[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for name, value in record.items():
         if isinstance(value, dict) and set(value) == {"cel", "source"}:
-            value = cel.deserialize(base64.b64decode(value["cel"]), value["source"])
+            value = cel.deserialize(base64.b64decode(value["cel"]), value["source"], lazy=True)
         elif isinstance(value, dict) and set(value) == {"severity"}:
             value = Severity(value["severity"])
         elif isinstance(value, dict) and set(value) == {"tuple"}:

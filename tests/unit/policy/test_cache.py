@@ -114,3 +114,20 @@ def test_a_process_reads_the_same_rule_files_once(cache_home: Path, tmp_path: Pa
     assert (reads, second.rules[0] is first.rules[0]) == ([], True)
     os.utime(path, ns=(1, 1))  # an edit: a new key, read again (here: a miss, compiled)
     assert catalog.load([(folder, "rules")]).get("ACME101") is not None and len(reads) == 1
+
+
+def test_cached_programs_are_read_when_they_first_run(cache_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A cache hit holds each rule's programs serialized until one runs; then it answers as a compiled one."""
+    from shiftleft.policy import cel
+
+    folders = [catalog.shipped_folder()]
+    monkeypatch.setattr(catalog, "_LOADED", {})
+    fresh = catalog.load(folders).get("SL301")
+    monkeypatch.setattr(catalog, "_LOADED", {})  # not the process's memo: the cache file
+    cached = catalog.load(folders).get("SL301")
+    assert fresh is not None and cached is not None and cached.check is not None and fresh.check is not None
+    assert cached.check._expr is None and cached.check.serialize() == fresh.check.serialize()
+    for rto, within in (("1h", True), ("3h", False)):
+        activation = cel.activation({"spec": {"continuity": {"rto": rto}}, "tier": {"max_rto": "2h"}})
+        assert cached.check.run(activation) == fresh.check.run(activation) == (within, None)
+    assert cached.check._expr is not None
