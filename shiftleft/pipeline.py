@@ -116,7 +116,11 @@ def _run(
     everything = focus is None or all(t.display in focus for t in targets)
     count = parallel.processes(len(targets)) if everything and collect is None else 1
     facts = _facts(targets, focus, evaluation.keep, config.max_manifest_bytes, listing) if count == 1 else None
-    names: list[str] | None = None
+    if facts is None:
+        # Only the facts cache reads the walk's listing: a whole catalog's entries are tens of MiB (30 at 10,000
+        # services), which would stay for the whole run (docs/decisions/0026-memory-at-10000-services.md).
+        listing.clear()
+    names: list[str]
     claims = unowned.Claims()
     with _few_collections():
         if count > 1:
@@ -138,6 +142,10 @@ def _run(
                 evaluation.add(manifest)
             deadline.stage(f"evaluating the service graph of {len(targets):,} manifests")
             result = evaluation.finish()
+            names = [state.name for state in evaluation.states]
+    # What the engine kept of each service (nodes, the manifests without their values) is not read again: let it
+    # go before waivers and reports (docs/decisions/0026-memory-at-10000-services.md).
+    del evaluation
     if shard is not None:
         result = result._replace(shard=(shard.k, shard.n))
     if facts is not None:
@@ -166,7 +174,7 @@ def _run(
             deployables = _deployables(finder, paths, cwd)
         unclaimed = unowned.judge(deployables, claims, cwd)
     result = unowned.apply(result, unclaimed, policy.catalog, settings.severity, settings.disable, config.unowned)
-    known = frozenset(state.name for state in evaluation.states) if names is None else frozenset(names)
+    known = frozenset(names)
     deadline.stage("applying waivers, baseline and drift")
     result = session.finish(result, config, targets, paths=paths, scoped=focus is not None, known=known,
                             shard=shard.contains if shard else None)  # fmt: skip
