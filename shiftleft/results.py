@@ -26,7 +26,7 @@ class Packed(Mapping[str, Any]):
 
     Compressed with a preset dictionary, the first value of 256 bytes to 32 KiB this process packed
     (`_SAMPLE`): the manifests of one catalog share their keys and much of their wording, and a few
-    hundred bytes compress about twice as well with a sample to refer to (14 MiB less at 10,000
+    hundred bytes compress about twice as well with a sample to refer to (4 MiB less at 10,000
     services, docs/decisions/0026-memory-at-10000-services.md). Each value keeps a reference to its
     dictionary, so one packed in a worker process (`shiftleft.parallel`) unpacks anywhere.
 
