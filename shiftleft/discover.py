@@ -154,9 +154,9 @@ def _walk(
     """
     out: list[tuple[Path, tuple[str, str] | None]] = []
     unreadable: list[tuple[str, OSError]] = []
-    stack: list[tuple[str, str, list[str]]] = [(str(top), "", [])]
+    stack: list[tuple[str, str]] = [(str(top), "")]  # a folder and its path relative to `top`, with a "/"
     while stack:
-        folder, prefix, parts = stack.pop()
+        folder, prefix = stack.pop()
         try:
             with os.scandir(folder) as entries:
                 listed = list(entries)
@@ -165,7 +165,6 @@ def _walk(
             continue
         if listing is not None:
             listing[folder] = listed
-        vendor = _vendor_reason(parts)
         for entry in listed:
             name = entry.name
             try:
@@ -174,7 +173,7 @@ def _walk(
                 real_dir = False
             if real_dir:
                 if name != ".git" and (vendored or name not in VENDOR_DIRS):
-                    stack.append((entry.path, f"{prefix}{name}/", [*parts, name]))
+                    stack.append((entry.path, f"{prefix}{name}/"))
                 if not name.endswith((".yaml", ".yml")):
                     continue
                 # A folder under a manifest's name is reported (the loader: "not a regular file"), never
@@ -189,6 +188,7 @@ def _walk(
             rel = prefix + name
             if any(p.match(rel) for p in include):
                 # An explicit exclusion wins: it is how a vendored manifest is accepted (SL013, not SL012).
+                vendor = _vendor_reason(prefix.split("/")[:-1])
                 out.append((Path(folder) / name, _excluded(rel, skip) or vendor))
     for folder, error in unreadable:  # after the manifests, as os.walk's onerror reported them
         reason = f"not checked: this folder cannot be read ({error.strerror or error}); fix its permissions"

@@ -96,7 +96,8 @@ def _run(
             raise UsageError(f"--fail-on: {e}") from None
     policy = load_policy(config, session.policy_cwd)
     deadline.stage("looking for manifests")
-    listing: dict[str, list[os.DirEntry[str]]] = {}  # the folders as the walk saw them (`factcache`)
+    # The folders as the walk saw them, for the facts cache of a focused run (`factcache`).
+    listing: dict[str, list[os.DirEntry[str]]] | None = {} if focus is not None or (whole_catalog and paths) else None
     targets = discover(list(paths), config.manifests, config.exclude, cwd, vendored=vendored, listing=listing)
     found, checked = len(targets), sum(1 for t in targets if t.skip is None)
     if whole_catalog and paths:
@@ -116,10 +117,7 @@ def _run(
     everything = focus is None or all(t.display in focus for t in targets)
     count = parallel.processes(len(targets)) if everything and collect is None else 1
     facts = _facts(targets, focus, evaluation.keep, config.max_manifest_bytes, listing) if count == 1 else None
-    if facts is None:
-        # Only the facts cache reads the walk's listing: a whole catalog's entries are tens of MiB (30 at 10,000
-        # services), which would stay for the whole run (docs/decisions/0026-memory-at-10000-services.md).
-        listing.clear()
+    listing = None  # only the facts cache reads it: a large catalog's run must not hold every folder's entries
     names: list[str]
     claims = unowned.Claims()
     with _few_collections():
@@ -193,7 +191,7 @@ def _deployables(finder: unowned.Finder, paths: Sequence[str], cwd: Path) -> Ite
 
 def _with_repository(
     targets: list[Target], paths: Sequence[str], config: Config, cwd: Path, focus: frozenset[str] | None,
-    listing: dict[str, list[os.DirEntry[str]]],
+    listing: dict[str, list[os.DirEntry[str]]] | None,
 ) -> tuple[list[Target], frozenset[str] | None]:  # fmt: skip
     """The repository's whole catalog, with the manifests under `paths` (or `focus`) as the focus; `listing`
     receives the folders walked from the repository's real root (`discover`)."""
@@ -210,7 +208,7 @@ def _with_repository(
 
 def _facts(
     targets: list[Target], focus: frozenset[str] | None, keep: Mapping[str, frozenset[str] | None], max_bytes: int,
-    listing: dict[str, list[os.DirEntry[str]]],
+    listing: dict[str, list[os.DirEntry[str]]] | None,
 ) -> factcache.Facts | None:  # fmt: skip
     """The facts cache, for a run with a focus (the hook) in one repository; None: load every manifest."""
     roots = {t.root for t in targets}

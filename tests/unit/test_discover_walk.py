@@ -95,3 +95,22 @@ def test_display_path_is_relative_to_by_whole_components(path: str, cwd: str) ->
     except ValueError:
         want = Path(path).as_posix()
     assert display_path(Path(path), Path(cwd)) == want
+
+
+def test_the_listing_holds_the_walked_real_folders_only(tmp_path: Path) -> None:
+    """`discover(listing=...)` keeps each walked folder's entries (the facts cache answers declared paths from
+    them): never a symlinked folder, and nothing when the walk starts at a path that is not real."""
+    from shiftleft.discover import discover
+
+    tree(tmp_path)
+    listing: dict[str, list[os.DirEntry[str]]] = {}
+    discover([str(tmp_path)], ("**/shiftleft.yaml",), (), tmp_path, vendored=False, listing=listing)
+    assert str(tmp_path / "a" / "b" / "c") in listing and str(tmp_path / "linked") not in listing
+    assert str(tmp_path / "node_modules") not in listing and str(tmp_path / ".git") not in listing
+    names = {e.name: e.is_symlink() for e in listing[str(tmp_path)]}
+    assert names["linked"] is True and names["a"] is False
+    (tmp_path.parent / "via").symlink_to(tmp_path)
+    through: dict[str, list[os.DirEntry[str]]] = {}
+    discover([str(tmp_path.parent / "via")], ("**/shiftleft.yaml",), (), tmp_path, listing=through)
+    assert through == {}
+
