@@ -94,22 +94,29 @@ def evaluate(
             summaries.extend(summary)
             for file, display, root, paths in declared:
                 claim(Manifest(file, display, root, {"spec": {"paths": paths}}))
+            del summary, declared
         first = _duplicates(summaries)
         focused = {s.name for s in summaries if not s.skipped}
         nodes = [s.node for s in summaries]
+        names = [s.name for s in summaries]
+        del summaries
         message = pickle.dumps((nodes, first, focused), pickle.HIGHEST_PROTOCOL)
         for child in children:
             child.send(message)
+        del message
         deadline.stage(f"evaluating the service graph of {len(targets):,} manifests in {count} processes")
         evaluation.mark_duplicates({p: f for p, f in first.items() if p < bounds[0][1]})
-        services = evaluation.services(evaluation.graph(nodes), 0, focused)
+        graph = evaluation.graph(nodes)
+        del nodes
+        services = evaluation.services(graph, 0, focused)
+        del graph
         for child in children:
             services.extend(child.receive())
             child.wait()
     finally:
         for child in children:
             child.close()
-    return evaluation.result(services), [s.name for s in summaries]
+    return evaluation.result(services), names
 
 
 def _duplicates(summaries: list[Summary]) -> dict[int, str]:

@@ -95,9 +95,13 @@ def explain(value: str, problem: str, anchor: str) -> str:
     return f"{value!r} {PROBLEMS[problem].format(anchor=anchor)}"
 
 
-@functools.lru_cache(maxsize=16384)
+@functools.lru_cache(maxsize=4096)
 def real_folder(folder: str) -> str:
-    """realpath of a normalised absolute folder, one lstat per uncached component."""
+    """realpath of a normalised absolute folder, one lstat per uncached component.
+
+    4,096 folders: a 1,000-service catalog asks about 2,650 (every manifest's folder and those its paths
+    name), so all stay; a 10,000-service one would fill 16,384 entries, 3 MiB of peak memory for lstat
+    calls of a few microseconds each (docs/decisions/0026-memory-at-10000-services.md)."""
     parent, name = os.path.split(folder)
     if not name:
         return folder

@@ -118,7 +118,7 @@ def _run(
     count = parallel.processes(len(targets)) if everything and collect is None else 1
     facts = _facts(targets, focus, evaluation.keep, config.max_manifest_bytes, listing) if count == 1 else None
     listing = None  # only the facts cache reads it: a large catalog's run must not hold every folder's entries
-    names: list[str] | None = None
+    names: list[str]
     claims = unowned.Claims()
     with _few_collections():
         if count > 1:
@@ -140,6 +140,10 @@ def _run(
                 evaluation.add(manifest)
             deadline.stage(f"evaluating the service graph of {len(targets):,} manifests")
             result = evaluation.finish()
+            names = [state.name for state in evaluation.states]
+    # What the engine kept of each service (nodes, the manifests without their values) is not read again: let it
+    # go before waivers and reports (docs/decisions/0026-memory-at-10000-services.md).
+    del evaluation
     if shard is not None:
         result = result._replace(shard=(shard.k, shard.n))
     if facts is not None:
@@ -168,7 +172,7 @@ def _run(
             deployables = _deployables(finder, paths, cwd)
         unclaimed = unowned.judge(deployables, claims, cwd)
     result = unowned.apply(result, unclaimed, policy.catalog, settings.severity, settings.disable, config.unowned)
-    known = frozenset(state.name for state in evaluation.states) if names is None else frozenset(names)
+    known = frozenset(names)
     deadline.stage("applying waivers, baseline and drift")
     result = session.finish(result, config, targets, paths=paths, scoped=focus is not None, known=known,
                             shard=shard.contains if shard else None)  # fmt: skip
