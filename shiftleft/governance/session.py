@@ -11,17 +11,20 @@ import os
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 from shiftleft import config as config_mod
 from shiftleft.discover import Target, display_path, glob_regex, repo_root
 from shiftleft.errors import ConfigError, ManifestError, ShiftleftError, UsageError
 from shiftleft.findings import Finding, Location, Severity
 from shiftleft.governance import apply as apply_mod
-from shiftleft.governance import basepolicy, drift, gitread, policydiff
 from shiftleft.governance import waivers as waivers_mod
 from shiftleft.manifest import yamlsafe
 from shiftleft.results import PolicyChange, RunResult, ServiceResult
 from shiftleft.setup import load_config
+
+if TYPE_CHECKING:  # the base policy's modules load only with `--base` (not on the pre-commit hook's path)
+    from shiftleft.governance import basepolicy
 
 
 class Session:
@@ -32,6 +35,8 @@ class Session:
         self.baseline_arg = baseline
         self.config_file = config_file
         self.cwd = cwd
+        if base is not None:
+            from shiftleft.governance import basepolicy
         self._tmp = basepolicy.temporary() if base is not None else None
         self.base: basepolicy.Base | None = None
 
@@ -46,6 +51,8 @@ class Session:
         """The configuration that judges: REF's with `--base`, else the working tree's."""
         if self.ref is None or self._tmp is None:
             return load_config(self.config_file, self.cwd)
+        from shiftleft.governance import basepolicy
+
         self.base = basepolicy.load(self.ref, self.config_file, self.cwd, Path(self._tmp.name))
         return self.base.config
 
@@ -98,7 +105,7 @@ class Session:
     def _baseline(self) -> frozenset[str] | None:
         if self.baseline_arg is None:
             return None
-        from shiftleft.governance import baseline
+        from shiftleft.governance import baseline, gitread
 
         path = Path(os.path.normpath(self.cwd / self.baseline_arg))
         if self.base is not None and path.is_relative_to(self.base.root):
@@ -118,6 +125,8 @@ class Session:
             head = load_config(self.config_file, self.cwd)
         except ShiftleftError as e:
             return [PolicyChange(True, f"the working tree's configuration does not load: {e}")]
+        from shiftleft.governance import policydiff
+
         return policydiff.compare(self.base, config, head, self.cwd)
 
     def _drift(
@@ -128,6 +137,8 @@ class Session:
         if base is None:
             return [], [], []
         rules = {r.id: r for r in result.catalog}
+        from shiftleft.governance import gitread
+
         changed = set(gitread.changed(base.commit, base.root))
         head_by_path = {_rel(t.file, base.root): t for t in targets}
         head_by_name = {s.name: s for s in result.services}
@@ -164,6 +175,8 @@ def _downgrades(rules: Mapping[str, object], old: object, target: Target, ref: s
         new, nodes = yamlsafe.parse_with_nodes(text, target.display)
     except (OSError, UnicodeDecodeError, ManifestError):
         return [], []  # the engine already reports a manifest that does not load
+    from shiftleft.governance import drift
+
     out = []
     name = _name(new, target.display) if isinstance(new, dict) else target.display
     for change in drift.compare(old, new, ref):
@@ -175,6 +188,8 @@ def _downgrades(rules: Mapping[str, object], old: object, target: Target, ref: s
 
 def _base_manifests(base: basepolicy.Base, config: config_mod.Config, paths: Sequence[str], cwd: Path) -> list[str]:
     """Manifests at the base commit under the checked paths, matched by the base's globs."""
+    from shiftleft.governance import gitread
+
     include = [glob_regex(g) for g in config.manifests]
     skip = [glob_regex(g) for g in config.exclude]
     out: list[str] = []
@@ -213,6 +228,8 @@ def _name(raw: dict[str, object], fallback: str) -> str:
 
 def changed_files(ref: str, cwd: Path) -> list[str]:
     """Files changed since `ref` (`check --changed --base REF`), relative to `cwd`."""
+    from shiftleft.governance import gitread
+
     root = gitread.toplevel(cwd)
     commit = gitread.resolve(ref, root)
     return [os.path.relpath(root / name, cwd) for name in gitread.changed(commit, root)]
