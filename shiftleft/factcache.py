@@ -33,7 +33,6 @@ from __future__ import annotations
 import functools
 import json
 import os
-import stat
 import sys
 from collections.abc import Mapping
 from pathlib import Path
@@ -41,11 +40,10 @@ from typing import Any
 
 from shiftleft.discover import Target
 from shiftleft.manifest import model
-from shiftleft.paths import real_folder, still
+from shiftleft.paths import present, real_folder, still
 from shiftleft.policy import cache
 
 FORMAT = 1
-_READ = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
 PACKS = 8
 """At most this many packs (one per repository root and rule set) stay in the cache folder."""
 MAX_AGE = 30 * 24 * 3600.0
@@ -141,10 +139,10 @@ class Facts:
 def _paths_hold(target: Target, files: dict[str, Any], walked: _Walked) -> bool:
     """Every declared path still answers as when the manifest was loaded (inside the repository, exists).
 
-    `paths.still` for each path, its usual case answered here: a path without `..` in a folder the discovery
-    walk listed (the real repository root's folders, never through a symlink) is a plain file or folder, or
-    absent, by that listing; elsewhere one lstat answers it in a folder without symlinks on the way. About
-    6,000 paths of 1,000 manifests in the pre-commit hook, where a system call is not cheap.
+    `paths.still` for each path, asking discovery's listing first: a walked folder is real (walked from the
+    resolved repository root, never through a symlink), so an entry listed as a plain file or folder, or
+    not listed, answers without a system call. About 6,000 paths of 1,000 manifests in the pre-commit hook,
+    where a system call is not cheap.
     """
     if not files:
         return True
@@ -152,33 +150,10 @@ def _paths_hold(target: Target, files: dict[str, Any], walked: _Walked) -> bool:
     if base not in walked:  # a walked folder is real
         base = real_folder(base)
     root_real = _real_root(str(target.root))
-    under = root_real.rstrip(os.sep) + os.sep
-    join, normpath, split = os.path.join, os.path.normpath, os.path.split
-    for path, exists in files.items():
-        if type(exists) is not bool or type(path) is not str:
-            return False
-        joined = normpath(join(base, path))
-        if joined.startswith(under) and ".." not in path:  # else (outside, the root itself, `..`): `still`
-            folder, name = split(joined)
-            plain = walked.plain(folder, name) if folder in walked else _plain(joined, folder)
-            if plain is not None:  # a plain file or folder (True) or nothing there (False)
-                if plain is not exists:
-                    return False
-                continue
-        if not still(base, root_real, path, exists):
-            return False
-    return True
-
-
-def _plain(joined: str, folder: str) -> bool | None:
-    """True for a plain file or folder (no symlink, in a real folder), False for nothing there, else None."""
-    try:
-        mode = os.lstat(joined).st_mode
-    except OSError:
-        return False
-    if stat.S_ISLNK(mode) or real_folder(folder) != folder:
-        return None
-    return stat.S_ISREG(mode) or stat.S_ISDIR(mode) or None
+    return all(
+        type(path) is str and type(exists) is bool and still(base, root_real, path, exists, walked.look)
+        for path, exists in files.items()
+    )
 
 
 class _Walked:
@@ -192,16 +167,21 @@ class _Walked:
     def __contains__(self, folder: str) -> bool:
         return folder in self._listing
 
-    def plain(self, folder: str, name: str) -> bool | None:
-        """Like `_plain`, from the listing of a walked folder."""
+    def look(self, joined: str) -> bool | None:
+        """`paths.present`, answered from the listing when `joined` is in a walked folder."""
+        folder, name = os.path.split(joined)
+        return self.present(folder, name) if folder in self._listing else present(joined)
+
+    def present(self, folder: str, name: str) -> bool | None:
+        """Like `paths.present`, from the listing of a walked folder (a FIFO or device goes to `confine`)."""
         named = self._named.get(folder)
         if named is None:
             named = self._named[folder] = {e.name: e for e in self._listing[folder]}
         entry = named.get(name)
         if entry is None:
             return False
-        try:  # a symlink is neither here (`still` follows it)
-            return entry.is_file(follow_symlinks=False) or entry.is_dir(follow_symlinks=False) or None
+        try:  # a symlink: only `confine` can tell where it leads
+            return None if entry.is_symlink() else True
         except OSError:
             return None
 
@@ -212,26 +192,8 @@ def _real_root(root: str) -> str:
 
 
 def _read(file: Path, max_bytes: int) -> bytes | None:
-    """The manifest's bytes, or None when the loader must judge it (a symlink, too large, unreadable)."""
-    try:  # O_NOFOLLOW: a symlinked manifest is not read here; O_NONBLOCK: nor waited on (a FIFO)
-        fd = os.open(file, _READ)
-    except OSError:
-        return None
-    try:  # plain os.read: a buffered file object per manifest cost more than the read
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            return None
-        chunks, size = [], 0
-        while size <= max_bytes:
-            chunk = os.read(fd, max_bytes + 1 - size)
-            if not chunk:
-                break
-            chunks.append(chunk)
-            size += len(chunk)
-    except OSError:
-        return None
-    finally:
-        os.close(fd)
-    return b"".join(chunks) if size <= max_bytes else None
+    """The manifest's bytes, or None when the loader must judge it (a symlink, too large, unreadable, a FIFO)."""
+    return cache.read_regular(file, max_bytes)
 
 
 def _digest(data: bytes | None) -> str | None:

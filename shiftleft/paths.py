@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 import os
 import stat
+from collections.abc import Callable
 
 PROBLEMS = {
     "a control character": "contains a control character",
@@ -67,27 +68,41 @@ def _file_or_folder(path: str) -> bool:
     return stat.S_ISREG(mode) or stat.S_ISDIR(mode)
 
 
-def still(base: str, root_real: str, value: str, exists: bool) -> bool:
+def still(
+    base: str, root_real: str, value: str, exists: bool, look: Callable[[str], bool | None] | None = None
+) -> bool:
     """Whether `confine(base, root_real, value)` would still answer `(None, exists)`, usually with one lstat.
 
     For a path that `confine` once accepted (so its text has no control character, no `~`, is relative):
     the answer can only change with the file system. A path that does not resolve does not exist; one
     that is a plain file or folder, in a folder without symlinks on the way (the cached `real_folder`),
     is its own real path. Anything else (a symlink at the end or on the way) asks `confine` itself.
+    `look` answers as `present` does, from what the caller already knows (the facts cache: discovery's
+    listing); `present` itself by default.
     """
     joined = os.path.normpath(os.path.join(base, value))
     if not inside(joined, root_real):
         return False
     if _climbs(value):  # the lexical `joined` is not what the system reads: see `confine`
         return confine(base, root_real, value) == (None, exists)
+    there = (look or present)(joined)
+    if there is None:
+        return confine(base, root_real, value) == (None, exists)
+    return there is exists
+
+
+def present(joined: str) -> bool | None:
+    """Whether something is at the normalised absolute path `joined`, by one lstat: False when nothing is
+    (os.path.exists says False for every error too), True when it is no symlink and its folder has none on the
+    way (the cached `real_folder`), None when only `confine` can tell (a symlink at the end or on the way)."""
     try:
         mode = os.lstat(joined).st_mode
     except OSError:
-        return not exists  # os.path.exists says False for every error too
+        return False
     folder = os.path.dirname(joined)
     if stat.S_ISLNK(mode) or real_folder(folder) != folder:
-        return confine(base, root_real, value) == (None, exists)
-    return exists
+        return None
+    return True
 
 
 def explain(value: str, problem: str, anchor: str) -> str:

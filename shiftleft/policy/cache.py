@@ -135,7 +135,7 @@ def _load(name: str) -> dict[str, Any] | None:
     if not enabled():
         return None
     secret = _secret()
-    data = _read_regular(directory() / name) if secret is not None else None
+    data = read_regular(directory() / name) if secret is not None else None
     if secret is None or data is None:
         return None
     mac, newline, body = data.partition(b"\n")
@@ -182,7 +182,7 @@ def _mac(secret: bytes, body: bytes) -> str:
     return blake2b(body, key=secret, digest_size=32).hexdigest()
 
 
-def _read_regular(path: Path, limit: int = MAX_BYTES) -> bytes | None:
+def read_regular(path: Path, limit: int = MAX_BYTES) -> bytes | None:
     """The bytes of `path` if it is a regular file (not a symlink) of at most `limit` bytes, else None.
 
     Opened without following a symlink and without blocking (a FIFO opens at
