@@ -82,11 +82,18 @@ class Evaluation:
         """Leave SL009 (a name already used) to `mark_duplicates`: set when processes share the manifests
         (`shiftleft.parallel`), since one process sees only its own part of the catalog."""
 
-    def add(self, manifest: Manifest) -> None:
+    def add(self, manifest: Manifest, cached: Known | None = None) -> None:
+        """Evaluate the manifest's local rules and keep what the graph and the reports need of it. `cached`: the
+        facts cache's node and kept sections of an unchanged manifest outside the focus, whose `raw` then holds
+        only its name, tier and paths (`shiftleft.factcache`)."""
         name = manifest.name
-        state = _State(manifest, name, _tier_number(manifest), None, from_manifest(manifest.raw, name, manifest.valid))
+        node = cached.node if cached is not None else from_manifest(manifest.raw, name, manifest.valid)
+        state = _State(manifest, name, _tier_number(manifest), None, node)
         state.elsewhere = self.shard is not None and not self.shard(name)
-        if state.elsewhere or (self.focus is not None and manifest.display not in self.focus):
+        outside = state.elsewhere or (self.focus is not None and manifest.display not in self.focus)
+        if cached is not None and not (outside and manifest.valid):
+            raise RuntimeError(f"{manifest.display}: cached facts are for valid manifests outside the focus only")
+        if outside:
             # Outside the focus: only a graph node, plus what its graph rules need
             # should it turn out to depend on a service in focus.
             if manifest.valid and state.tier_number is not None:
@@ -136,7 +143,8 @@ class Evaluation:
         # the manifest without them; the caller's manifest is left as it was. Another shard's service is never
         # read again; one outside the focus only if it depends on the focus (`services`), so it skips zlib.
         if not state.elsewhere:
-            state.packed = Packed(manifest.raw, compress=not state.skipped)
+            compress = not state.skipped
+            state.packed = Packed.marshalled(cached.packed) if cached else Packed(manifest.raw, compress=compress)
         state.manifest = _without_values(manifest)
         self.states.append(state)
 
@@ -286,6 +294,15 @@ class _State:
         self.name_at: tuple[int, int] | None = None
         """Line and column of `metadata.name` of an evaluated valid manifest, while SL009 waits
         (`Evaluation.defer_duplicates`)."""
+
+
+class Known(NamedTuple):
+    """What the facts cache remembers of an unchanged valid manifest outside the focus (`shiftleft.factcache`)."""
+
+    node: Node
+    """`graph.nodes.from_manifest` of its values."""
+    packed: bytes
+    """`marshal.dumps` of its sections the graph rules read (`Evaluation.keep`, as `_trim` keeps them)."""
 
 
 class Summary(NamedTuple):

@@ -127,17 +127,18 @@ def _run(
         else:
             for target in targets:
                 deadline.stage(f"checking {target.display}")
+                cached = None
                 if facts is None:
                     manifest = model.load_target(target, max_bytes=config.max_manifest_bytes)
                 else:
-                    manifest = facts.load(target, focus is None or target.display in focus)
+                    manifest, cached = facts.load(target, focus is None or target.display in focus)
                 if collect is not None and (focus is None or manifest.display in focus):
                     if shard is None or shard.contains(manifest.name):  # scan only what this run reports
                         collect(manifest)  # before the engine trims the manifest
                     else:
                         collect.elsewhere(manifest)
                 claims.add(manifest)  # every manifest's spec.paths, before the engine trims the manifest
-                evaluation.add(manifest)
+                evaluation.add(manifest, cached)
             deadline.stage(f"evaluating the service graph of {len(targets):,} manifests")
             result = evaluation.finish()
             names = [state.name for state in evaluation.states]
