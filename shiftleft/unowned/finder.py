@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
@@ -53,8 +53,12 @@ class Finder:
     def excluded(self, rel: str) -> bool:
         return any(p.match(rel) for p in self.skip) or any(part in SKIP_DIRS for part in rel.split("/")[:-1])
 
-    def walk(self, top: Path) -> Iterator[Deployable]:
-        """Every deployable under the folder `top` (symlinked folders and skipped folders not entered)."""
+    def walk(self, top: Path, listing: Mapping[str, list[os.DirEntry[str]]] | None = None) -> Iterator[Deployable]:
+        """Every deployable under the folder `top` (symlinked folders and skipped folders not entered).
+
+        `listing`: discovery's entries of the real folders it walked (`discover.discover`), read instead of
+        listing those folders again: one walk of the repository per run, not two.
+        """
         if not self.kinds:
             return  # every kind switched off: no walk
         real_top = os.path.realpath(top)
@@ -63,11 +67,14 @@ class Finder:
         stack: list[tuple[str, str, str, bool]] = [(str(top), real_top, start, False)]
         while stack:
             shown, real, rel, in_package = stack.pop()
-            try:
-                with os.scandir(real) as listing:
-                    entries = sorted(listing, key=lambda e: e.name)
-            except OSError:
-                continue  # discovery reports a folder it cannot read (SL012)
+            listed = listing.get(real) if listing is not None else None
+            if listed is None:
+                try:
+                    with os.scandir(real) as found:
+                        listed = list(found)
+                except OSError:
+                    continue  # discovery reports a folder it cannot read (SL012)
+            entries = sorted(listed, key=lambda e: e.name)
             files = []
             package = any(e.name == "__init__.py" and _is_file(e) for e in entries)
             for entry in entries:
