@@ -9,7 +9,8 @@ a short checksum of it (zlib, not hashlib, which costs milliseconds to import
 on every run), so two keys sharing a name can only ever cause a miss. The
 cache is JSON (never pickle) holding each rule's fields and its CEL
 expressions in the runtime's serialized checked form, which loads about 20
-times faster than compiling. `SHIFTLEFT_NO_CACHE=1` turns it off.
+times faster than compiling; the facts cache's packs are marshalled, decoded
+only once their MAC matched (decision 0028). `SHIFTLEFT_NO_CACHE=1` turns it off.
 
 The cache folder is not trusted (a CI cache can be restored from a pull
 request; decision 0009): every entry carries a keyed BLAKE2b MAC of its whole
