@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
@@ -39,9 +39,14 @@ class Deployable(NamedTuple):
 class Finder:
     """Where deployables are and which globs select them, for one run."""
 
-    def __init__(self, config: Config, cwd: Path) -> None:
+    def __init__(self, config: Config, cwd: Path, manifests: Collection[str] = ()) -> None:
+        """`manifests`: the files discovery found as manifests to check, as it found them (absolute paths, not
+        resolved). None of them is read as a Kubernetes workload: a manifest is one document of `kind:
+        Service`, and a file that hides a workload under a manifest's name is an invalid manifest, a finding
+        of its own (SL0xx). A 1,000-service run then opens 1,000 files fewer."""
         scope = config.unowned
         self.cwd = cwd
+        self.manifests = manifests
         self.kinds = {k: [glob_regex(g) for g in getattr(scope, k)] for k in RULES if getattr(scope, k)}
         skip = (*config.exclude, *scope.exclude)
         self.skip = [glob_regex(g) for g in skip]
@@ -121,6 +126,8 @@ class Finder:
 
         for name in names:
             if (only is None or name == only) and self.wanted("kubernetes", rel + name):
+                if os.path.join(shown, name) in self.manifests:
+                    continue
                 path = os.path.join(real, name)
                 target = os.path.realpath(path)
                 if not (target == root or target.startswith(root.rstrip(os.sep) + os.sep)):

@@ -257,3 +257,20 @@ def test_the_walk_reads_discoverys_listing_instead_of_the_folders(tmp_path: Path
         str(root / "lib" / "pkg" / "__init__.py"), str(root / "tools" / "pyproject.toml")
     ]
     assert listed == [str(root / "lib" / "pkg")]
+
+
+def test_manifests_discovery_found_are_not_read_as_workloads(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A manifest is one `kind: Service` document: the finder does not open the manifests it is given. One that
+    hides a workload is an invalid manifest instead (SL011, critical: tests/e2e/evidence/test_unowned.py)."""
+    root = repo(tmp_path, {"svc/shiftleft.yaml": DEPLOYMENT, "svc/deploy.yaml": DEPLOYMENT})
+    read: list[str] = []
+    real_read = workloads.read
+    monkeypatch.setattr(workloads, "read", lambda path, name: read.append(name) or real_read(path, name))
+    manifest = str(root / "svc" / "shiftleft.yaml")
+    finder = unowned.Finder(config_mod.defaults(), root, frozenset({manifest}))
+    assert [(d.file, d.line) for d in finder.walk(root)] == [(str(root / "svc" / "deploy.yaml"), 2)]
+    assert read == ["deploy.yaml"]
+    assert [d.file for d in finder.look(["svc/shiftleft.yaml", "svc/deploy.yaml"])] == [str(root / "svc" / "deploy.yaml")]
+    assert sorted(d.file for d in unowned.Finder(config_mod.defaults(), root).walk(root)) == [
+        str(root / "svc" / "deploy.yaml"), manifest,
+    ]  # fmt: skip
