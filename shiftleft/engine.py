@@ -132,6 +132,7 @@ class Evaluation:
             state.findings.extend(_place(manifest, pending))
             if manifest.nodes is not None and self.graph_rules:
                 state.positions = self._positions(manifest)
+            state.waivers_at = _waivers_at(manifest)
         if manifest.placeholders and not state.skipped:
             state.findings.extend(_placeholders(manifest, self.catalog))
         self.first_file.setdefault(name, manifest.display)
@@ -224,6 +225,7 @@ class Evaluation:
                     manifest.valid,
                     tuple(findings),
                     Packed(_trim(manifest.raw, _REPORTED)),
+                    state.waivers_at,
                 )
             )
             # One service's sections unpacked at a time; what only this loop reads is dropped as it goes.
@@ -265,7 +267,7 @@ class _State:
 
     __slots__ = (
         "elsewhere", "findings", "manifest", "name", "name_at", "node", "packed", "positions", "skipped", "tier",
-        "tier_number",
+        "tier_number", "waivers_at",
     )  # fmt: skip
 
     def __init__(
@@ -294,6 +296,8 @@ class _State:
         self.name_at: tuple[int, int] | None = None
         """Line and column of `metadata.name` of an evaluated valid manifest, while SL009 waits
         (`Evaluation.defer_duplicates`)."""
+        self.waivers_at: tuple[tuple[int, int], ...] | None = None
+        """`ServiceResult.waivers_at`: found by `add` for an evaluated manifest."""
 
 
 class Known(NamedTuple):
@@ -338,6 +342,15 @@ class _Positions:
     def get(self, place: _Place) -> tuple[int, int] | None:
         index = self.layout.get(place)
         return None if index is None else (self.values[2 * index], self.values[2 * index + 1])
+
+
+def _waivers_at(manifest: Manifest) -> tuple[tuple[int, int], ...]:
+    """Where each `spec.waivers` entry of a valid manifest is, from the node tree while it is at hand."""
+    spec = manifest.raw.get("spec")
+    entries = spec.get("waivers") if isinstance(spec, dict) else None
+    if not isinstance(entries, list) or not entries:
+        return ()
+    return tuple(manifest.locate([(("spec", "waivers", i), False) for i in range(len(entries))]))
 
 
 def _without_values(manifest: Manifest) -> Manifest:

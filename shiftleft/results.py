@@ -113,6 +113,10 @@ class ServiceResult(NamedTuple):
     findings: tuple[Finding, ...]
     raw: Mapping[str, Any] = MappingProxyType({})
     """The manifest as written (empty when it could not be read), for reports."""
+    waivers_at: tuple[tuple[int, int], ...] | None = None
+    """Line and column of each `spec.waivers` entry, found while the loader's node tree was at hand; () when the
+    manifest declares none; None when not known (a service read from a result file, or evaluated only as a
+    dependent of the focus): `governance.apply` then reads the manifest again to place its waivers."""
 
 
 class PolicyChange(NamedTuple):

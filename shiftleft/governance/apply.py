@@ -126,15 +126,19 @@ def _declared(
         declared += found
         problems += trouble
     for service in services:
-        if not service.valid:
-            continue  # its waivers are among the values SL0xx reports; a broken manifest accepts nothing
+        if not service.valid or service.waivers_at == ():
+            continue  # a broken manifest accepts nothing (its waivers are among the values SL0xx reports)
         spec = service.raw.get("spec")
         entries = spec.get("waivers") if isinstance(spec, dict) else None
         if not isinstance(entries, list) or not entries:
             continue
-        declared += waivers_mod.inline(
-            service.name, service.file, entries, _positions(inputs.cwd, service, len(entries))
+        known = service.waivers_at  # found while loading; else the manifest is read again
+        at = (
+            list(known)
+            if known is not None and len(known) == len(entries)
+            else _positions(inputs.cwd, service, len(entries))
         )
+        declared += waivers_mod.inline(service.name, service.file, entries, at)
     return declared, problems
 
 
