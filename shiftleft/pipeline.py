@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from shiftleft import deadline, factcache, formatters, parallel, unowned
 from shiftleft.config import Config
 from shiftleft.discover import Target, discover, display_path, repo_root
-from shiftleft.engine import Evaluation, Settings
+from shiftleft.engine import COMPRESS_FROM, Evaluation, Settings
 from shiftleft.errors import UsageError
 from shiftleft.findings import Severity
 from shiftleft.graph import catalogfile
@@ -120,6 +120,7 @@ def _run(
         imported=tuple(n for c in config.catalogs for n in catalogfile.load(c, display_path(c, session.policy_cwd))),
     )
     evaluation = Evaluation(policy.catalog, policy.tiers, settings, focus, shard.contains if shard else None)
+    evaluation.compress = len(targets) >= COMPRESS_FROM
     collect = _evidence_collector(config, evidence, policy.catalog, policy.tiers, settings)
     # Every core for a large catalog (shiftleft.parallel), also for `check .` in a git repository, where every
     # manifest is in focus and the facts cache would only write the hook's pack; not for a focused run (the hook).
