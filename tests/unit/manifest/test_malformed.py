@@ -92,10 +92,13 @@ class MalformedRun:
         return self.out.splitlines()
 
 
-def catalog_rule_ids() -> list[str]:
-    """Every policy rule id of the shipped catalog: outside SL0xx, plus SL014 (the tier's required sections)."""
+@functools.cache
+def catalog_rule_ids() -> tuple[str, ...]:
+    """Every policy rule id of the shipped catalog: outside SL0xx, plus SL014 (the tier's required sections).
+
+    Read once: the shipped catalog does not change during the run."""
     rules = catalog.load([catalog.shipped_folder()]).rules
-    return sorted(r.id for r in rules if not r.id.startswith("SL0") or r.id == "SL014")
+    return tuple(sorted(r.id for r in rules if not r.id.startswith("SL0") or r.id == "SL014"))
 
 
 def write_config(repo: Path, *settings: str, keep: tuple[str, ...] = ()) -> None:
@@ -112,19 +115,24 @@ def write_config(repo: Path, *settings: str, keep: tuple[str, ...] = ()) -> None
     (repo / ".shiftleft.toml").write_text(text, encoding="utf-8")
 
 
-@functools.cache
-def _warm_cache() -> Path:
-    """The suite's cache folder, holding the shipped catalog compiled (signed with the suite's key)."""
-    from shiftleft.policy import cache, catalog
-
-    catalog.load([catalog.shipped_folder()])
-    folder = cache.directory()
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+@pytest.fixture(scope="module")
+def warm_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A cache folder holding what a run of this suite reads (signed with the suite's key): the shipped catalog
+    compiled, and the programs of a run with every catalog rule disabled, written by one such run."""
+    home = tmp_path_factory.mktemp("malformed-cache")
+    repo = home / "repo"
+    (repo / "checkout").mkdir(parents=True)
+    shutil.copyfile(BASELINE, repo / "checkout" / "shiftleft.yaml")
+    write_config(repo)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.chdir(repo)
+        mp.setenv("XDG_CACHE_HOME", str(home))
+        main(["check", "--now", NOW, "--format", "text", "-q"])
+    return home / "shiftleft"
 
 
 @pytest.fixture
-def malformed_repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def malformed_repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, warm_cache: Path) -> Path:
     """A git-less repository with a checkout service folder; the working directory for the run."""
     repo = tmp_path / "repo"
     docs = repo / "checkout" / "docs"
@@ -135,9 +143,9 @@ def malformed_repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     write_config(repo)
     assert not any((folder / ".git").exists() for folder in (repo, *repo.parents)), "tmp_path is inside git"
     monkeypatch.chdir(repo)
-    # A crash log would land in this cache folder; it starts with the suite's compiled catalog, so that each of
-    # these few hundred runs reads the catalog instead of compiling it again.
-    shutil.copytree(_warm_cache(), tmp_path / "cache" / "shiftleft", ignore=shutil.ignore_patterns("crash.log"))
+    # A crash log would land in this cache folder; it starts with the compiled catalog and programs, so that each
+    # of these few hundred runs reads them instead of compiling them again.
+    shutil.copytree(warm_cache, tmp_path / "cache" / "shiftleft", ignore=shutil.ignore_patterns("crash.log"))
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     monkeypatch.delenv("NO_COLOR", raising=False)
     return repo

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib.util
+import json
 import re
 import textwrap
 from pathlib import Path
@@ -16,13 +17,14 @@ from pathlib import Path
 import pytest
 
 from shiftleft import ruletest
-from shiftleft.engine import Settings, evaluate
+from shiftleft.engine import Evaluation, Settings, evaluate
 from shiftleft.findings import Severity
 from shiftleft.manifest import model
 from shiftleft.policy import catalog as catalog_mod
 from shiftleft.policy import tiers as tiers_mod
 from shiftleft.vocabulary import Category
 from tests.helpers import ROOT
+from tests.required_helpers import fresh_run
 
 SHIPPED, SHOWN = catalog_mod.shipped_folder()
 CATALOG = catalog_mod.load([(SHIPPED, SHOWN)])
@@ -74,11 +76,17 @@ def _load_snippet(tmp_path: Path, text: str, declared_exist: bool) -> model.Mani
     return manifest
 
 
+_EVALUATIONS: dict[tuple[dt.datetime, str], Evaluation] = {}
+"""One Evaluation (its compiled rule groups) per date and organisation settings of the examples."""
+
+
 def _evaluate(rule: catalog_mod.Rule, manifest: model.Manifest) -> list[tuple[str, str, str, int]]:
     now = dt.datetime.combine(dt.date.fromisoformat(rule.examples_now), dt.time(), tzinfo=dt.UTC) \
         if rule.examples_now else NOW  # fmt: skip
-    settings = Settings(Severity.INFO, now, rule.examples_org, {}, frozenset())
-    result = evaluate([manifest], CATALOG, TIERS, settings)
+    key = (now, json.dumps(rule.examples_org, sort_keys=True, default=str))
+    if key not in _EVALUATIONS:
+        _EVALUATIONS[key] = Evaluation(CATALOG, TIERS, Settings(Severity.INFO, now, rule.examples_org, {}, frozenset()))
+    result = fresh_run(_EVALUATIONS[key], [manifest])
     return [(f.rule, f.service, f.location.file, f.location.line) for f in result.findings if f.rule == rule.id]
 
 
