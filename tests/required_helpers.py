@@ -82,9 +82,10 @@ def check(
     for i, item in enumerate((manifest, *others)):
         folder = root / f"svc{i}"
         folder.mkdir(exist_ok=True)
-        for doc in DOCS:
-            (folder / doc).parent.mkdir(parents=True, exist_ok=True)
-            (folder / doc).write_text("# written\n", encoding="utf-8")
+        for doc in DOCS:  # the same in every run: a folder checked again keeps them
+            if not (folder / doc).is_file():
+                (folder / doc).parent.mkdir(parents=True, exist_ok=True)
+                (folder / doc).write_text("# written\n", encoding="utf-8")
         text = item if isinstance(item, str) else yaml.dump(item, Dumper=_DUMPER, sort_keys=False)
         (folder / "shiftleft.yaml").write_text(text, encoding="utf-8")
         loaded.append(model.load(folder / "shiftleft.yaml", f"svc{i}/shiftleft.yaml", root))

@@ -22,7 +22,8 @@ def test_the_hard_exit_keeps_every_byte_and_the_exit_code(tmp_path: Path) -> Non
     """`shiftleft.main.run` exits without the interpreter's teardown: a long report through a pipe and a report
     file are complete, and a failing check still exits 1."""
     for i in range(600):  # more than a pipe holds (64 KiB), and in two processes (decision 0024)
-        write(tmp_path, f"svc-{i:03d}/shiftleft.yaml", f"apiVersion: shiftleft/v1\nkind: Service\nmetadata: {{name: s{i}}}\n")
+        manifest = f"apiVersion: shiftleft/v1\nkind: Service\nmetadata: {{name: s{i}}}\n"
+        write(tmp_path, f"svc-{i:03d}/shiftleft.yaml", manifest)
     cmd = [sys.executable, "-m", "shiftleft", "check", ".", "--now", "2026-11-25", "--format", "text",
            "--format", f"json={tmp_path / 'out.json'}"]  # fmt: skip
     done = subprocess.run(cmd, cwd=tmp_path, capture_output=True, text=True, check=False, timeout=120)

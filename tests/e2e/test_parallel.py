@@ -1,6 +1,6 @@
-"""`shiftleft.parallel` where it is slow by design: a generated catalog of 150 services in 1, 2 and 3 processes, one
-process per manifest (40 forks), the time limit that kills the workers (a 2 s wait) and an evidence run in which
-checkov really scans (tests/unit/test_parallel.py holds the rest, on smaller catalogs)."""
+"""`shiftleft.parallel` where it is slow by design: generated catalogs of 150 and 61 services in 1, 2 and 3
+processes, one process per manifest (40 forks), the time limit that kills the workers (a 2 s wait) and an evidence
+run in which checkov really scans (tests/unit/test_parallel.py holds the rest, on smaller catalogs)."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from tests.helpers import NOW
 from tests.parallel_helpers import awkward_catalog, reports, same_in_every_number_of_processes
 
 
-@pytest.mark.parametrize(("services", "seed", "fanout"), [(150, 0, 3)])
+@pytest.mark.parametrize(("services", "seed", "fanout"), [(150, 0, 3), (61, 7, 5)])
 def test_a_generated_catalog_gives_the_same_reports_in_every_number_of_processes(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], services: int, seed: int,
     fanout: int,
