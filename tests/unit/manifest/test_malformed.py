@@ -117,8 +117,8 @@ def write_config(repo: Path, *settings: str, keep: tuple[str, ...] = ()) -> None
 
 @pytest.fixture(scope="module")
 def warm_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A cache folder holding what a run of this suite reads (signed with the suite's key): the shipped catalog
-    compiled, and the programs of a run with every catalog rule disabled, written by one such run."""
+    """The cache folder of this module's runs, holding what they read (signed with the suite's key): the shipped
+    catalog compiled, written by one run with every catalog rule disabled."""
     home = tmp_path_factory.mktemp("malformed-cache")
     repo = home / "repo"
     (repo / "checkout").mkdir(parents=True)
@@ -143,10 +143,10 @@ def malformed_repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, warm_cache: 
     write_config(repo)
     assert not any((folder / ".git").exists() for folder in (repo, *repo.parents)), "tmp_path is inside git"
     monkeypatch.chdir(repo)
-    # A crash log would land in this cache folder; it starts with the compiled catalog and programs, so that each
-    # of these few hundred runs reads them instead of compiling them again.
-    shutil.copytree(warm_cache, tmp_path / "cache" / "shiftleft", ignore=shutil.ignore_patterns("crash.log"))
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    # One cache folder for the module's runs, where a crash log would land: it starts with the compiled catalog, so
+    # that each of these few hundred runs reads it instead of compiling it again (and, the folder being the same,
+    # takes it from the process's memo after the first).
+    monkeypatch.setenv("XDG_CACHE_HOME", str(warm_cache.parent))
     monkeypatch.delenv("NO_COLOR", raising=False)
     return repo
 
@@ -1036,13 +1036,14 @@ def test_summary_counts_the_broken_manifest(malformed_repo: Path, capsys: pytest
     ]
 
 
-def test_no_crash_log_is_written(malformed_repo: Path, tmp_path: Path, malformed_cli: RunCli) -> None:
+def test_no_crash_log_is_written(malformed_repo: Path, warm_cache: Path, malformed_cli: RunCli) -> None:
     """Every fixture in one run: only findings, never an internal error."""
     for path in sorted(FIXTURES.glob("*.yaml")):
         place_fixture(malformed_repo, path.stem, service=path.stem)
+    assert not (warm_cache / "crash.log").exists()
     run = malformed_cli()
     assert run.code == 1
-    assert not (tmp_path / "cache" / "shiftleft" / "crash.log").exists()
+    assert not (warm_cache / "crash.log").exists()
     # Valid manifests all say `name: checkout`, so they show up too (SL009); every malformed one must.
     shown = {line.split("/shiftleft.yaml")[0] for line in run.lines}
     assert shown >= {p.stem for p in FIXTURES.glob("*.yaml")} - set(ACCEPTED)
