@@ -728,7 +728,7 @@ def test_configured_size_limit(malformed_repo: Path, malformed_cli: RunCli) -> N
 
 
 def test_fifty_megabyte_file_fails_fast(malformed_repo: Path, malformed_cli: RunCli) -> None:
-    place(malformed_repo, padded_baseline(50 * MIB))
+    big = place(malformed_repo, padded_baseline(50 * MIB))
     run = malformed_cli()
     assert run.code == 1
     assert run.lines == [
@@ -740,6 +740,7 @@ def test_fifty_megabyte_file_fails_fast(malformed_repo: Path, malformed_cli: Run
         )
     ]
     assert run.seconds < SAFETY_NET_SECONDS
+    big.unlink()  # 50 MB pytest would keep for three runs, in memory where tmp_path is a tmpfs (tests/conftest.py)
 
 
 TOO_MANY_VALUES = (
