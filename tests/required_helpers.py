@@ -17,6 +17,7 @@ from shiftleft.findings import Severity
 from shiftleft.manifest import model
 from shiftleft.policy import catalog as catalog_mod
 from shiftleft.policy import tiers as tiers_mod
+from shiftleft.results import RunResult
 
 SHIPPED, SHOWN = catalog_mod.shipped_folder()
 CATALOG = catalog_mod.load([(SHIPPED, SHOWN)])
@@ -81,22 +82,28 @@ def check(
     for i, item in enumerate((manifest, *others)):
         folder = root / f"svc{i}"
         folder.mkdir(exist_ok=True)
-        for doc in DOCS:
-            (folder / doc).parent.mkdir(parents=True, exist_ok=True)
-            (folder / doc).write_text("# written\n", encoding="utf-8")
+        for doc in DOCS:  # the same in every run: a folder checked again keeps them
+            if not (folder / doc).is_file():
+                (folder / doc).parent.mkdir(parents=True, exist_ok=True)
+                (folder / doc).write_text("# written\n", encoding="utf-8")
         text = item if isinstance(item, str) else yaml.dump(item, Dumper=_DUMPER, sort_keys=False)
         (folder / "shiftleft.yaml").write_text(text, encoding="utf-8")
         loaded.append(model.load(folder / "shiftleft.yaml", f"svc{i}/shiftleft.yaml", root))
-    evaluation = _evaluation(tiers, disable, now)
-    evaluation.states, evaluation.first_file = [], {}  # a fresh run on compiled rule groups
-    for manifest in loaded:
-        evaluation.add(manifest)
-    result = evaluation.finish()
+    result = fresh_run(_evaluation(tiers, disable, now), loaded)
     return [
         (f.rule, f.severity.value, f.location.line, f.location.path)
         for f in result.findings
         if f.location.file == "svc0/shiftleft.yaml"
     ]
+
+
+def fresh_run(evaluation: Evaluation, manifests: list[model.Manifest]) -> RunResult:
+    """`engine.evaluate` of `manifests` on an Evaluation made before: its compiled rule groups (about 10 ms to
+    build) are kept, what one run adds (services, names seen) starts empty."""
+    evaluation.states, evaluation.first_file = [], {}
+    for manifest in manifests:
+        evaluation.add(manifest)
+    return evaluation.finish()
 
 
 _EVALUATIONS: dict[tuple[int, frozenset[str], str], tuple[tiers_mod.TierPolicy, Evaluation]] = {}

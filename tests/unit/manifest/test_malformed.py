@@ -92,10 +92,13 @@ class MalformedRun:
         return self.out.splitlines()
 
 
-def catalog_rule_ids() -> list[str]:
-    """Every policy rule id of the shipped catalog: outside SL0xx, plus SL014 (the tier's required sections)."""
+@functools.cache
+def catalog_rule_ids() -> tuple[str, ...]:
+    """Every policy rule id of the shipped catalog: outside SL0xx, plus SL014 (the tier's required sections).
+
+    Read once: the shipped catalog does not change during the run."""
     rules = catalog.load([catalog.shipped_folder()]).rules
-    return sorted(r.id for r in rules if not r.id.startswith("SL0") or r.id == "SL014")
+    return tuple(sorted(r.id for r in rules if not r.id.startswith("SL0") or r.id == "SL014"))
 
 
 def write_config(repo: Path, *settings: str, keep: tuple[str, ...] = ()) -> None:
@@ -112,19 +115,24 @@ def write_config(repo: Path, *settings: str, keep: tuple[str, ...] = ()) -> None
     (repo / ".shiftleft.toml").write_text(text, encoding="utf-8")
 
 
-@functools.cache
-def _warm_cache() -> Path:
-    """The suite's cache folder, holding the shipped catalog compiled (signed with the suite's key)."""
-    from shiftleft.policy import cache, catalog
-
-    catalog.load([catalog.shipped_folder()])
-    folder = cache.directory()
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+@pytest.fixture(scope="module")
+def warm_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The cache folder of this module's runs, holding what they read (signed with the suite's key): the shipped
+    catalog compiled, written by one run with every catalog rule disabled."""
+    home = tmp_path_factory.mktemp("malformed-cache")
+    repo = home / "repo"
+    (repo / "checkout").mkdir(parents=True)
+    shutil.copyfile(BASELINE, repo / "checkout" / "shiftleft.yaml")
+    write_config(repo)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.chdir(repo)
+        mp.setenv("XDG_CACHE_HOME", str(home))
+        main(["check", "--now", NOW, "--format", "text", "-q"])
+    return home / "shiftleft"
 
 
 @pytest.fixture
-def malformed_repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def malformed_repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, warm_cache: Path) -> Path:
     """A git-less repository with a checkout service folder; the working directory for the run."""
     repo = tmp_path / "repo"
     docs = repo / "checkout" / "docs"
@@ -135,10 +143,10 @@ def malformed_repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     write_config(repo)
     assert not any((folder / ".git").exists() for folder in (repo, *repo.parents)), "tmp_path is inside git"
     monkeypatch.chdir(repo)
-    # A crash log would land in this cache folder; it starts with the suite's compiled catalog, so that each of
-    # these few hundred runs reads the catalog instead of compiling it again.
-    shutil.copytree(_warm_cache(), tmp_path / "cache" / "shiftleft", ignore=shutil.ignore_patterns("crash.log"))
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    # One cache folder for the module's runs, where a crash log would land: it starts with the compiled catalog, so
+    # that each of these few hundred runs reads it instead of compiling it again (and, the folder being the same,
+    # takes it from the process's memo after the first).
+    monkeypatch.setenv("XDG_CACHE_HOME", str(warm_cache.parent))
     monkeypatch.delenv("NO_COLOR", raising=False)
     return repo
 
@@ -720,7 +728,7 @@ def test_configured_size_limit(malformed_repo: Path, malformed_cli: RunCli) -> N
 
 
 def test_fifty_megabyte_file_fails_fast(malformed_repo: Path, malformed_cli: RunCli) -> None:
-    place(malformed_repo, padded_baseline(50 * MIB))
+    big = place(malformed_repo, padded_baseline(50 * MIB))
     run = malformed_cli()
     assert run.code == 1
     assert run.lines == [
@@ -732,6 +740,7 @@ def test_fifty_megabyte_file_fails_fast(malformed_repo: Path, malformed_cli: Run
         )
     ]
     assert run.seconds < SAFETY_NET_SECONDS
+    big.unlink()  # 50 MB pytest would keep for three runs, in memory where tmp_path is a tmpfs (tests/conftest.py)
 
 
 TOO_MANY_VALUES = (
@@ -1028,13 +1037,14 @@ def test_summary_counts_the_broken_manifest(malformed_repo: Path, capsys: pytest
     ]
 
 
-def test_no_crash_log_is_written(malformed_repo: Path, tmp_path: Path, malformed_cli: RunCli) -> None:
+def test_no_crash_log_is_written(malformed_repo: Path, warm_cache: Path, malformed_cli: RunCli) -> None:
     """Every fixture in one run: only findings, never an internal error."""
     for path in sorted(FIXTURES.glob("*.yaml")):
         place_fixture(malformed_repo, path.stem, service=path.stem)
+    assert not (warm_cache / "crash.log").exists()
     run = malformed_cli()
     assert run.code == 1
-    assert not (tmp_path / "cache" / "shiftleft" / "crash.log").exists()
+    assert not (warm_cache / "crash.log").exists()
     # Valid manifests all say `name: checkout`, so they show up too (SL009); every malformed one must.
     shown = {line.split("/shiftleft.yaml")[0] for line in run.lines}
     assert shown >= {p.stem for p in FIXTURES.glob("*.yaml")} - set(ACCEPTED)

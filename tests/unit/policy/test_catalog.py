@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib.util
+import json
 import re
 import textwrap
 from pathlib import Path
@@ -16,13 +17,14 @@ from pathlib import Path
 import pytest
 
 from shiftleft import ruletest
-from shiftleft.engine import Settings, evaluate
+from shiftleft.engine import Evaluation, Settings, evaluate
 from shiftleft.findings import Severity
 from shiftleft.manifest import model
 from shiftleft.policy import catalog as catalog_mod
 from shiftleft.policy import tiers as tiers_mod
 from shiftleft.vocabulary import Category
 from tests.helpers import ROOT
+from tests.required_helpers import fresh_run
 
 SHIPPED, SHOWN = catalog_mod.shipped_folder()
 CATALOG = catalog_mod.load([(SHIPPED, SHOWN)])
@@ -74,11 +76,17 @@ def _load_snippet(tmp_path: Path, text: str, declared_exist: bool) -> model.Mani
     return manifest
 
 
+_EVALUATIONS: dict[tuple[dt.datetime, str], Evaluation] = {}
+"""One Evaluation (its compiled rule groups) per date and organisation settings of the examples."""
+
+
 def _evaluate(rule: catalog_mod.Rule, manifest: model.Manifest) -> list[tuple[str, str, str, int]]:
     now = dt.datetime.combine(dt.date.fromisoformat(rule.examples_now), dt.time(), tzinfo=dt.UTC) \
         if rule.examples_now else NOW  # fmt: skip
-    settings = Settings(Severity.INFO, now, rule.examples_org, {}, frozenset())
-    result = evaluate([manifest], CATALOG, TIERS, settings)
+    key = (now, json.dumps(rule.examples_org, sort_keys=True, default=str))
+    if key not in _EVALUATIONS:
+        _EVALUATIONS[key] = Evaluation(CATALOG, TIERS, Settings(Severity.INFO, now, rule.examples_org, {}, frozenset()))
+    result = fresh_run(_EVALUATIONS[key], [manifest])
     return [(f.rule, f.service, f.location.file, f.location.line) for f in result.findings if f.rule == rule.id]
 
 
@@ -196,26 +204,3 @@ def test_generated_docs_are_up_to_date() -> None:
              if not (ROOT / "docs" / "rules" / name).is_file()
              or (ROOT / "docs" / "rules" / name).read_text(encoding="utf-8") != text]  # fmt: skip
     assert stale == [], "run: python scripts/gen_rule_docs.py"
-
-
-def test_freshness_rules_work_from_the_compiled_catalog_cache(tmp_path: Path) -> None:
-    """A fresh process that loads every program from the cache still evaluates `now` (cel.py warm-up)."""
-    import os
-    import subprocess
-    import sys
-
-    script = textwrap.dedent("""\
-        import datetime as dt
-        from shiftleft.policy import catalog, cel
-        rule = catalog.load([catalog.shipped_folder()]).get("SL306")
-        now = cel.timestamp(dt.datetime(2026, 11, 25, tzinfo=dt.UTC))
-        spec = {"continuity": {"last_test": {"date": "2026-03-02T00:00:00Z"}}}
-        cutoff = {"dr_test": "2026-05-25T00:00:00Z", "future": "2026-11-26T00:00:00Z"}
-        data = {"spec": spec, "metadata": {}, "tier": {"cutoff": cutoff}, "org": {}, "graph": {},
-                "now": now, "item": None, "index": 0}
-        print(rule.check.run(cel.activation(data)))
-        """)
-    env = dict(os.environ, XDG_CACHE_HOME=str(tmp_path))
-    runs = [subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True)
-            for _ in range(2)]  # fmt: skip
-    assert [r.stdout for r in runs] == ["(False, None)\n", "(False, None)\n"]

@@ -57,8 +57,8 @@ def test_removing_any_field_of_a_passing_manifest_is_a_finding_or_documented_opt
     assert check(tmp_path, base) == []
     required = {r.dotted for r in TIERS.tiers[tier].requires}
     silent = set()
-    for i, path in enumerate(p for p in paths(base) if p not in _SCHEMA_REQUIRED):
-        found = check(tmp_path / str(i), without(base, path))
+    for path in (p for p in paths(base) if p not in _SCHEMA_REQUIRED):
+        found = check(tmp_path, without(base, path))  # the same folder: only the manifest changes
         if not found:
             silent.add(path)
         elif path in required:  # a required path is reported at itself or at its closest declared parent
