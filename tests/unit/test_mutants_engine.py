@@ -10,9 +10,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from shiftleft.engine import Evaluation, evaluate
-from shiftleft.findings import Finding
+from shiftleft.findings import Finding, Severity
 from shiftleft.policy import catalog as catalog_mod
-from tests.unit.test_engine import MANIFEST, RULE, _catalog, _load, _settings, _tiers, rule
+from tests.unit.test_engine import MANIFEST, NOW, RULE, _catalog, _load, _settings, _tiers, rule
 
 LIFECYCLE = (
     "spec.lifecycle must be one of experimental, production, deprecated, not 'productoin' (did you mean 'production'?)"
@@ -325,8 +325,13 @@ def test_a_service_result_holds_what_reports_show_and_its_findings_invalid_first
         _load(tmp_path, "a/shiftleft.yaml", text),
         _load(tmp_path, "b/shiftleft.yaml", broken),
         _load(tmp_path, "c/shiftleft.yaml", "apiVersion: [\n"),
+        _load(tmp_path, "d/shiftleft.yaml", BAD_LIFECYCLE.replace("checkout", "d").replace("tier: 1", "tier: true")),
     ]
-    a, b, c = evaluate(manifests, cat, _tiers(), _settings()).services
+    result = evaluate(manifests, cat, _tiers(), _settings())
+    assert (result.fail_on, result.now, result.rules) == (Severity.HIGH, NOW, 1)
+    assert sorted(result.tiers) == [0, 1, 2, 3, 4]
+    assert result.tiers[1] == _tiers().tiers[1].raw
+    a, b, c, d = result.services
     assert (a.name, a.file, a.tier, a.valid) == ("checkout", "a/shiftleft.yaml", 1, True)
     assert dict(a.raw) == {
         "metadata": {"name": "checkout", "owner": "team-checkout"},
@@ -351,3 +356,5 @@ def test_a_service_result_holds_what_reports_show_and_its_findings_invalid_first
     ]
     assert (c.name, c.tier, c.valid, dict(c.raw)) == ("c", None, False, {})
     assert [f.rule for f in c.findings] == ["SL001"]
+    # `tier: true` is not tier 1: no tier, so none of the rules run on the valid part.
+    assert (d.name, d.tier, d.valid, [f.rule for f in d.findings]) == ("d", None, False, ["SL006", "SL006"])

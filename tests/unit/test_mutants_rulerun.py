@@ -146,19 +146,20 @@ def test_a_message_over_the_template_caps_is_the_rules_evaluation_error_at_its_l
     ]  # fmt: skip
 
 
-COSTLY = "each: spec.dependencies\nassert: size(item.fallback + item.fallback) > 0\nmessage: x"
+COSTLY = "each: spec.dependencies\nassert: size(item.fallback + metadata.description) > 0\nmessage: x"
 OVER = re.compile(
     r"ACME101 could not be evaluated: its estimated cost on this manifest \(([0-9,]+)\) is over the limit of "
     r"([0-9,]+) \(comprehensions or concatenation over large values\)"
 )
 
 
-def _costs(tmp_path: Path, fallbacks: list[str]) -> list[tuple[str, str, int]]:
+def _costs(tmp_path: Path, fallbacks: list[str], description: str = "short") -> list[tuple[str, str, int]]:
     """(location, path, estimated cost) of each refused item."""
     text = MANIFEST.split("  dependencies:\n")[0] + "  dependencies:\n"
+    text = text.replace("metadata:\n", f"metadata:\n  description: {description}\n")
     text += "".join(DEPENDENCY % (i, f) for i, f in enumerate(fallbacks))
     out = []
-    for finding in _findings(tmp_path, text, rule("twice", COSTLY)):
+    for finding in _findings(tmp_path, text, rule("concat", COSTLY)):
         m = OVER.fullmatch(finding[3])
         assert m is not None and finding[0] == "ACME101", finding
         out.append((finding[1], finding[2], int(m.group(1).replace(",", ""))))
@@ -174,9 +175,11 @@ def test_a_costly_each_rule_is_estimated_once_for_all_its_items(
     long, short = "x" * 1000, "short"
     ((_, _, one_long),) = _costs(tmp_path, [long])
     ((_, _, one_short),) = _costs(tmp_path, [short])
-    assert one_long > one_short + 1000  # the cost follows the item's size
+    ((_, _, long_description),) = _costs(tmp_path, [short], long)
+    assert one_long > one_short + 900  # the cost follows the item's size
+    assert long_description > one_short + 900  # and the size of the sections it reads
     three = _costs(tmp_path, [short, long, short])
-    assert three == [(f"svc/shiftleft.yaml:{11 + i}:7", f"spec.dependencies[{i}]", 3 * one_long) for i in range(3)]
+    assert three == [(f"svc/shiftleft.yaml:{12 + i}:7", f"spec.dependencies[{i}]", 3 * one_long) for i in range(3)]
     monkeypatch.setattr(celcost, "LIMIT", 3 * one_long)
     assert _costs(tmp_path, [short, long, short]) == []  # at the limit: evaluated, and it holds
     monkeypatch.setattr(celcost, "LIMIT", 3 * one_long - 1)
