@@ -30,7 +30,8 @@ def other(rule_id: str, name: str, body: str) -> tuple[str, str]:
 
 def _partial_catalog(tmp_path: Path) -> catalog_mod.Catalog:
     """ACME101 reads only the RTO; ACME102 asserts on spec.lifecycle; ACME103 only shows it in its message;
-    ACME104 points at it; ACME105 reads spec.security, ACME106 spec.security.secrets (wrong in one manifest)."""
+    ACME104 points at it; ACME105 reads spec.security, ACME106 spec.security.secrets (wrong in one manifest);
+    ACME107 holds on the run's date."""
     return _catalog(
         tmp_path,
         rule(
@@ -43,6 +44,7 @@ def _partial_catalog(tmp_path: Path) -> catalog_mod.Catalog:
         other("ACME104", "there", "assert: 'false'\nlocation: spec.lifecycle\nmessage: there"),
         other("ACME105", "security", "assert: '!has(spec.security)'\nmessage: security"),
         other("ACME106", "secrets", "assert: has(spec.security.secrets)\nmessage: no secrets"),
+        other("ACME107", "now", "assert: now == timestamp('2026-11-25T00:00:00Z')\nmessage: not now"),
     )
 
 
@@ -295,6 +297,11 @@ def test_a_focused_run_reports_the_focus_and_the_services_that_depend_on_it(tmp_
         tmp_path,
         rule("local", "assert: 'false'\nlocation: spec.tier\nmessage: local"),
         other("ACME102", "graph", "assert: type(graph) != map\nlocation: spec.continuity.rto\nmessage: graph"),
+        other(
+            "ACME103",
+            "on-a",
+            "each: spec.dependencies\nassert: \"item.service != 'a' || type(graph) != map\"\nmessage: x",
+        ),
     )
     evaluation = Evaluation(cat, _tiers(), _settings(), frozenset({"a/shiftleft.yaml"}))
     on_a = MANIFEST.replace("{service: payments, hard: true}", "{service: a, hard: true}")
@@ -314,6 +321,7 @@ def test_a_focused_run_reports_the_focus_and_the_services_that_depend_on_it(tmp_
         ("ACME101", "a", "a/shiftleft.yaml:7:9"),
         ("ACME102", "a", "a/shiftleft.yaml:9:10"),
         ("ACME102", "d", "d/shiftleft.yaml:9:10"),
+        ("ACME103", "d", "d/shiftleft.yaml:11:7"),  # a place found when needed: spec.dependencies[0]
     ]
 
 
