@@ -126,6 +126,11 @@ def test_a_group_judged_a_chunk_at_a_time_is_not_refused_for_what_it_reads(
     monkeypatch.setattr(celcost, "LIMIT", 1)
     body = "each: spec.dependencies\nassert: has(spec.continuity.rto) && item.fallback != 'x'\nmessage: x"
     assert _refused(tmp_path, 17, body) == []
+    # Two rules, one program: the second fails on item 16 only.
+    second = other("ACME102", "last", "each: spec.dependencies\nassert: item.service != 'dep-16'\nmessage: last")
+    assert _findings(tmp_path / "two", _many(17), rule("first", body), second) == [
+        ("ACME102", "svc/shiftleft.yaml:27:7", "spec.dependencies[16]", "last")
+    ]
 
 
 def test_a_message_over_the_template_caps_is_the_rules_evaluation_error_at_its_location(tmp_path: Path) -> None:
