@@ -258,3 +258,22 @@ def test_messages_of_each_items_show_the_values_as_written(tmp_path: Path) -> No
         assert _findings(tmp_path / name, text, rule(name, each + body)) == [
             ("ACME101", "svc/shiftleft.yaml:12:7", "spec.dependencies[1]", "dep-1 promised 4h")
         ], name
+
+
+def test_a_costly_rule_outside_each_is_estimated_for_one_evaluation(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The same expression costs as much once outside `each:` as over a list of one item."""
+    monkeypatch.setattr(celcost, "LIMIT", 1)
+    concat = "assert: size(metadata.description + metadata.description) > 0\nmessage: x"
+    text = _many(1).replace("metadata:\n", "metadata:\n  description: a description of some length\n")
+    found = _findings(
+        tmp_path, text, rule("once", concat), other("ACME102", "per-item", "each: spec.dependencies\n" + concat)
+    )
+    cost = re.compile(r"ACME10[12] could not be evaluated: its estimated cost on this manifest \(([0-9,]+)\) is over")
+    costs = {rule_id: cost.match(message).group(1) for rule_id, _, _, message in found}  # type: ignore[union-attr]
+    assert [f[:3] for f in found] == [
+        ("ACME101", "svc/shiftleft.yaml:1:1", ""),
+        ("ACME102", "svc/shiftleft.yaml:12:7", "spec.dependencies[0]"),
+    ]
+    assert costs["ACME101"] == costs["ACME102"]
