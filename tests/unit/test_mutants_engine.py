@@ -258,7 +258,11 @@ def test_graph_rules_read_the_sections_they_name_and_a_bare_section_whole(tmp_pa
 
 def test_graph_rules_that_call_exists_see_the_files_as_they_were_when_the_manifest_was_loaded(tmp_path: Path) -> None:
     cat = _catalog(
-        tmp_path, rule("runbook", "assert: exists(spec.incident.runbook) && type(graph) == map\nmessage: no runbook")
+        tmp_path,
+        rule(
+            "runbook",
+            "assert: exists(spec.incident.runbook) && !exists('missing.md') && type(graph) == map\nmessage: no runbook",
+        ),
     )
     evaluation = Evaluation(cat, _tiers(), _settings())
     runbook = tmp_path / "repo" / "svc" / "runbook.md"
@@ -303,25 +307,29 @@ def test_a_focused_run_reports_the_focus_and_the_services_that_depend_on_it(tmp_
             "each: spec.dependencies\nassert: \"item.service != 'a' || type(graph) != map\"\nmessage: x",
         ),
     )
-    evaluation = Evaluation(cat, _tiers(), _settings(), frozenset({"a/shiftleft.yaml"}))
+    evaluation = Evaluation(cat, _tiers(), _settings(), frozenset({"a/shiftleft.yaml", "e/shiftleft.yaml"}))
     on_a = MANIFEST.replace("{service: payments, hard: true}", "{service: a, hard: true}")
     for rel, text in [
         ("c/shiftleft.yaml", MANIFEST.replace("checkout", "c")),
         ("a/shiftleft.yaml", MANIFEST.replace("checkout", "a")),
         ("b/shiftleft.yaml", BAD_LIFECYCLE.replace("checkout", "b").replace("payments", "a")),
         ("d/shiftleft.yaml", on_a.replace("checkout", "d")),
+        ("e/shiftleft.yaml", BAD_LIFECYCLE.replace("checkout", "e")),  # in focus, invalid: no graph rules
     ]:
         evaluation.add(_load(tmp_path, rel, text))
     result = evaluation.finish()
     assert [(s.name, s.file, s.tier, s.valid) for s in result.services] == [
         ("a", "a/shiftleft.yaml", 1, True),
         ("d", "d/shiftleft.yaml", 1, True),
+        ("e", "e/shiftleft.yaml", 1, False),
     ]
     assert [(f.rule, f.service, str(f.location)) for f in result.findings] == [
         ("ACME101", "a", "a/shiftleft.yaml:7:9"),
         ("ACME102", "a", "a/shiftleft.yaml:9:10"),
         ("ACME102", "d", "d/shiftleft.yaml:9:10"),
         ("ACME103", "d", "d/shiftleft.yaml:11:7"),  # a place found when needed: spec.dependencies[0]
+        ("ACME101", "e", "e/shiftleft.yaml:7:9"),
+        ("SL006", "e", "e/shiftleft.yaml:8:14"),
     ]
 
 
@@ -366,3 +374,18 @@ def test_a_service_result_holds_what_reports_show_and_its_findings_invalid_first
     assert [f.rule for f in c.findings] == ["SL001"]
     # `tier: true` is not tier 1: no tier, so none of the rules run on the valid part.
     assert (d.name, d.tier, d.valid, [f.rule for f in d.findings]) == ("d", None, False, ["SL006", "SL006"])
+
+
+def test_a_part_of_the_catalog_is_judged_at_its_place_in_the_whole_graph(tmp_path: Path) -> None:
+    """`shiftleft.parallel`: a process holds the services from `start` on; the graph has every service."""
+    known = "each: graph.dependencies\nassert: item.known\nlocation: spec.dependencies[{index}].service\n"
+    cat = _catalog(tmp_path, rule("known", known + "message: '{{ item.service }}'"))
+    first = Evaluation(cat, _tiers(), _settings())
+    first.add(_load(tmp_path, "a/shiftleft.yaml", MANIFEST.replace("checkout", "a").replace("  dependencies:", "  x:")))
+    second = Evaluation(cat, _tiers(), _settings())
+    second.add(_load(tmp_path, "b/shiftleft.yaml", MANIFEST.replace("checkout", "b").replace("payments", "a")))
+    graph = second.graph([s.node for s in first.states + second.states])
+    services = second.services(graph, 1, {"a", "b"})
+    assert [(s.name, [(f.rule, str(f.location), f.message) for f in s.findings]) for s in services] == [
+        ("b", [("ACME101", "b/shiftleft.yaml:12:16", "search"), ("ACME101", "b/shiftleft.yaml:14:17", "currency")])
+    ]

@@ -229,7 +229,10 @@ def test_every_group_of_a_manifest_is_judged_whatever_the_groups_before_it_found
     found = _findings(
         tmp_path,
         text,
-        rule("plain", "assert: index == 0 && item == null && spec.tier == 2\nmessage: 'tier {{ spec.tier }}'"),
+        rule(
+            "plain",
+            "assert: index == 0 && item == null && spec.tier == 2\nmessage: 'tier {{ spec.tier }} {{ tier.name }}'",
+        ),
         other("ACME102", "absent", "each: spec.suppliers\nassert: 'false'\nmessage: never"),
         other("ACME103", "per-item", INDEXED),
         other(
@@ -243,7 +246,7 @@ def test_every_group_of_a_manifest_is_judged_whatever_the_groups_before_it_found
         ("ACME103", "svc/shiftleft.yaml:11:3", "spec.dependencies"),
     ]
     assert [found[0][3], found[1][3], found[2][3].split(":")[0]] == [
-        "tier 1", "us-east1", "ACME103 could not be evaluated"
+        "tier 1 mission-critical", "us-east1", "ACME103 could not be evaluated"
     ]  # fmt: skip
 
 
