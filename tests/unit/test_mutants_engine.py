@@ -381,7 +381,7 @@ def test_a_part_of_the_catalog_is_judged_at_its_place_in_the_whole_graph(tmp_pat
     known = "each: graph.dependencies\nassert: item.known\nlocation: spec.dependencies[{index}].service\n"
     cat = _catalog(tmp_path, rule("known", known + "message: '{{ item.service }}'"))
     first = Evaluation(cat, _tiers(), _settings())
-    first.add(_load(tmp_path, "a/shiftleft.yaml", MANIFEST.replace("checkout", "a").replace("  dependencies:", "  x:")))
+    first.add(_load(tmp_path, "a/shiftleft.yaml", MANIFEST.replace("checkout", "a").split("  dependencies:")[0]))
     second = Evaluation(cat, _tiers(), _settings())
     second.add(_load(tmp_path, "b/shiftleft.yaml", MANIFEST.replace("checkout", "b").replace("payments", "a")))
     graph = second.graph([s.node for s in first.states + second.states])
