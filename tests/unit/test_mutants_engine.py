@@ -210,6 +210,8 @@ def _graph_catalog(tmp_path: Path) -> catalog_mod.Catalog:
         other("ACME102", "at-item", known + "message: 'item {{ index }}'"),
         other("ACME103", "at-rto", "assert: type(graph) != map\nlocation: spec.continuity.rto\nmessage: rto"),
         other("ACME104", "at-file", "assert: type(graph) != map\nmessage: file"),
+        # A name where ACME101 has an index: the places are ordered by their text, not compared part by part.
+        other("ACME105", "named", "assert: type(graph) != map\nlocation: spec.dependencies.service\nmessage: named"),
     )
 
 
@@ -230,6 +232,7 @@ def test_graph_findings_point_where_the_manifest_said_when_it_was_loaded(tmp_pat
         ("ACME102", "svc/shiftleft.yaml:1:1", "graph.dependencies[2]", "item 2"),
         ("ACME104", "svc/shiftleft.yaml:1:1", "", "file"),
         ("ACME103", "svc/shiftleft.yaml:9:10", "spec.continuity.rto", "rto"),
+        ("ACME105", "svc/shiftleft.yaml:10:3", "spec.dependencies.service", "named"),
         ("ACME101", "svc/shiftleft.yaml:12:16", "spec.dependencies[1].service", "ghost"),
         ("ACME101", "svc/shiftleft.yaml:14:17", "spec.dependencies[2].service", "currency"),
     ]
@@ -303,8 +306,8 @@ def test_a_focused_run_reports_the_focus_and_the_services_that_depend_on_it(tmp_
         other("ACME102", "graph", "assert: type(graph) != map\nlocation: spec.continuity.rto\nmessage: graph"),
         other(
             "ACME103",
-            "on-a",
-            "each: spec.dependencies\nassert: \"item.service != 'a' || type(graph) != map\"\nmessage: x",
+            "on-payments",
+            "each: spec.dependencies\nassert: \"item.service != 'payments' || type(graph) != map\"\nmessage: x",
         ),
     )
     evaluation = Evaluation(cat, _tiers(), _settings(), frozenset({"a/shiftleft.yaml", "e/shiftleft.yaml"}))
@@ -326,8 +329,8 @@ def test_a_focused_run_reports_the_focus_and_the_services_that_depend_on_it(tmp_
     assert [(f.rule, f.service, str(f.location)) for f in result.findings] == [
         ("ACME101", "a", "a/shiftleft.yaml:7:9"),
         ("ACME102", "a", "a/shiftleft.yaml:9:10"),
+        ("ACME103", "a", "a/shiftleft.yaml:11:7"),  # a place found when needed: spec.dependencies[0]
         ("ACME102", "d", "d/shiftleft.yaml:9:10"),
-        ("ACME103", "d", "d/shiftleft.yaml:11:7"),  # a place found when needed: spec.dependencies[0]
         ("ACME101", "e", "e/shiftleft.yaml:7:9"),
         ("SL006", "e", "e/shiftleft.yaml:8:14"),
     ]
