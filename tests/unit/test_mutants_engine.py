@@ -298,8 +298,8 @@ def test_a_catalog_without_the_builtin_rules_files_still_reports_what_they_find(
 
 
 def test_a_focused_run_reports_the_focus_and_the_services_that_depend_on_it(tmp_path: Path) -> None:
-    """c (unrelated) comes first and is left out; d depends on a; b names a too but is invalid, so its graph node
-    has no dependencies and it is left out with c."""
+    """c (unrelated) comes first and is left out; d depends on a: only its graph rules run (not its placeholder
+    check); b names a too but is invalid, so its graph node has no dependencies and it is left out with c."""
     cat = _catalog(
         tmp_path,
         rule("local", "assert: 'false'\nlocation: spec.tier\nmessage: local"),
@@ -316,7 +316,7 @@ def test_a_focused_run_reports_the_focus_and_the_services_that_depend_on_it(tmp_
         ("c/shiftleft.yaml", MANIFEST.replace("checkout", "c")),
         ("a/shiftleft.yaml", MANIFEST.replace("checkout", "a")),
         ("b/shiftleft.yaml", BAD_LIFECYCLE.replace("checkout", "b").replace("payments", "a")),
-        ("d/shiftleft.yaml", on_a.replace("checkout", "d")),
+        ("d/shiftleft.yaml", on_a.replace("checkout", "d").replace("owner: team-d", "owner: TODO-team")),
         ("e/shiftleft.yaml", BAD_LIFECYCLE.replace("checkout", "e")),  # in focus, invalid: no graph rules
     ]:
         evaluation.add(_load(tmp_path, rel, text))

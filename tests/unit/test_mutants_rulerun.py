@@ -114,6 +114,11 @@ def test_a_group_read_item_by_item_is_refused_over_the_limit_in_all(
     assert _refused(tmp_path, 17) == []  # exactly at the limit
     monkeypatch.setattr(celcost, "LIMIT", 17 * per_item - 1)
     assert [f[3].split(":")[0] for f in _refused(tmp_path, 17)] == ["ACME101 could not be evaluated"]
+    # Judged item by item, each item with its own index.
+    at_two = "each: spec.dependencies\nassert: index != 2\nmessage: 'item {{ index }}'"
+    assert _findings(tmp_path / "at-two", _many(3), rule("at-two", at_two)) == [
+        ("ACME101", "svc/shiftleft.yaml:13:7", "spec.dependencies[2]", "item 2")
+    ]
     # Reading the whole spec reads every dependency for every item.
     (whole,) = _refused(tmp_path, 17, INDEXED.replace("has(spec.continuity.rto)", "size(spec) > 0"))
     assert int(whole[3].split(" read ")[1].split(" ")[0].replace(",", "")) > per_item + 17 * 40
