@@ -9,7 +9,8 @@ between the revisions, after two untimed runs each, so a busy machine slows both
 median and best wall time and the median CPU time (user + system) of each.
 
 Cases: `hook` is `check --changed` on one edited manifest of a committed 1,000-service git repository
-(benchmarks/scale.py's, facts cache warm); `one` is `check .` on one generated service.
+(benchmarks/scale.py's, facts cache warm); `one` is `check .` on one generated service; `many` is `check .`
+on 1,000 generated services (benchmarks/run.py's catalog, outside git).
 """
 
 from __future__ import annotations
@@ -61,12 +62,12 @@ def main(argv: list[str] | None = None) -> int:
         if case == "hook":
             cwd, env, changed = scale.prepare(1000, work / "hook")
             cmd = [sys.executable, "-m", "shiftleft", "check", "--changed", changed, "--now", NOW, "-q"]
-        elif case == "one":
-            cwd, env = work / "one", base
-            generate.generate(1, cwd, seed=0, fanout=3)
+        elif case in ("one", "many"):
+            cwd, env = work / case, base
+            generate.generate(1 if case == "one" else 1000, cwd, seed=0, fanout=3)
             cmd = [sys.executable, "-m", "shiftleft", "check", ".", "--now", NOW, "-q"]
         else:
-            parser.error(f"unknown case {case!r}: hook or one")
+            parser.error(f"unknown case {case!r}: hook, one or many")
         envs = {rev: env | {"PYTHONPATH": str(tree), "XDG_CACHE_HOME": str(tree) + "-cache"}
                 for rev, tree in trees.items()}  # fmt: skip
         for rev in trees:  # two untimed runs; a revision that cannot check (exit 2 or 3) is no measurement

@@ -37,6 +37,11 @@ class Settings(NamedTuple):
     """Services of other repositories' exported catalogs: dependencies resolve to them."""
 
 
+COMPRESS_FROM = 2_000
+"""Manifests from which a run compresses what it keeps of each service: at 10,000 that is about 30 MiB less peak
+memory (decision 0026); at 1,000, zlib's set-up on every pack and unpack is about 3 % of the run, for 5 MB."""
+
+
 class Evaluation:
     """Evaluates manifests as they are loaded, then the rules that need the whole catalog.
 
@@ -81,12 +86,22 @@ class Evaluation:
         self.defer_duplicates = False
         """Leave SL009 (a name already used) to `mark_duplicates`: set when processes share the manifests
         (`shiftleft.parallel`), since one process sees only its own part of the catalog."""
+        self.compress = True
+        """Compress the sections kept of each evaluated service (`results.Packed`): memory for speed, which a
+        catalog below `COMPRESS_FROM` manifests does not need (the caller decides, knowing the catalog's size)."""
 
-    def add(self, manifest: Manifest) -> None:
+    def add(self, manifest: Manifest, cached: Known | None = None) -> None:
+        """Evaluate the manifest's local rules and keep what the graph and the reports need of it. `cached`: the
+        facts cache's node and kept sections of an unchanged manifest outside the focus, whose `raw` then holds
+        only its name, tier and paths (`shiftleft.factcache`)."""
         name = manifest.name
-        state = _State(manifest, name, _tier_number(manifest), None, from_manifest(manifest.raw, name, manifest.valid))
+        node = cached.node if cached is not None else from_manifest(manifest.raw, name, manifest.valid)
+        state = _State(manifest, name, _tier_number(manifest), None, node)
         state.elsewhere = self.shard is not None and not self.shard(name)
-        if state.elsewhere or (self.focus is not None and manifest.display not in self.focus):
+        outside = state.elsewhere or (self.focus is not None and manifest.display not in self.focus)
+        if cached is not None and not (outside and manifest.valid):
+            raise RuntimeError(f"{manifest.display}: cached facts are for valid manifests outside the focus only")
+        if outside:
             # Outside the focus: only a graph node, plus what its graph rules need
             # should it turn out to depend on a service in focus.
             if manifest.valid and state.tier_number is not None:
@@ -125,6 +140,7 @@ class Evaluation:
             state.findings.extend(_place(manifest, pending))
             if manifest.nodes is not None and self.graph_rules:
                 state.positions = self._positions(manifest)
+            state.waivers_at = _waivers_at(manifest)
         if manifest.placeholders and not state.skipped:
             state.findings.extend(_placeholders(manifest, self.catalog))
         self.first_file.setdefault(name, manifest.display)
@@ -136,7 +152,8 @@ class Evaluation:
         # the manifest without them; the caller's manifest is left as it was. Another shard's service is never
         # read again; one outside the focus only if it depends on the focus (`services`), so it skips zlib.
         if not state.elsewhere:
-            state.packed = Packed(manifest.raw, compress=not state.skipped)
+            compress = self.compress and not state.skipped
+            state.packed = Packed.marshalled(cached.packed) if cached else Packed(manifest.raw, compress=compress)
         state.manifest = _without_values(manifest)
         self.states.append(state)
 
@@ -215,7 +232,8 @@ class Evaluation:
                     state.tier_number,
                     manifest.valid,
                     tuple(findings),
-                    Packed(_trim(manifest.raw, _REPORTED)),
+                    Packed(_trim(manifest.raw, _REPORTED), compress=self.compress),
+                    state.waivers_at,
                 )
             )
             # One service's sections unpacked at a time; what only this loop reads is dropped as it goes.
@@ -257,7 +275,7 @@ class _State:
 
     __slots__ = (
         "elsewhere", "findings", "manifest", "name", "name_at", "node", "packed", "positions", "skipped", "tier",
-        "tier_number",
+        "tier_number", "waivers_at",
     )  # fmt: skip
 
     def __init__(
@@ -286,6 +304,17 @@ class _State:
         self.name_at: tuple[int, int] | None = None
         """Line and column of `metadata.name` of an evaluated valid manifest, while SL009 waits
         (`Evaluation.defer_duplicates`)."""
+        self.waivers_at: tuple[tuple[int, int], ...] | None = None
+        """`ServiceResult.waivers_at`: found by `add` for an evaluated manifest."""
+
+
+class Known(NamedTuple):
+    """What the facts cache remembers of an unchanged valid manifest outside the focus (`shiftleft.factcache`)."""
+
+    node: Node
+    """`graph.nodes.from_manifest` of its values."""
+    packed: bytes
+    """`marshal.dumps` of its sections the graph rules read (`Evaluation.keep`, as `_trim` keeps them)."""
 
 
 class Summary(NamedTuple):
@@ -321,6 +350,15 @@ class _Positions:
     def get(self, place: _Place) -> tuple[int, int] | None:
         index = self.layout.get(place)
         return None if index is None else (self.values[2 * index], self.values[2 * index + 1])
+
+
+def _waivers_at(manifest: Manifest) -> tuple[tuple[int, int], ...]:
+    """Where each `spec.waivers` entry of a valid manifest is, from the node tree while it is at hand."""
+    spec = manifest.raw.get("spec")
+    entries = spec.get("waivers") if isinstance(spec, dict) else None
+    if not isinstance(entries, list) or not entries:
+        return ()
+    return tuple(manifest.locate([(("spec", "waivers", i), False) for i in range(len(entries))]))
 
 
 def _without_values(manifest: Manifest) -> Manifest:

@@ -4,20 +4,26 @@
 but the graph needs every service of the repository. Parsing, validating and
 typing 1,000 unchanged manifests is most of the hook's time, so a run that
 has a focus keeps, for every valid manifest, what the engine keeps of a
-manifest outside the focus (`engine.Evaluation.add`): its values as written,
-trimmed to the sections the graph rules read (`Evaluation.keep`) plus what
-the graph node is built from, and the answers about the paths it declares.
+manifest outside the focus (`engine.Evaluation.add`): its graph node, its
+sections the graph rules read (`Evaluation.keep`) marshalled as the engine
+packs them, its name, tier and `spec.paths` (which files it owns,
+`shiftleft.unowned`), and the answers about the paths it declares. Such a
+manifest is then neither parsed nor decoded: the engine takes the node and
+the bytes as they are (`engine.Known`), and decodes the bytes only if the
+service depends on the focus.
 
 One entry ("pack") per repository root, in the rule cache's folder and under
-its MAC (`policy.cache`): a pack whose MAC, format or versions do not match
-is a miss. Inside a pack, a manifest's facts are used only when all of these
-are the same as when they were stored, so a stale entry cannot be used:
+its MAC (`policy.cache`), marshalled (decision 0028): a pack whose MAC,
+format or versions do not match is a miss. Inside a pack, a manifest's facts
+are used only when all of these are the same as when they were stored, so a
+stale entry cannot be used:
 
 - the manifest's bytes (BLAKE2b-256 of the content; its path and path as
   shown are part of the lookup);
-- shiftleft's version and the CEL library's build (the MAC'd identity), and
-  a fingerprint of the loader's own source and the shipped schema, so an
-  edited schema or loader misses even without a version change;
+- shiftleft's version, the CEL library's build and the interpreter's version
+  (the MAC'd identity), and a fingerprint of the loader's and the graph
+  node's own source and the shipped schema, so an edited schema or loader
+  misses even without a version change;
 - the sections the rule set reads (`keep`) and the size limit for manifests;
 - for every path the manifest declares: still inside the repository, and
   whether it exists (checked on every use, as loading would).
@@ -32,6 +38,7 @@ from __future__ import annotations
 
 import functools
 import json
+import marshal
 import os
 import sys
 from collections.abc import Mapping
@@ -39,24 +46,21 @@ from pathlib import Path
 from typing import Any
 
 from shiftleft.discover import Target
+from shiftleft.engine import Known, _tier_number, _trim
+from shiftleft.graph import nodes
 from shiftleft.manifest import model
 from shiftleft.paths import present, real_folder, still
 from shiftleft.policy import cache
 
-FORMAT = 1
+FORMAT = 2
 PACKS = 8
 """At most this many packs (one per repository root and rule set) stay in the cache folder."""
 MAX_AGE = 30 * 24 * 3600.0
 """A pack not written for this long (seconds) is removed when another pack is written."""
-_NODE: dict[str, frozenset[str] | None] = {
-    "metadata": frozenset({"name", "owner"}),
-    "spec": frozenset({"tier", "availability", "continuity", "dependencies", "suppliers", "paths"}),
-}
-"""What `graph.from_manifest` reads (besides the sections the rules keep), and `spec.paths`: which files the
-service owns (`shiftleft.unowned`)."""
 _LOADER = (
     "paths.py", "discover.py", "manifest/model.py", "manifest/schema.py", "manifest/values.py",
     "manifest/yamlsafe.py", "schema/manifest.schema.json", "graph/nodes.py", "factcache.py", "engine.py",
+    "results.py",
 )  # fmt: skip
 
 
@@ -69,11 +73,9 @@ class Facts:
     ) -> None:  # fmt: skip
         self.max_bytes = max_bytes
         self.walked = _Walked(listing or {})
-        self.keep: dict[str, frozenset[str] | None] = {}
-        for section in sorted({*_NODE, *keep}):
-            a, b = _NODE.get(section, frozenset()), keep.get(section, frozenset())
-            self.keep[section] = None if a is None or b is None else a | b
-        shown = json.dumps({k: sorted(v) if v is not None else None for k, v in sorted(self.keep.items())})
+        self.keep = keep
+        """The engine's: the packed sections are `engine._trim(raw, keep)`, in this order."""
+        shown = json.dumps([[k, sorted(v) if v is not None else None] for k, v in keep.items()])
         self.material = f"facts\0{FORMAT}\0{_fingerprint()}\0{root}\0{max_bytes}\0{shown}"
         self.name = cache.entry_name("facts", self.material)
         content = cache.load_entry(self.name) if cache.enabled() else None
@@ -84,56 +86,68 @@ class Facts:
         self.hits = 0
         self.changed = False
 
-    def load(self, target: Target, focused: bool) -> model.Manifest:
-        """The manifest at `target`: from the pack when it is outside the focus and unchanged, else loaded."""
+    def load(self, target: Target, focused: bool) -> tuple[model.Manifest, Known | None]:
+        """The manifest at `target`, loaded; or, when it is outside the focus and unchanged, from the pack: then
+        with the engine's `Known` facts, and `raw` holding only its name, tier and `spec.paths`."""
         if target.skip is not None:  # not read at all (a vendored or excluded manifest): the loader says why
-            return model.load_target(target, max_bytes=self.max_bytes)
+            return model.load_target(target, max_bytes=self.max_bytes), None
         data = _read(target.file, self.max_bytes)
         digest = _digest(data) if data is not None else None
         key = str(target.file)
         if digest is not None and not focused:
-            manifest = self._restore(self.cached.get(key), target, digest)
-            if manifest is not None:
+            restored = self._restore(self.cached.get(key), target, digest)
+            if restored is not None:
                 self.hits += 1
                 self.now[key] = self.cached[key]
-                return manifest
+                return restored
         manifest = model.load(target.file, target.display, target.root, max_bytes=self.max_bytes)
         if digest is not None and manifest.valid:
             entry = self._entry(manifest, target, digest)
             if entry is not None and _digest(_read(target.file, self.max_bytes)) == digest:  # not edited meanwhile
                 self.now[key] = entry
                 self.changed = self.changed or entry != self.cached.get(key)
-                return manifest
+                return manifest, None
         self.changed = self.changed or key in self.cached
-        return manifest
+        return manifest, None
 
     def save(self) -> None:
         """Store this run's entries when anything was parsed or a manifest went away."""
         if cache.enabled() and (self.changed or self.now.keys() != self.cached.keys()):
-            cache.store_entry(self.name, {"key": self.material, "entries": self.now})
+            cache.store_entry(self.name, {"key": self.material, "entries": self.now}, binary=True)
             cache.prune("facts", self.name, most=PACKS, max_age=MAX_AGE)  # only when writing: a warm run never
 
-    def _entry(self, manifest: model.Manifest, target: Target, digest: str) -> dict[str, Any] | None:
-        from shiftleft.engine import _trim
-
-        raw = _trim(manifest.raw, self.keep)
+    def _entry(self, manifest: model.Manifest, target: Target, digest: str) -> tuple[Any, ...] | None:
+        """(digest, display, root, declared paths, node, packed sections, name, tier, spec.paths), or None."""
+        spec = manifest.raw.get("spec")
+        paths = spec.get("paths") if isinstance(spec, dict) else None
+        node = nodes.from_manifest(manifest.raw, manifest.name, True)
         try:
-            if not _same(json.loads(json.dumps(raw)), raw):
-                return None  # a value JSON would not give back as it is (a non-string key): never cached
+            packed = marshal.dumps(_trim(manifest.raw, self.keep))
+            entry = (digest, target.display, str(target.root), dict(manifest.files), nodes.to_plain(node), packed,
+                     manifest.name, _tier_number(manifest), paths)  # fmt: skip
+            if not _same(marshal.loads(marshal.dumps(entry)), entry):  # noqa: S302  # our own bytes
+                return None  # a value marshal would not give back as it is: never cached
         except (TypeError, ValueError):
             return None
-        return {"sha": digest, "display": target.display, "root": str(target.root), "raw": raw,
-                "files": dict(manifest.files)}  # fmt: skip
+        return entry
 
-    def _restore(self, entry: Any, target: Target, digest: str) -> model.Manifest | None:
-        if not isinstance(entry, dict) or entry.get("sha") != digest:
+    def _restore(self, entry: Any, target: Target, digest: str) -> tuple[model.Manifest, Known] | None:
+        if type(entry) is not tuple or len(entry) != 9 or entry[0] != digest:
             return None
-        if entry.get("display") != target.display or entry.get("root") != str(target.root):
+        _, display, root, files, node, packed, name, tier, paths = entry
+        if display != target.display or root != str(target.root) or type(name) is not str or not name:
             return None
-        raw, files = entry.get("raw"), entry.get("files")
-        if not isinstance(raw, dict) or not isinstance(files, dict) or not _paths_hold(target, files, self.walked):
+        if type(files) is not dict or type(packed) is not bytes or not _paths_hold(target, files, self.walked):
             return None
-        return model.Manifest(file=target.file, display=target.display, root=target.root, raw=raw, files=dict(files))
+        try:
+            known = Known(nodes.from_plain(node), packed)
+        except (TypeError, ValueError):
+            return None
+        spec: dict[str, Any] = {} if tier is None else {"tier": tier}
+        if paths is not None:
+            spec["paths"] = paths
+        raw = {"metadata": {"name": name}, "spec": spec}
+        return model.Manifest(target.file, target.display, target.root, raw, dict(files)), known
 
 
 def _paths_hold(target: Target, files: dict[str, Any], walked: _Walked) -> bool:
@@ -220,11 +234,11 @@ def _fingerprint() -> str:
 
 
 def _same(a: Any, b: Any) -> bool:
-    """Equal with the same types all the way down (JSON must give back 1 as 1, True as True, "1" as "1")."""
+    """Equal with the same types all the way down (1 stays 1, True stays True, "1" stays "1")."""
     if type(a) is not type(b):
         return False
     if isinstance(a, dict):
         return a.keys() == b.keys() and all(_same(v, b[k]) for k, v in a.items())
-    if isinstance(a, list):
+    if isinstance(a, list | tuple):
         return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b, strict=True))
     return bool(a == b) or (a != a and b != b)  # NaN == NaN here

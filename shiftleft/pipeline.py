@@ -20,9 +20,9 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from shiftleft import deadline, factcache, formatters, parallel, unowned
 from shiftleft.config import Config
 from shiftleft.discover import Target, discover, display_path, repo_root
-from shiftleft.engine import Evaluation, Settings
+from shiftleft.engine import COMPRESS_FROM, Evaluation, Settings
 from shiftleft.errors import UsageError
-from shiftleft.findings import Location, Severity
+from shiftleft.findings import Severity
 from shiftleft.graph import catalogfile
 from shiftleft.manifest import model
 from shiftleft.paths import real_folder
@@ -96,12 +96,21 @@ def _run(
             raise UsageError(f"--fail-on: {e}") from None
     policy = load_policy(config, session.policy_cwd)
     deadline.stage("looking for manifests")
-    # The folders as the walk saw them, for the facts cache of a focused run (`factcache`).
-    listing: dict[str, list[os.DirEntry[str]]] | None = {} if focus is not None or (whole_catalog and paths) else None
+    # Findings of no service (deployables no manifest claims): one shard reports them.
+    unclaimed_here = shard is None or shard.k == 1
+    walks = unclaimed_here and changed is None and bool(unowned.Finder(config, cwd).kinds)
+    # The folders as the walk saw them, for the deployables' walk and the facts cache of a focused run.
+    keep = focus is not None or bool(whole_catalog and paths) or walks
+    listing: dict[str, list[os.DirEntry[str]]] | None = {} if keep else None
     targets = discover(list(paths), config.manifests, config.exclude, cwd, vendored=vendored, listing=listing)
     found, checked = len(targets), sum(1 for t in targets if t.skip is None)
     if whole_catalog and paths:
         targets, focus = _with_repository(targets, paths, config, cwd, focus, listing)
+    deployables: list[unowned.Deployable] | None = None
+    if unclaimed_here:  # now, from discovery's listing, before the catalog's values fill memory
+        deadline.stage("looking for deployables no manifest claims")
+        finder = unowned.Finder(config, cwd, frozenset(str(t.file) for t in targets if t.skip is None))
+        deployables = list(finder.look(changed) if changed is not None else _deployables(finder, paths, cwd, listing))
     settings = Settings(
         fail_on=threshold,
         now=now,
@@ -111,6 +120,7 @@ def _run(
         imported=tuple(n for c in config.catalogs for n in catalogfile.load(c, display_path(c, session.policy_cwd))),
     )
     evaluation = Evaluation(policy.catalog, policy.tiers, settings, focus, shard.contains if shard else None)
+    evaluation.compress = len(targets) >= COMPRESS_FROM
     collect = _evidence_collector(config, evidence, policy.catalog, policy.tiers, settings)
     # Every core for a large catalog (shiftleft.parallel), also for `check .` in a git repository, where every
     # manifest is in focus and the facts cache would only write the hook's pack; not for a focused run (the hook).
@@ -127,17 +137,18 @@ def _run(
         else:
             for target in targets:
                 deadline.stage(f"checking {target.display}")
+                cached = None
                 if facts is None:
                     manifest = model.load_target(target, max_bytes=config.max_manifest_bytes)
                 else:
-                    manifest = facts.load(target, focus is None or target.display in focus)
+                    manifest, cached = facts.load(target, focus is None or target.display in focus)
                 if collect is not None and (focus is None or manifest.display in focus):
                     if shard is None or shard.contains(manifest.name):  # scan only what this run reports
                         collect(manifest)  # before the engine trims the manifest
                     else:
                         collect.elsewhere(manifest)
                 claims.add(manifest)  # every manifest's spec.paths, before the engine trims the manifest
-                evaluation.add(manifest)
+                evaluation.add(manifest, cached)
             deadline.stage(f"evaluating the service graph of {len(targets):,} manifests")
             result = evaluation.finish()
             names = [state.name for state in evaluation.states]
@@ -162,15 +173,7 @@ def _run(
             timeout=config.evidence_timeout, quiet=quiet,
         )  # fmt: skip
         result = result._replace(evidence=True)
-    unclaimed: list[tuple[str, Location, str]] = []
-    if shard is None or shard.k == 1:  # findings of no service: one shard reports them
-        deadline.stage("looking for deployables no manifest claims")
-        finder = unowned.Finder(config, cwd)
-        if changed is not None:
-            deployables = finder.look(changed)
-        else:
-            deployables = _deployables(finder, paths, cwd)
-        unclaimed = unowned.judge(deployables, claims, cwd)
+    unclaimed = unowned.judge(deployables, claims, cwd) if deployables is not None else []
     result = unowned.apply(result, unclaimed, policy.catalog, settings.severity, settings.disable, config.unowned)
     known = frozenset(names)
     deadline.stage("applying waivers, baseline and drift")
@@ -179,12 +182,14 @@ def _run(
     return Outcome(result, config, found, checked)
 
 
-def _deployables(finder: unowned.Finder, paths: Sequence[str], cwd: Path) -> Iterator[unowned.Deployable]:
+def _deployables(
+    finder: unowned.Finder, paths: Sequence[str], cwd: Path, listing: dict[str, list[os.DirEntry[str]]] | None
+) -> Iterator[unowned.Deployable]:
     """The deployables under the folders of `paths` and those the files among them belong to."""
     for arg in paths or ["."]:
         path = cwd / arg
         if path.is_dir():  # a symlinked folder named on the command line is walked, as discovery walks it
-            yield from finder.walk(path.absolute())
+            yield from finder.walk(path.absolute(), listing)
         else:
             yield from finder.look([arg])
 

@@ -57,11 +57,20 @@ class Packed(Mapping[str, Any]):
         packer = zlib.compressobj(1, zlib.DEFLATED, zlib.MAX_WBITS, 8, zlib.Z_DEFAULT_STRATEGY, self._zdict)
         self._data = b"d" + packer.compress(packed) + packer.flush()
 
+    @classmethod
+    def marshalled(cls, data: bytes) -> Packed:
+        """Uncompressed, from `marshal.dumps` of the sections: the facts cache's bytes (`shiftleft.factcache`),
+        read only once its MAC said this user's shiftleft wrote them."""
+        packed = cls.__new__(cls)
+        packed._zdict = b""
+        packed._data = b"m" + data
+        return packed
+
     def unpack(self) -> dict[str, Any]:
         """The sections as plain dictionaries: a fresh copy (the values as given when they could not be packed)."""
         if isinstance(self._data, dict):
             return self._data
-        # Only bytes this object wrote from values already in memory: never data read from outside.
+        # Only bytes this process marshalled from values in memory, or the facts cache's authenticated bytes.
         kind, data = self._data[:1], self._data[1:]
         if kind == b"d":
             unpacker = zlib.decompressobj(zlib.MAX_WBITS, self._zdict)
@@ -104,6 +113,10 @@ class ServiceResult(NamedTuple):
     findings: tuple[Finding, ...]
     raw: Mapping[str, Any] = MappingProxyType({})
     """The manifest as written (empty when it could not be read), for reports."""
+    waivers_at: tuple[tuple[int, int], ...] | None = None
+    """Line and column of each `spec.waivers` entry, found while the loader's node tree was at hand; () when the
+    manifest declares none; None when not known (a service read from a result file, or evaluated only as a
+    dependent of the focus): `governance.apply` then reads the manifest again to place its waivers."""
 
 
 class PolicyChange(NamedTuple):

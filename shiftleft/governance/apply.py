@@ -73,12 +73,13 @@ def apply(result: RunResult, inputs: Inputs) -> RunResult:
         reported = entry.waiver.service in reported_names or entry.waiver.service not in judge.services
         if problem is not None and (not scoped or reported):
             problems.append(problem)
+    by_target = _by_target(valid)
     by_service: dict[str, list[Finding]] = {}
     for finding in inputs.extra:
         by_service.setdefault(finding.service, []).append(finding)
     out_services: list[ServiceResult] = []
     for service in services:
-        findings = [_accept(f, valid, inputs) for f in (*service.findings, *by_service.pop(service.name, ()))]
+        findings = [_accept(f, by_target, inputs) for f in (*service.findings, *by_service.pop(service.name, ()))]
         out_services.append(service._replace(findings=tuple(findings)))
     names = {s.name: i for i, s in enumerate(out_services)}
     orphans: dict[str, list[Finding]] = {}
@@ -95,7 +96,7 @@ def apply(result: RunResult, inputs: Inputs) -> RunResult:
         out_services.append(ServiceResult(file, file, None, True, tuple(findings)))
     out_services = [s._replace(findings=tuple(sorted(s.findings, key=_order))) for s in out_services]
     # Findings of no service (deployables no manifest claims): no waiver names a service "", the baseline may.
-    unowned = tuple(_accept(f, (), inputs) for f in result.unowned)
+    unowned = tuple(_accept(f, {}, inputs) for f in result.unowned)
     every = in_file_order([*(s.findings for s in out_services), unowned])
     return result._replace(
         services=tuple(out_services),
@@ -125,15 +126,19 @@ def _declared(
         declared += found
         problems += trouble
     for service in services:
-        if not service.valid:
-            continue  # its waivers are among the values SL0xx reports; a broken manifest accepts nothing
+        if not service.valid or service.waivers_at == ():
+            continue  # a broken manifest accepts nothing (its waivers are among the values SL0xx reports)
         spec = service.raw.get("spec")
         entries = spec.get("waivers") if isinstance(spec, dict) else None
         if not isinstance(entries, list) or not entries:
             continue
-        declared += waivers_mod.inline(
-            service.name, service.file, entries, _positions(inputs.cwd, service, len(entries))
+        known = service.waivers_at  # found while loading; else the manifest is read again
+        at = (
+            list(known)
+            if known is not None and len(known) == len(entries)
+            else _positions(inputs.cwd, service, len(entries))
         )
+        declared += waivers_mod.inline(service.name, service.file, entries, at)
     return declared, problems
 
 
@@ -146,10 +151,21 @@ def _positions(cwd: Path, service: ServiceResult, count: int) -> list[tuple[int,
     return [yamlsafe.locate_in(root, ("spec", "waivers", i)) for i in range(count)]
 
 
-def _accept(finding: Finding, valid: Sequence[Waiver], inputs: Inputs) -> Finding:
+def _by_target(valid: Iterable[Waiver]) -> dict[tuple[str, str], list[Waiver]]:
+    """The valid waivers by the (rule, service) they name, each list in declaration order: a finding is compared
+    with its own rule's and service's waivers only (10,000 services with hundreds of waivers: not all of them
+    for every finding)."""
+    out: dict[tuple[str, str], list[Waiver]] = {}
+    for waiver in valid:
+        out.setdefault((waiver.rule, waiver.service), []).append(waiver)
+    return out
+
+
+def _accept(finding: Finding, by_target: Mapping[tuple[str, str], Sequence[Waiver]], inputs: Inputs) -> Finding:
     if finding.waiver is not None or finding.rule in UNWAIVABLE:
         return finding
-    for waiver in valid if finding.service else ():  # a finding of no service: only the baseline accepts it
+    candidates = by_target.get((finding.rule, finding.service), ()) if finding.service else ()
+    for waiver in candidates:  # a finding of no service: only the baseline accepts it
         if waivers_mod.matches(waiver, finding):
             return finding._replace(waiver=waiver)
     if inputs.baseline is not None and finding.fingerprint in inputs.baseline:

@@ -147,3 +147,36 @@ def _target(value: Any, parse: Callable[[Any], float | int]) -> Target | None:
         if len(_TARGETS) < _TARGETS_MAX:
             _TARGETS[key] = known
     return known
+
+
+def to_plain(node: Node) -> tuple[Any, ...]:
+    """The node as nested plain tuples, which marshal holds (the facts cache); `from_plain` gives it back."""
+    return _plain(node)  # type: ignore[no-any-return]  # a Node is a tuple
+
+
+def _plain(value: Any) -> Any:
+    return tuple(_plain(v) for v in value) if isinstance(value, tuple) else value
+
+
+def from_plain(plain: tuple[Any, ...]) -> Node:
+    """The node `to_plain` gave (raises ValueError or TypeError on anything else)."""
+    name, tier, slo, rto, rpo, owner, dependencies, suppliers, local, valid, promised = plain
+    return Node(
+        name, tier, _target_of(slo), _target_of(rto), _target_of(rpo), owner,
+        tuple(_link_of(x) for x in dependencies), tuple(_link_of(x) for x in suppliers), local, valid, promised,
+    )  # fmt: skip
+
+
+def _link_of(plain: tuple[Any, ...]) -> Link:
+    name, hard, fallback, availability, rto, rpo, promise, external = plain
+    return Link(
+        name, hard, fallback, _target_of(availability), _target_of(rto), _target_of(rpo),
+        None if promise is None else from_plain(promise), external,
+    )  # fmt: skip
+
+
+def _target_of(plain: tuple[Any, ...] | None) -> Target | None:
+    if plain is None:
+        return None
+    value, text = plain
+    return Target(value, text)

@@ -4,7 +4,7 @@ confines them, and the findings of no service (SL822-SL824) for the rest."""
 from __future__ import annotations
 
 import os
-from collections.abc import Collection, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -69,7 +69,7 @@ class Claims:
         return self._sets
 
 
-def judge(found: Iterator[Deployable], claims: Claims, cwd: Path) -> list[tuple[str, Location, str]]:
+def judge(found: Iterable[Deployable], claims: Claims, cwd: Path) -> list[tuple[str, Location, str]]:
     """(rule, where, message) of every deployable no claim covers; a Terraform root once, at its first file."""
     out: list[tuple[str, Location, str]] = []
     roots: set[str] = set()

@@ -197,7 +197,9 @@ def test_edited_loader_misses(hook: Hook, monkeypatch: pytest.MonkeyPatch) -> No
 
 def test_tampered_pack_is_a_miss(hook: Hook, tmp_path: Path) -> None:
     (pack,) = (tmp_path / "cache" / "shiftleft").glob("facts-*.json")
-    pack.write_bytes(pack.read_bytes().replace(b'"tier": 3', b'"tier": 0'))
+    data = pack.read_bytes()
+    assert b"runbook.md" in data  # a declared path, marshalled once (marshal refers back to repeated strings)
+    pack.write_bytes(data.replace(b"runbook.md", b"runbook.mx", 1))
     parsed, _report = hook.same_as_uncached()
     assert len(parsed) == N
 

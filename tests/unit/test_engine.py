@@ -308,10 +308,8 @@ def test_bad_rule_files_are_configuration_errors(tmp_path: Path, body: str, mess
     assert str(info.value).startswith(message)
 
 
-def test_focus_evaluates_the_focus_and_only_graph_rules_of_its_dependents(tmp_path: Path) -> None:
-    """The pre-commit path: a's files changed; b depends on a; c is unrelated."""
-    from shiftleft.engine import Evaluation
-
+def _focus_case(tmp_path: Path) -> tuple[catalog_mod.Catalog, list[model.Manifest]]:
+    """a's files changed; b depends on a; c is unrelated. A local rule and a graph rule that always fire."""
     cat = _catalog(
         tmp_path,
         rule("local-always", "assert: 'false'\nmessage: local"),
@@ -331,6 +329,14 @@ def test_focus_evaluates_the_focus_and_only_graph_rules_of_its_dependents(tmp_pa
         ),
     )
     c = _load(tmp_path, "c/shiftleft.yaml", MANIFEST.replace("name: checkout", "name: c"))
+    return cat, [a, b, c]
+
+
+def test_focus_evaluates_the_focus_and_only_graph_rules_of_its_dependents(tmp_path: Path) -> None:
+    """The pre-commit path: a's files changed; b depends on a; c is unrelated."""
+    from shiftleft.engine import Evaluation
+
+    cat, (a, b, c) = _focus_case(tmp_path)
     evaluation = Evaluation(cat, _tiers(), _settings(), frozenset({"a/shiftleft.yaml"}))
     for manifest in (a, b, c):
         evaluation.add(manifest)
@@ -341,3 +347,30 @@ def test_focus_evaluates_the_focus_and_only_graph_rules_of_its_dependents(tmp_pa
         ("a", "ACME102"),
         ("b", "ACME102"),
     ]
+
+
+def test_cached_facts_outside_the_focus_give_the_same_result(tmp_path: Path) -> None:
+    """The facts cache hands the engine a node and marshalled sections (`Known`) for an unchanged manifest
+    outside the focus, with only its name, tier and paths as values: the result is the same as from the whole
+    manifest, b's graph finding included (its sections unpacked from the cached bytes). A manifest in the focus
+    with cached facts is refused (its local rules would read values that are not there)."""
+    import marshal
+
+    from shiftleft.engine import Evaluation, Known, _trim
+    from shiftleft.graph.nodes import from_manifest
+
+    cat, manifests = _focus_case(tmp_path)
+    focus = frozenset({"a/shiftleft.yaml"})
+    plain = Evaluation(cat, _tiers(), _settings(), focus)
+    for manifest in manifests:
+        plain.add(model.Manifest(manifest.file, manifest.display, manifest.root, dict(manifest.raw), {}))
+    cached = Evaluation(cat, _tiers(), _settings(), focus)
+    a, b, c = manifests
+    cached.add(a)
+    for manifest in (b, c):
+        known = Known(from_manifest(manifest.raw, manifest.name, True), marshal.dumps(_trim(manifest.raw, cached.keep)))
+        head = {"metadata": {"name": manifest.name}, "spec": {"tier": manifest.raw["spec"]["tier"]}}
+        cached.add(model.Manifest(manifest.file, manifest.display, manifest.root, head, {}), known)
+    assert cached.finish() == plain.finish()
+    with pytest.raises(RuntimeError, match=r"a/shiftleft\.yaml: cached facts are for valid manifests outside"):
+        cached.add(a, known)

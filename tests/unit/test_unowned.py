@@ -220,3 +220,57 @@ def test_rules_join_the_catalog_for_the_kinds_looked_for_with_configured_severit
     assert [r.id for r in out.catalog[len(result.catalog) :]] == ["SL823"]
     assert [(f.rule, f.service, f.severity) for f in out.unowned] == [("SL823", "", Severity.MEDIUM)]
     assert len(out.findings) == len(result.findings) + 1
+
+
+def test_the_walk_reads_discoverys_listing_instead_of_the_folders(tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """One walk per run: with discovery's listing the finder lists no folder again and finds the same
+    deployables, symlinks, packages, skipped folders and excludes included; a folder the listing lacks (an
+    unreadable one, or a walk from a symlinked path) is listed as before."""
+    from shiftleft import discover
+
+    root = repo(tmp_path, {
+        "deploy/web.yaml": DEPLOYMENT, "infra/a.tf": "", "lib/pkg/__init__.py": "", "lib/pkg/sub/__init__.py": "",
+        "tools/pyproject.toml": "[project]\nname = 'tools'\n", "node_modules/x/d.yaml": DEPLOYMENT,
+        "svc/tests/fixtures/d.yaml": DEPLOYMENT, "real/d.yaml": DEPLOYMENT,
+    })  # fmt: skip
+    os.symlink(root / "real", root / "linked")
+    (root / "in").mkdir()
+    os.symlink(root / "real" / "d.yaml", root / "in" / "d.yaml")
+    expected = found(root, claims(root, {}))
+    assert [f[1] for f in expected] == [
+        "deploy/web.yaml", "in/d.yaml", "real/d.yaml", "infra/a.tf", "lib/pkg/__init__.py", "tools/pyproject.toml",
+    ]  # fmt: skip
+    listing: dict[str, list[os.DirEntry[str]]] = {}
+    config = config_mod.defaults()
+    discover.discover([str(root)], config.manifests, config.exclude, root, listing=listing)
+    listed = []
+    real_scandir = os.scandir
+    monkeypatch.setattr(os, "scandir", lambda path: listed.append(path) or real_scandir(path))
+    finder = unowned.Finder(config, root)
+    deployables = list(finder.walk(root, listing))
+    assert listed == []
+    got = sorted((rule, where.file, where.line) for rule, where, _m in unowned.judge(deployables, claims(root, {}), root))
+    assert got == expected
+    del listing[str(root / "lib" / "pkg")]  # not listed by discovery: the finder lists it itself
+    assert sorted(d.file for d in finder.walk(root, listing) if d.kind == "python") == [
+        str(root / "lib" / "pkg" / "__init__.py"), str(root / "tools" / "pyproject.toml")
+    ]
+    assert listed == [str(root / "lib" / "pkg")]
+
+
+def test_manifests_discovery_found_are_not_read_as_workloads(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A manifest is one `kind: Service` document: the finder does not open the manifests it is given. One that
+    hides a workload is an invalid manifest instead (SL011, critical: tests/e2e/evidence/test_unowned.py)."""
+    root = repo(tmp_path, {"svc/shiftleft.yaml": DEPLOYMENT, "svc/deploy.yaml": DEPLOYMENT})
+    read: list[str] = []
+    real_read = workloads.read
+    monkeypatch.setattr(workloads, "read", lambda path, name: read.append(name) or real_read(path, name))
+    manifest = str(root / "svc" / "shiftleft.yaml")
+    finder = unowned.Finder(config_mod.defaults(), root, frozenset({manifest}))
+    assert [(d.file, d.line) for d in finder.walk(root)] == [(str(root / "svc" / "deploy.yaml"), 2)]
+    assert read == ["deploy.yaml"]
+    assert [d.file for d in finder.look(["svc/shiftleft.yaml", "svc/deploy.yaml"])] == [str(root / "svc" / "deploy.yaml")]
+    assert sorted(d.file for d in unowned.Finder(config_mod.defaults(), root).walk(root)) == [
+        str(root / "svc" / "deploy.yaml"), manifest,
+    ]  # fmt: skip

@@ -122,6 +122,18 @@ def test_the_hook_looks_at_the_changed_files_only(root: Path) -> None:
     assert cli(root, "check", "--changed", "docs/readme.md", "--now", NOW) == (0, "", "")  # nothing to judge
 
 
+def test_a_manifest_that_hides_a_workload_is_an_invalid_manifest(root: Path) -> None:
+    """The finder does not read manifests as workloads: a Deployment under a manifest's name fails the gate as
+    an invalid manifest (SL011, critical), in a whole run and in the hook, not as an unowned workload."""
+    write(root, "web/shiftleft.yaml", DEPLOYMENT)
+    for args in ((), ("--changed", "web/shiftleft.yaml")):
+        code, doc = report(root, *args)
+        web = [(f["rule"], f["severity"], f["location"]["line"], f["location"]["col"])
+               for f in doc["findings"] if f["location"]["file"] == "web/shiftleft.yaml"]  # fmt: skip
+        assert code == 1
+        assert ("SL011", "critical", 2, 7) in web and not any(rule == "SL822" for rule, *_ in web)
+
+
 def test_shard_one_reports_them_and_merge_keeps_one_copy(root: Path) -> None:
     for k in (1, 2):
         code, doc = report(root, "--shard", f"{k}/2")

@@ -212,6 +212,35 @@ def test_inline_waiver_accepts_up_to_medium(repo: Path, capsys, monkeypatch) -> 
     assert doc["findings"][1]["waiver"]["source"] == f"{CHECKOUT}:36"
 
 
+def test_inline_waivers_are_placed_from_loading_and_from_the_file_when_not_known(
+    repo: Path, capsys, monkeypatch
+) -> None:
+    """The engine finds each inline waiver's line while the node tree is at hand (`waivers_at`): applying waivers
+    reads no manifest again. A service whose places are not known (from a result file) is read again, at the
+    same line; a manifest with no inline waivers is not looked at."""
+    from shiftleft.governance import apply as apply_mod
+    from shiftleft.results import ServiceResult
+
+    _inline(repo, INLINE_MEDIUM)
+    read_again: list[str] = []
+    real_positions = apply_mod._positions
+
+    def positions(cwd: Path, service: ServiceResult, count: int) -> list[tuple[int, int]]:
+        read_again.append(service.name)
+        return real_positions(cwd, service, count)
+
+    monkeypatch.setattr(apply_mod, "_positions", positions)
+    code, doc = check(repo, capsys, monkeypatch)
+    assert (code, doc["findings"][1]["waiver"]["source"], read_again) == (1, f"{CHECKOUT}:36", [])
+    entry = {"rule": "SL315", "reason": "retention raised next sprint", "approved_by": "team-lead",
+             "expires": "2027-01-31"}  # fmt: skip
+    services = [ServiceResult("checkout", CHECKOUT, 2, True, (), {"spec": {"waivers": [entry]}})]
+    inputs = apply_mod.Inputs(repo, None, "", None, {}, {}, False)
+    declared, _problems = apply_mod._declared(services, inputs)
+    assert ([d.waiver.source for d in declared], read_again) == ([f"{CHECKOUT}:36"], ["checkout"])
+    assert apply_mod._declared([services[0]._replace(waivers_at=())], inputs) == ([], [])
+
+
 def test_inline_waiver_of_a_high_finding_is_sl906_and_accepts_nothing(repo: Path, capsys, monkeypatch) -> None:
     _inline(repo, INLINE_HIGH)
     code, doc = check(repo, capsys, monkeypatch)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import time
 from typing import Any
 
+import pytest
+
 from shiftleft.graph import Graph, Node, build, from_manifest
 from shiftleft.graph.catalogfile import entries
 from shiftleft.manifest import model
@@ -264,3 +266,37 @@ def test_ties_are_decided_by_name() -> None:
     # left, right, bottom and the supplier all declare 8h: the chain names the alphabetically first way.
     assert top["worst_rto"] == {"value": "8h", "service": "bottom", "path": ["top", "left", "bottom"]}
     assert [d["service"] for d in facts_by_name["bottom"][0]["dependents"]] == ["left", "right"]
+
+
+def test_a_node_in_plain_tuples_comes_back_equal() -> None:
+    """The facts cache marshals nodes as plain tuples (`to_plain`): `from_plain` must give back the same node,
+    promise, supplier targets and flags included, and refuse anything else."""
+    import marshal
+
+    from shiftleft.graph.nodes import from_manifest, from_plain, to_plain
+
+    raw = {
+        "metadata": {"name": "api", "owner": "team-a"},
+        "spec": {
+            "tier": 1,
+            "availability": {"slo": 99.95},
+            "continuity": {"rto": "1h", "rpo": "15m"},
+            "dependencies": [
+                {"service": "db", "hard": True},
+                {"service": "cache", "hard": False, "fallback": "serve stale"},
+                {"service": "legacy", "promise": {"tier": 2, "slo": 99.5, "rto": "4h", "owner": "team-b"}},
+                {"service": "saas", "external": True},
+            ],
+            "suppliers": [{"name": "pay", "sla": {"availability": 99.9, "rto": "30m", "rpo": "0s"}, "hard": False}],
+        },
+    }
+    node = from_manifest(raw, "api", True)
+    assert node.dependencies[2].promise is not None and node.suppliers[0].rto is not None
+    back = from_plain(marshal.loads(marshal.dumps(to_plain(node))))  # noqa: S302  # our own bytes
+    assert back == node
+    assert type(back.dependencies[2].promise) is type(node.dependencies[2].promise)
+    assert back.suppliers[0].rto == node.suppliers[0].rto and type(back.slo.value) is float  # type: ignore[union-attr]
+    invalid = from_manifest({}, "broken", False)
+    assert from_plain(to_plain(invalid)) == invalid
+    with pytest.raises(ValueError):
+        from_plain(to_plain(node)[:-1])

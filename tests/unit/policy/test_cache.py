@@ -131,3 +131,34 @@ def test_cached_programs_are_read_when_they_first_run(cache_home: Path, monkeypa
         activation = cel.activation({"spec": {"continuity": {"rto": rto}}, "tier": {"max_rto": "2h"}})
         assert cached.check.run(activation) == fresh.check.run(activation) == (within, None)
     assert cached.check._expr is not None
+
+
+def test_binary_entries_round_trip_and_anything_else_is_a_miss(cache_home: Path) -> None:
+    """The facts cache's marshalled entries: read back as written; a wrong MAC, a body marshal cannot read
+    (under a valid MAC) or another interpreter's identity is a miss, never an error."""
+    content = {"key": "k", "entries": {"a": (1, "x", b"\x00bytes", {"nested": [1.5, None, True]})}}
+    cache.store_entry("facts-test.json", content, binary=True)
+    stored = (cache_home / "facts-test.json").read_bytes()
+    assert stored.split(b"\n", 1)[1][:1] == b"M"
+    loaded = cache.load_entry("facts-test.json")
+    assert loaded is not None and {k: loaded[k] for k in content} == content
+    assert type(loaded["entries"]["a"][3]["nested"][2]) is bool
+
+    (cache_home / "facts-test.json").write_bytes(stored.replace(b"bytes", b"bytez"))
+    assert cache.load_entry("facts-test.json") is None  # tampered: the MAC no longer matches
+
+    secret = cache._secret()
+    assert secret is not None
+    for body in (b"M\xff\x00garbage", b"M", b"M" + __import__("marshal").dumps(["not", "a", "dict"])):
+        mac = cache._mac(secret, body).encode("ascii")
+        (cache_home / "facts-test.json").write_bytes(mac + b"\n" + body)
+        assert cache.load_entry("facts-test.json") is None  # authentic but unreadable: a miss
+
+
+def test_the_identity_names_the_interpreter(cache_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Marshal's format belongs to the interpreter: an entry another Python version wrote is a miss."""
+    cache.store_entry("facts-test.json", {"key": "k"}, binary=True)
+    assert cache.load_entry("facts-test.json") is not None
+    monkeypatch.setattr(cache.sys.implementation, "cache_tag", "cpython-399")
+    monkeypatch.setattr(cache, "_identity", functools.cache(cache._identity.__wrapped__))  # not the memoised one
+    assert cache.load_entry("facts-test.json") is None
