@@ -63,7 +63,13 @@ GROUPS: dict[str, tuple[list[str], list[str]]] = {
     ),
     "engine": (
         ["shiftleft/engine.py", "shiftleft/rulerun.py"],
-        ["tests/unit/test_engine.py", "tests/unit/graph/test_graph_rules.py", "tests/unit/policy/test_required.py"],
+        [
+            "tests/unit/test_mutants_engine.py",
+            "tests/unit/test_mutants_rulerun.py",
+            "tests/unit/test_engine.py",
+            "tests/unit/graph/test_graph_rules.py",
+            "tests/unit/policy/test_required.py",
+        ],
     ),
     "governance": (
         ["shiftleft/governance/*"],

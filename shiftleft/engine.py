@@ -469,7 +469,7 @@ def _placeholders(manifest: Manifest, catalog: Catalog) -> list[Finding]:
     ]
 
 
-def _from_errors(manifest: Manifest, catalog: Catalog, errors: list[ManifestError], tiers: str = "") -> list[Finding]:
+def _from_errors(manifest: Manifest, catalog: Catalog, errors: list[ManifestError], tiers: str) -> list[Finding]:
     """SL0xx findings; a wrong `spec.tier` also lists the policy's tiers (`tiers`), as SL010 does."""
     return [
         _finding(
