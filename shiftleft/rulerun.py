@@ -30,7 +30,8 @@ from shiftleft.policy.catalog import Rule, parse_path
 from shiftleft.policy.tiers import Tier
 
 _INDEX = re.compile(r"\bindex\b")
-_READ = re.compile(r"\b(spec|metadata|graph)\b(?:\s*\.\s*([A-Za-z_][A-Za-z0-9_]*))?")
+_READ = re.compile(r"\b(spec|metadata|graph)\b(?:\s*\.\s*([A-Za-z_][A-Za-z0-9_]*)(\s*\()?)?")
+"""A section and the key read of it; a `(` after the name is a call on the section (`spec.exists(k, ...)`): all."""
 
 
 class Settings(Protocol):
@@ -98,9 +99,9 @@ def _reads(rules: list[Rule]) -> dict[str, frozenset[str] | None]:
     for rule in rules:
         texts = [rule.message, *(p.source for p in (rule.when, rule.check) if p is not None)]
         for text in texts:
-            for section, key in _READ.findall(text):
+            for section, key, call in _READ.findall(text):
                 known = keys[section]
-                if not key:
+                if not key or call:
                     keys[section] = None  # the whole section (`size(spec)`, `spec["x"]`)
                 elif known is not None:
                     known.add(key)

@@ -392,3 +392,23 @@ def test_a_part_of_the_catalog_is_judged_at_its_place_in_the_whole_graph(tmp_pat
     assert [(s.name, [(f.rule, str(f.location), f.message) for f in s.findings]) for s in services] == [
         ("b", [("ACME101", "b/shiftleft.yaml:12:16", "search"), ("ACME101", "b/shiftleft.yaml:14:17", "currency")])
     ]
+
+
+def test_a_macro_called_on_a_section_reads_the_whole_section(tmp_path: Path) -> None:
+    """`spec.exists(k, ...)`, `metadata.exists (k, ...)`: a call on the section is no key of it, so the section is
+    kept whole for graph rules (as `size(spec)` is) and handed whole to the rule, in `each:` too. `security` and
+    `x-team` are read by no report, so only this keeps them."""
+    graph = " && type(graph) == map"
+    cat = _catalog(
+        tmp_path,
+        rule("macro", f"assert: \"spec.exists(k, k == 'security'){graph}\"\nmessage: 'no security'"),
+        other(
+            "ACME102", "macro-each",
+            f"each: spec.dependencies\nassert: \"spec.exists(k, k == 'security'){graph}\"\nmessage: 'no security'",
+        ),
+        other("ACME103", "macro-meta", f"assert: \"metadata.exists (k, k == 'x-team'){graph}\"\nmessage: 'no team'"),
+    )  # fmt: skip
+    text = MANIFEST + "  security: {internet_facing: true}\n"
+    text = text.replace("  owner: team-checkout\n", "  owner: team-checkout\n  x-team: a\n")
+    result = evaluate([_load(tmp_path, "svc/shiftleft.yaml", text)], cat, _tiers(), _settings())
+    assert [f.rule for f in result.findings if f.rule.startswith("ACME")] == []
