@@ -105,7 +105,7 @@ class Facts:
             entry = self._entry(manifest, target, digest)
             if entry is not None and _digest(_read(target.file, self.max_bytes)) == digest:  # not edited meanwhile
                 self.now[key] = entry
-                self.changed = self.changed or entry != self.cached.get(key)
+                self.changed = self.changed or not _same_entry(entry, self.cached.get(key))
                 return manifest, None
         self.changed = self.changed or key in self.cached
         return manifest, None
@@ -231,6 +231,20 @@ def _fingerprint() -> str:
         except OSError:
             parts.append(b"?")
     return _digest(b"\0".join(parts)) or ""
+
+
+def _same_entry(entry: tuple[Any, ...], cached: Any) -> bool:
+    """Whether `cached` holds what `entry` holds. The packed sections are compared decoded: marshal writes the
+    same values as different bytes depending on what else refers to them (its back-references), so a warm
+    run would otherwise rewrite the pack it just read."""
+    if type(cached) is not tuple or len(cached) != len(entry) or type(cached[5]) is not bytes:
+        return False
+    try:
+        packed = marshal.loads(cached[5])  # noqa: S302  # authenticated with the pack (policy.cache)
+    except (ValueError, EOFError, TypeError):
+        return False
+    rest = (*entry[:5], *entry[6:]) == (*cached[:5], *cached[6:])
+    return rest and _same(packed, marshal.loads(entry[5]))  # noqa: S302  # marshalled just now
 
 
 def _same(a: Any, b: Any) -> bool:

@@ -39,9 +39,15 @@ class _LazyPattern:
         self._compiled: re.Pattern[Any] | None = None
 
     def __getattr__(self, name: str) -> Any:
+        if name.startswith("__") or name in _LazyPattern.__slots__:  # protocols and an instance not set up
+            raise AttributeError(name)
         if self._compiled is None:
             self._compiled = _COMPILE(*self._args)
         return getattr(self._compiled, name)
+
+    def __reduce__(self) -> tuple[Any, tuple[Any, int]]:
+        """Copied or pickled as the compiled pattern it stands for."""
+        return _COMPILE, self._args
 
 
 _COMPILE = re.compile
@@ -55,7 +61,10 @@ def _lazy_patterns() -> Iterator[None]:
     booleans, timestamps) and the pure-Python reader's printable check, about two thirds of its import
     time and some 10 ms of a one-service check. This loader uses none of them: libyaml reads, and
     `_Composer` replaces the resolvers. Any other use of PyYAML in the process (`shiftleft.workloads`
-    with PyYAML's own loader) compiles each pattern on its first match, as if nothing had happened.
+    with PyYAML's own loader) compiles each pattern on its first match, as if nothing had happened. Those
+    dozen objects are not `re.Pattern` instances, so code that hands them to `re.sub(pattern, ...)` or checks
+    `isinstance(..., re.Pattern)` would see the difference; PyYAML only calls their methods, and a copy or a
+    pickle of one is the compiled pattern.
     """
     re.compile = _LazyPattern  # type: ignore[assignment]
     try:

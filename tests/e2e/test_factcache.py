@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -306,3 +307,16 @@ def test_old_packs_are_pruned_when_a_pack_is_written(hook: Hook, tmp_path: Path)
     assert sorted(p.name for p in folder.iterdir() if not p.name.startswith("facts-")) == others
     hook.run()
     assert hook.parsed == [FOCUS_FILE]  # the pack of this repository survived
+
+
+def test_a_warm_run_does_not_write_the_pack(repo: Path) -> None:
+    """The first run writes the pack; the next, with nothing changed, reads it and writes nothing. Two processes:
+    marshal gives the same sections different bytes depending on what else in the process refers to them, so
+    entries are compared decoded."""
+    env = {k: v for k, v in os.environ.items() if k != "SHIFTLEFT_NO_CACHE"}
+    cmd = [sys.executable, "-m", "shiftleft", "check", "--changed", FOCUS_FILE, "--now", NOW, "-q"]
+    assert subprocess.run(cmd, cwd=repo, env=env, capture_output=True, timeout=120).returncode in (0, 1)
+    (pack,) = (repo.parent / "cache" / "shiftleft").glob("facts-*.json")
+    written = (pack.stat().st_mtime_ns, pack.read_bytes())
+    assert subprocess.run(cmd, cwd=repo, env=env, capture_output=True, timeout=120).returncode in (0, 1)
+    assert (pack.stat().st_mtime_ns, pack.read_bytes()) == written

@@ -31,6 +31,8 @@ except yaml.reader.ReaderError:
     pass
 else:
     raise AssertionError("a control character must be refused")
+import copy, pickle
+assert all(isinstance(copy.copy(p), re.Pattern) and isinstance(pickle.loads(pickle.dumps(p)), re.Pattern) for p in lazy)
 print("ok")
 """
 
