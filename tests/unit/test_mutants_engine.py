@@ -412,3 +412,19 @@ def test_a_macro_called_on_a_section_reads_the_whole_section(tmp_path: Path) -> 
     text = text.replace("  owner: team-checkout\n", "  owner: team-checkout\n  x-team: a\n")
     result = evaluate([_load(tmp_path, "svc/shiftleft.yaml", text)], cat, _tiers(), _settings())
     assert [f.rule for f in result.findings if f.rule.startswith("ACME")] == []
+
+
+def test_inline_waivers_are_placed_while_the_manifest_is_loaded(tmp_path: Path) -> None:
+    """`ServiceResult.waivers_at`: each `spec.waivers` entry's line and column from the node tree (block and flow
+    entries); () for a manifest that declares none; None for one whose values were not evaluated (invalid)."""
+    cat = _catalog(tmp_path)
+    waivers = (
+        "  waivers:\n"
+        "    - rule: SL301\n      reason: later\n      approved_by: lead\n      expires: 2027-01-31\n"
+        "    - {rule: SL315, reason: later, approved_by: lead, expires: 2027-01-31}\n"
+    )  # fmt: skip
+    with_waivers = _load(tmp_path, "a/shiftleft.yaml", MANIFEST.replace("name: checkout", "name: a") + waivers)
+    without = _load(tmp_path, "b/shiftleft.yaml", MANIFEST.replace("name: checkout", "name: b"))
+    broken = _load(tmp_path, "c/shiftleft.yaml", MANIFEST.replace("name: checkout", "name: c") + "  tier: [x]\n")
+    result = evaluate([with_waivers, without, broken], cat, _tiers(), _settings())
+    assert [(s.name, s.waivers_at) for s in result.services] == [("a", ((16, 7), (20, 7))), ("b", ()), ("c", None)]
