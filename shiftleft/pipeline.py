@@ -206,9 +206,17 @@ def _with_repository(
     shown = {t.display for t in targets}
     # Only context for the graph: manifests in vendor folders are neither neighbours nor in focus.
     context = discover([str(root)], config.manifests, config.exclude, cwd, vendored=False, listing=listing)
-    catalog = {t.file: t for t in context if t.skip is None}
-    catalog.update((t.file, t) for t in targets)
+    # The walk's files are real paths (from the resolved root, never through a symlinked folder); a target may
+    # be named through `..` or a symlinked folder (`check ..` from a service's folder): it replaces the same file.
+    catalog = {str(t.file): t for t in context if t.skip is None}
+    catalog.update((_in_real_folder(t.file), t) for t in targets)
     return sorted(catalog.values(), key=lambda t: t.display), frozenset(shown) | (focus or frozenset())
+
+
+def _in_real_folder(file: Path) -> str:
+    """The file in its folder's real path (a symlinked file itself is left as it is: the loader judges it)."""
+    folder, name = os.path.split(file)
+    return os.path.join(os.path.realpath(folder), name)
 
 
 def _facts(

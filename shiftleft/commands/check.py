@@ -140,10 +140,13 @@ def _run(args: argparse.Namespace) -> int:
             if args.base is None:
                 return 0  # nothing shiftleft reads was changed: a clean run, and a quiet one
             selection = changes.Selection(everything=False)  # still: deleted manifests and the policy diff
-        # The whole catalog, so graph rules see every neighbour; only the selection is reported. The
-        # owners are named too: one inside a vendor folder, which the hook's walk does not enter, is
-        # still reported as not checked.
-        paths = [".", *(str(f) for f in selection.files)]
+        # The whole catalog, so graph rules see every neighbour (the repository's, also when run from one of
+        # its folders); only the selection is reported. The owners are named too: one inside a vendor folder,
+        # which the hook's walk does not enter, is still reported as not checked.
+        from shiftleft.discover import repo_root
+
+        root = repo_root(cwd.resolve())
+        paths = [str(root) if root is not None else ".", *(str(f) for f in selection.files)]
     focus = selection.owners if selection is not None and not selection.everything else None
     outcome = pipeline.run(
         paths, config_file=args.config, fail_on=args.fail_on, now=now, cwd=cwd, focus=focus,

@@ -320,3 +320,21 @@ def test_a_warm_run_does_not_write_the_pack(repo: Path) -> None:
     written = (pack.stat().st_mtime_ns, pack.read_bytes())
     assert subprocess.run(cmd, cwd=repo, env=env, capture_output=True, timeout=120).returncode in (0, 1)
     assert (pack.stat().st_mtime_ns, pack.read_bytes()) == written
+
+
+def test_from_a_service_folder_the_hook_and_a_parent_path_see_the_whole_repository(
+    repo: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Run from a service's folder, `check --changed shiftleft.yaml` still judges the dependents elsewhere in the
+    repository (not only the folder's manifests), and `check ..` lists every service once, not once through `..`
+    and again from the repository's walk."""
+    def names(cwd: Path, *args: str) -> list[str]:
+        result = run_cli(["check", *args, "--now", NOW, "--format", "json"], capsys, monkeypatch, cwd)
+        return sorted(s["name"] for s in json.loads(result.out)["services"])
+
+    subprocess.run(["git", "init", "-q", str(repo)], check=True, timeout=60)
+    from_root = names(repo, "--changed", FOCUS_FILE)
+    assert len(from_root) > 1  # the focus and its dependents
+    assert names(repo / FOCUS, "--changed", "shiftleft.yaml") == from_root
+    everything = names(repo / FOCUS, "..")
+    assert len(everything) == len(set(everything)) == N
