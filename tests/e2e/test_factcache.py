@@ -332,7 +332,7 @@ def test_from_a_service_folder_the_hook_and_a_parent_path_see_the_whole_reposito
         result = run_cli(["check", *args, "--now", NOW, "--format", "json"], capsys, monkeypatch, cwd)
         return sorted(s["name"] for s in json.loads(result.out)["services"])
 
-    subprocess.run(["git", "init", "-q", str(repo)], check=True, timeout=60)
+    subprocess.run([shutil.which("git") or "git", "init", "-q", str(repo)], check=True, timeout=60)
     from_root = names(repo, "--changed", FOCUS_FILE)
     assert len(from_root) > 1  # the focus and its dependents
     assert names(repo / FOCUS, "--changed", "shiftleft.yaml") == from_root
