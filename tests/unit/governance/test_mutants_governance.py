@@ -65,3 +65,50 @@ def test_the_org_maximum_is_inclusive(repo: Path, capsys, monkeypatch) -> None:
     assert (code, found[-1]) == (1, (
         "SL903", 2, True, None, "waiver for SL301 on checkout expires 2027-01-05, 41 days away; high findings may "
         "be waived for at most 40 days"))  # fmt: skip
+
+
+def _finding(rule: str = "SL301", service: str = "checkout", file: str = CHECKOUT, path: str = "spec.continuity.rto"):
+    from shiftleft.findings import Finding, Location, Severity
+
+    return Finding(rule, "rto", Severity.HIGH, "continuity", service, Location(file, 13, 10, path), "m")
+
+
+def _waiver(rule: str = "SL301", service: str = "checkout", path: str = ""):
+    from shiftleft.findings import Waiver
+
+    return Waiver(rule, service, "r", "board", "", None, "w.yaml:2", path)
+
+
+def test_a_waiver_matches_its_rule_and_service_and_what_lies_under_its_path() -> None:
+    """`waivers.matches`: same rule AND same service; a path accepts that manifest path, what is under it (`.` or
+    `[`), or a finding in that file; nothing that merely starts with the same letters."""
+    from shiftleft.governance.waivers import matches
+
+    assert matches(_waiver(), _finding())
+    assert not matches(_waiver(), _finding(rule="SL302"))
+    assert not matches(_waiver(), _finding(service="search"))
+    assert not matches(_waiver(rule="SL302", service="search"), _finding())
+    assert matches(_waiver(path="spec.continuity"), _finding())
+    assert matches(_waiver(path="spec.continuity.rto"), _finding())
+    assert not matches(_waiver(path="spec.continuity.rt"), _finding())
+    assert matches(_waiver(path="spec.dependencies"), _finding(path="spec.dependencies[1].service"))
+    assert not matches(_waiver(path="spec.dependencies[1]"), _finding(path="spec.dependencies[10].service"))
+    assert matches(_waiver(path="infra/main.tf"), _finding(file="infra/main.tf", path="aws_s3_bucket.b"))
+    assert not matches(_waiver(path="infra/main.tf"), _finding(file="infra/other.tf", path="aws_s3_bucket.b"))
+
+
+def test_a_baseline_entry_is_shown_as_one_and_never_accepts_a_governance_finding(tmp_path: Path) -> None:
+    """What the baseline's acceptance says in every report (rule, service, the baseline file, the path); and the
+    governance findings (SL901-SL906: a waiver or the baseline itself is wrong) are accepted by nothing."""
+    from shiftleft.findings import Waiver
+    from shiftleft.governance import apply as apply_mod
+
+    plain, governance = _finding(), _finding(rule="SL906", path="")
+    inputs = apply_mod.Inputs(tmp_path, None, "", None, {}, {}, False, baseline=frozenset(
+        {plain.fingerprint, governance.fingerprint}), baseline_display="base.json")  # fmt: skip
+    accepted = apply_mod._accept(plain, {}, inputs)
+    assert accepted.waiver == Waiver("SL301", "checkout", "recorded in the baseline", "baseline", "", None,
+                                     "base.json", "spec.continuity.rto", "baseline")  # fmt: skip
+    assert apply_mod._accept(governance, {}, inputs).waiver is None
+    waived = _waiver(rule="SL906")
+    assert apply_mod._accept(governance, {("SL906", "checkout"): [waived]}, inputs).waiver is None
