@@ -18,7 +18,6 @@ catalogs.
 
 from __future__ import annotations
 
-import contextlib
 import math
 import re
 import sys
@@ -27,54 +26,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from shiftleft.errors import ManifestError, ShiftleftError
-
-
-class _LazyPattern:
-    """A regular expression compiled when first used (`_lazy_patterns`)."""
-
-    __slots__ = ("_args", "_compiled")
-
-    def __init__(self, pattern: Any, flags: int = 0) -> None:
-        self._args = (pattern, flags)
-        self._compiled: re.Pattern[Any] | None = None
-
-    def __getattr__(self, name: str) -> Any:
-        if name.startswith("__") or name in _LazyPattern.__slots__:  # protocols and an instance not set up
-            raise AttributeError(name)
-        if self._compiled is None:
-            self._compiled = _COMPILE(*self._args)
-        return getattr(self._compiled, name)
-
-    def __reduce__(self) -> tuple[Any, tuple[Any, int]]:
-        """Copied or pickled as the compiled pattern it stands for."""
-        return _COMPILE, self._args
-
-
-_COMPILE = re.compile
-
-
-@contextlib.contextmanager
-def _lazy_patterns() -> Iterator[None]:
-    """`re.compile` gives patterns that compile when first used, while PyYAML's modules load.
-
-    `import yaml` compiles a dozen patterns at once: the YAML 1.1 implicit resolvers (floats, ints,
-    booleans, timestamps) and the pure-Python reader's printable check, about two thirds of its import
-    time and some 10 ms of a one-service check. This loader uses none of them: libyaml reads, and
-    `_Composer` replaces the resolvers. Any other use of PyYAML in the process (`shiftleft.workloads`
-    with PyYAML's own loader) compiles each pattern on its first match, as if nothing had happened. Those
-    dozen objects are not `re.Pattern` instances, so code that hands them to `re.sub(pattern, ...)` or checks
-    `isinstance(..., re.Pattern)` would see the difference; PyYAML only calls their methods, and a copy or a
-    pickle of one is the compiled pattern.
-    """
-    re.compile = _LazyPattern  # type: ignore[assignment]
-    try:
-        yield
-    finally:
-        re.compile = _COMPILE
-
-
-with _lazy_patterns():
-    import yaml
+from shiftleft.manifest.pyyaml import yaml
 
 MAX_BYTES = 1024 * 1024
 """Default size limit of one manifest."""

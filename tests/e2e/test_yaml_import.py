@@ -1,6 +1,6 @@
 """PyYAML loads without compiling the patterns shiftleft never uses, and still works for everyone else.
 
-In a fresh interpreter: `yaml` is first imported by `shiftleft.manifest.yamlsafe` (the test process has
+In a fresh interpreter: `yaml` is first imported by `shiftleft.manifest.pyyaml`, through `yamlsafe` (the test process has
 imported it long before, so this needs its own process).
 """
 
@@ -11,10 +11,11 @@ import sys
 
 CODE = r"""
 import re
+import shiftleft.manifest.pyyaml as pyyaml
 import shiftleft.manifest.yamlsafe as yamlsafe
 import yaml
 
-assert re.compile is yamlsafe._COMPILE, "re.compile is restored after the import"
+assert re.compile is pyyaml._COMPILE, "re.compile is restored after the import"
 assert isinstance(re.compile("x"), re.Pattern)
 lazy = [regexp for resolvers in yaml.resolver.Resolver.yaml_implicit_resolvers.values() for _tag, regexp in resolvers]
 lazy.append(yaml.reader.Reader.NON_PRINTABLE)
