@@ -402,9 +402,6 @@ _REPORTED: dict[str, frozenset[str] | None] = {
 for governance."""
 
 _GRAPH = re.compile(r"\bgraph\b")
-_SECTION = re.compile(r"\b(spec|metadata)\b(?:\s*\.\s*([a-z_][a-z0-9_]*)(\s*\()?)?")
-"""A section and the key read of it; a `(` after the name makes it a call on the section (`spec.exists(k, ...)`,
-`spec.all(...)`), which reads all of it."""
 
 
 def _sources(rule: Rule) -> list[str]:
@@ -422,8 +419,10 @@ def _sections(rules: list[Rule]) -> dict[str, frozenset[str] | None]:
     keep: dict[str, set[str] | None] = {k: set(v or ()) for k, v in _REPORTED.items()}
     for rule in rules:
         for text in _sources(rule):
-            for section, key, call in _SECTION.findall(text):
-                if not key or call:  # the bare section (`size(spec)`) or a macro on it: keep all of it
+            for section, key in rulerun.section_reads(text):
+                if section not in keep:
+                    continue  # graph: derived, not kept
+                if key is None:  # the bare section (`size(spec)`) or a macro on it: keep all of it
                     keep[section] = None
                 elif keep[section] is not None:
                     keep[section].add(key)  # type: ignore[union-attr]

@@ -97,8 +97,8 @@ def _run(
     policy = load_policy(config, session.policy_cwd)
     deadline.stage("looking for manifests")
     # Findings of no service (deployables no manifest claims): one shard reports them.
-    unclaimed_here = shard is None or shard.k == 1
-    walks = unclaimed_here and changed is None and bool(unowned.Finder(config, cwd).kinds)
+    finder = unowned.Finder(config, cwd) if shard is None or shard.k == 1 else None
+    walks = finder is not None and changed is None and bool(finder.kinds)
     # The folders as the walk saw them, for the deployables' walk and the facts cache of a focused run.
     keep = focus is not None or bool(whole_catalog and paths) or walks
     listing: dict[str, list[os.DirEntry[str]]] | None = {} if keep else None
@@ -107,9 +107,9 @@ def _run(
     if whole_catalog and paths:
         targets, focus = _with_repository(targets, paths, config, cwd, focus, listing)
     deployables: list[unowned.Deployable] | None = None
-    if unclaimed_here:  # now, from discovery's listing, before the catalog's values fill memory
+    if finder is not None:  # now, from discovery's listing, before the catalog's values fill memory
         deadline.stage("looking for deployables no manifest claims")
-        finder = unowned.Finder(config, cwd, frozenset(str(t.file) for t in targets if t.skip is None))
+        finder.manifests = frozenset(str(t.file) for t in targets if t.skip is None)
         deployables = list(finder.look(changed) if changed is not None else _deployables(finder, paths, cwd, listing))
     settings = Settings(
         fail_on=threshold,

@@ -99,13 +99,20 @@ def _reads(rules: list[Rule]) -> dict[str, frozenset[str] | None]:
     for rule in rules:
         texts = [rule.message, *(p.source for p in (rule.when, rule.check) if p is not None)]
         for text in texts:
-            for section, key, call in _READ.findall(text):
+            for section, key in section_reads(text):
                 known = keys[section]
-                if not key or call:
-                    keys[section] = None  # the whole section (`size(spec)`, `spec["x"]`)
+                if key is None:
+                    keys[section] = None  # the whole section (`size(spec)`, `spec["x"]`, `spec.exists(k, ...)`)
                 elif known is not None:
                     known.add(key)
     return {k: (frozenset(v) if v is not None else None) for k, v in keys.items()}
+
+
+def section_reads(text: str) -> Iterator[tuple[str, str | None]]:
+    """Each (section, key) an expression or message reads of spec, metadata and graph; key None: the whole
+    section (the bare section, or a macro or function called on it)."""
+    for section, key, call in _READ.findall(text):
+        yield section, key if key and not call else None
 
 
 def _parts(rules: list[Rule]) -> list[str] | None:

@@ -29,6 +29,7 @@ import base64
 import contextlib
 import functools
 import json
+import marshal
 import os
 import stat
 import sys
@@ -150,8 +151,6 @@ def _load(name: str) -> dict[str, Any] | None:
         return None
     try:
         if body[:1] == b"M":
-            import marshal
-
             content = marshal.loads(body[1:])  # noqa: S302  # authenticated above: written by this user's shiftleft
         else:
             content = json.loads(body)
@@ -170,8 +169,6 @@ def _store(name: str, content: dict[str, Any], binary: bool = False) -> None:
         return
     try:
         if binary:
-            import marshal
-
             body = b"M" + marshal.dumps({"identity": _identity(), **content})
         else:
             body = json.dumps({"identity": _identity(), **content}).encode("utf-8")

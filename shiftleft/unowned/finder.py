@@ -47,6 +47,7 @@ class Finder:
         scope = config.unowned
         self.cwd = cwd
         self.manifests = manifests
+        """Set once discovery has run, when the finder was made before it (`pipeline`)."""
         self.kinds = {k: [glob_regex(g) for g in getattr(scope, k)] for k in RULES if getattr(scope, k)}
         skip = (*config.exclude, *scope.exclude)
         self.skip = [glob_regex(g) for g in skip]
