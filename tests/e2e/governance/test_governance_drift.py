@@ -84,7 +84,7 @@ DOWNGRADES = [
 
 
 @pytest.mark.parametrize(
-    ("old", "new", "rule", "line", "message"), DOWNGRADES, ids=[f"{d[2]}-{d[0][:18]}" for d in DOWNGRADES]
+    ("old", "new", "rule", "line", "message"), DOWNGRADES, ids=[f"{d[2]}-{i}" for i, d in enumerate(DOWNGRADES)]
 )
 def test_each_downgrade_is_a_finding_at_the_changed_line(
     repo: Path, capsys, monkeypatch, old: str, new: str, rule: str, line: int, message: str
