@@ -58,9 +58,8 @@ def pytest_configure(config: pytest.Config) -> None:
         tempfile.tempdir = str(ram)  # this process's temporary files, and tmp_path's pytest-of-<user> folder
     folders = [tempfile.mkdtemp(prefix=f"shiftleft-test-{name}-") for name in ("cache", "state")]
     os.environ["XDG_CACHE_HOME"], os.environ["XDG_STATE_HOME"] = folders
-    if ram is not None:  # memory, not disk: give it back
-        for folder in folders:
-            config.add_cleanup(functools.partial(shutil.rmtree, folder, ignore_errors=True))
+    for folder in folders:  # every run made two (each xdist worker, each mutmut mutant): none is left behind
+        config.add_cleanup(functools.partial(shutil.rmtree, folder, ignore_errors=True))
     # CI=true and GITHUB_ACTIONS=true switch evidence (checkov, bandit) and the github format on by default;
     # tests that want them say so (--evidence, monkeypatch.setenv), so every other test means the same in CI.
     for name in ("CI", "GITHUB_ACTIONS"):
