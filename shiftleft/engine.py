@@ -75,7 +75,7 @@ class Evaluation:
         self.graph_rules = rulerun.groups([r for r in rules if _reads_graph(r)])
         self.local_rules = rulerun.groups([r for r in rules if not _reads_graph(r)])
         self.keep = _sections([r for g in self.graph_rules for r in g.rules])
-        self.graph_exists = any("exists(" in text for g in self.graph_rules for r in g.rules for text in _sources(r))
+        self.graph_exists = any(_EXISTS.search(text) for g in self.graph_rules for r in g.rules for text in _sources(r))
         self.now = cel.timestamp(settings.now)
         self.first_file: dict[str, str] = {}
         self.states: list[_State] = []
@@ -402,6 +402,8 @@ _REPORTED: dict[str, frozenset[str] | None] = {
 for governance."""
 
 _GRAPH = re.compile(r"\bgraph\b")
+_EXISTS = re.compile(r"\bexists\s*\(")
+"""A call of `exists(path)`, however spaced (or of the `.exists(` macro, which needs no listing but is harmless)."""
 
 
 def _sources(rule: Rule) -> list[str]:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from shiftleft.engine import Evaluation, evaluate
 from shiftleft.findings import Finding, Severity
 from shiftleft.policy import catalog as catalog_mod
@@ -259,12 +261,17 @@ def test_graph_rules_read_the_sections_they_name_and_a_bare_section_whole(tmp_pa
     ]
 
 
-def test_graph_rules_that_call_exists_see_the_files_as_they_were_when_the_manifest_was_loaded(tmp_path: Path) -> None:
+@pytest.mark.parametrize("call", ["exists(", "exists (", "exists\t("])
+def test_graph_rules_that_call_exists_see_the_files_as_they_were_when_the_manifest_was_loaded(
+    tmp_path: Path, call: str
+) -> None:
+    # however the call is spaced: `exists (` once saw the files as they were at finish() instead
     cat = _catalog(
         tmp_path,
         rule(
             "runbook",
-            "assert: exists(spec.incident.runbook) && !exists('missing.md') && type(graph) == map\nmessage: no runbook",
+            f"assert: \"{call}spec.incident.runbook) && !{call}'missing.md') && type(graph) == map\"\n"
+            "message: no runbook",
         ),
     )
     evaluation = Evaluation(cat, _tiers(), _settings())
