@@ -482,3 +482,18 @@ def test_an_item_of_a_graph_list_the_manifest_lacks_is_placed_from_the_file_at_f
         ("ACME101", "svc/shiftleft.yaml:3:1", "graph.dependents[0]", "dependent 0"),
         ("ACME102", "svc/shiftleft.yaml:3:1", "", "file"),
     ]
+
+
+def test_the_sections_kept_for_the_graph_rules_are_the_keys_they_name_and_what_reports_show(tmp_path: Path) -> None:
+    """What `add()` keeps of each manifest until `finish()` (memory at 10,000 services): a key read after
+    `graph` counts as much as one read before it."""
+    cat = _catalog(
+        tmp_path,
+        rule("after-graph", 'assert: "type(graph) != map || !spec.security.internet_facing"\nmessage: x'),
+        other("ACME102", "local", "assert: has(spec.incident)\nmessage: 'local {{ spec.runtime }}'"),
+    )
+    reported = {"tier", "lifecycle", "continuity", "availability", "dependencies", "data", "compliance", "waivers"}
+    assert Evaluation(cat, _tiers(), _settings()).keep == {
+        "metadata": frozenset({"name", "owner", "description", "people", "reviewed"}),
+        "spec": frozenset({*reported, "security"}),
+    }
