@@ -75,7 +75,7 @@ class Evaluation:
         self.graph_rules = rulerun.groups([r for r in rules if _reads_graph(r)])
         self.local_rules = rulerun.groups([r for r in rules if not _reads_graph(r)])
         self.keep = _sections([r for g in self.graph_rules for r in g.rules])
-        self.graph_exists = any("exists(" in text for g in self.graph_rules for r in g.rules for text in _sources(r))
+        self.graph_exists = any(_EXISTS.search(text) for g in self.graph_rules for r in g.rules for text in _sources(r))
         self.now = cel.timestamp(settings.now)
         self.first_file: dict[str, str] = {}
         self.states: list[_State] = []
@@ -370,24 +370,19 @@ def _without_values(manifest: Manifest) -> Manifest:
 def _positions(manifest: Manifest, rules: list[Rule]) -> tuple[tuple[_Place, ...], list[tuple[int, int]]]:
     """Positions of every place a graph rule may point at, so `finish()` need not re-read the file.
 
-    A location with `{index}` takes each index of the list it names in the
-    manifest (graph lists are aligned with the manifest's lists by index).
+    An `each:` rule points at an index of its list, for each item of that list in the manifest: a graph list
+    has the items of the manifest's list of its name (`graph.dependencies`, `spec.dependencies`); one that has
+    no such list (`graph.dependents`) is placed at `finish()`, from the file.
     """
     paths: set[Path_] = set()
     for rule in rules:
-        if "{index}" in rule.location:
-            prefix = parse_path(rule.location.split("[{index}]", 1)[0])
-            items = get_path(manifest.raw, prefix)
-            for index in range(len(items) if isinstance(items, list) else 0):
-                paths.add(parse_path(rule.location, index))
-        elif rule.location:
+        if rule.each is None or (rule.location and "{index}" not in rule.location):
             paths.add(parse_path(rule.location))
-        elif rule.each is not None:
-            items = get_path(manifest.raw, ("spec", *rule.each[1:])) if rule.each[0] == "graph" else None
-            for index in range(len(items) if isinstance(items, list) else 0):
-                paths.add((*rule.each, index))
-        else:
-            paths.add(())
+            continue
+        listed = ("spec", *rule.each[1:]) if rule.each[0] == "graph" else rule.each
+        items = get_path(manifest.raw, listed)
+        for index in range(len(items) if isinstance(items, list) else 0):
+            paths.add(parse_path(rule.location, index) if rule.location else (*rule.each, index))
     keys = tuple((p, False) for p in sorted(paths, key=str))
     return keys, manifest.locate(list(keys))
 
@@ -402,6 +397,8 @@ _REPORTED: dict[str, frozenset[str] | None] = {
 for governance."""
 
 _GRAPH = re.compile(r"\bgraph\b")
+_EXISTS = re.compile(r"\bexists\s*\(")
+"""A call of `exists(path)`, however spaced (or of the `.exists(` macro, which needs no listing but is harmless)."""
 
 
 def _sources(rule: Rule) -> list[str]:

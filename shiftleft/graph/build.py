@@ -300,11 +300,11 @@ class Graph:
             return None
         path = [node.name]
         hop = path_start
-        while hop >= 0 and len(path) <= _MAX_NAMES:
-            path.append(self.nodes[hop].name)
+        while hop >= 0:
             best = worst[self.comp[hop]]
-            if best is None:
-                break
+            if best is None or (len(path) > _MAX_NAMES and (best.node != hop or best.next >= 0)):
+                break  # more than the last service is left: "…" below stands for it
+            path.append(self.nodes[hop].name)
             if best.node != hop:  # inside a cycle: the exit is another member
                 path.append("…")
                 path.append(self.nodes[best.node].name)
@@ -412,8 +412,9 @@ def _percent(value: float, below: float | None) -> str:
         shown = round(value, decimals)
         if below is None or value >= below or shown < below:
             break
-    else:
-        shown = math.floor(value * 10**6) / 10**6
+    else:  # past six decimals: cut, exactly (value * 10**6 in floats may round up to `below` itself)
+        numerator, denominator = value.as_integer_ratio()
+        shown = numerator * 10**6 // denominator / 10**6
     text = f"{shown:.{decimals}f}"
     if decimals > 2:
         text = text.rstrip("0").rstrip(".")

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from shiftleft.engine import Evaluation, evaluate
 from shiftleft.findings import Finding, Severity
 from shiftleft.policy import catalog as catalog_mod
@@ -259,12 +261,17 @@ def test_graph_rules_read_the_sections_they_name_and_a_bare_section_whole(tmp_pa
     ]
 
 
-def test_graph_rules_that_call_exists_see_the_files_as_they_were_when_the_manifest_was_loaded(tmp_path: Path) -> None:
+@pytest.mark.parametrize("call", ["exists(", "exists (", "exists\t("])
+def test_graph_rules_that_call_exists_see_the_files_as_they_were_when_the_manifest_was_loaded(
+    tmp_path: Path, call: str
+) -> None:
+    # however the call is spaced: `exists (` once saw the files as they were at finish() instead
     cat = _catalog(
         tmp_path,
         rule(
             "runbook",
-            "assert: exists(spec.incident.runbook) && !exists('missing.md') && type(graph) == map\nmessage: no runbook",
+            f"assert: \"{call}spec.incident.runbook) && !{call}'missing.md') && type(graph) == map\"\n"
+            "message: no runbook",
         ),
     )
     evaluation = Evaluation(cat, _tiers(), _settings())
@@ -428,3 +435,65 @@ def test_inline_waivers_are_placed_while_the_manifest_is_loaded(tmp_path: Path) 
     broken = _load(tmp_path, "c/shiftleft.yaml", MANIFEST.replace("name: checkout", "name: c") + "  tier: [x]\n")
     result = evaluate([with_waivers, without, broken], cat, _tiers(), _settings())
     assert [(s.name, s.waivers_at) for s in result.services] == [("a", ((16, 7), (20, 7))), ("b", ()), ("c", None)]
+
+
+def _moved(tmp_path: Path, *rules: tuple[str, str]) -> list[tuple[str, str, str, str]]:
+    """checkout's graph findings when web depends on it and its file gains two lines before `finish()`."""
+    evaluation = Evaluation(_catalog(tmp_path, *rules), _tiers(), _settings())
+    manifest = _load(tmp_path, "svc/shiftleft.yaml", MANIFEST)
+    evaluation.add(manifest)
+    web = MANIFEST.replace("name: checkout", "name: web").replace("service: payments", "service: checkout")
+    evaluation.add(_load(tmp_path, "web/shiftleft.yaml", web))
+    manifest.file.write_text("# moved\n# down\n" + MANIFEST, encoding="utf-8")
+    findings = evaluation.finish().findings
+    return [(f.rule, str(f.location), f.location.path, f.message) for f in findings if f.service == "checkout"]
+
+
+GRAPH = "assert: type(graph) != map\n"
+
+
+def test_each_rules_point_at_their_items_where_they_were_when_the_manifest_was_loaded(tmp_path: Path) -> None:
+    """An `each: spec.*` graph rule's items, and the fixed location of an `each:` rule, are placed while the
+    manifest is loaded: the file rewritten before `finish()` does not move them."""
+    assert _moved(
+        tmp_path,
+        rule("items", f"each: spec.dependencies\n{GRAPH}message: 'dependency {{{{ index }}}}'"),
+        other("ACME103", "tier", f"each: graph.dependents\n{GRAPH}location: spec.tier\nmessage: tier"),
+        other("ACME104", "names", f"each: spec.dependencies\n{GRAPH}location: spec.dependencies[{{index}}].service\n"
+              "message: 'named {{ index }}'"),
+    ) == [
+        ("ACME103", "svc/shiftleft.yaml:7:9", "spec.tier", "tier"),
+        ("ACME101", "svc/shiftleft.yaml:11:7", "spec.dependencies[0]", "dependency 0"),
+        ("ACME104", "svc/shiftleft.yaml:11:17", "spec.dependencies[0].service", "named 0"),
+        ("ACME101", "svc/shiftleft.yaml:12:7", "spec.dependencies[1]", "dependency 1"),
+        ("ACME104", "svc/shiftleft.yaml:12:16", "spec.dependencies[1].service", "named 1"),
+        ("ACME101", "svc/shiftleft.yaml:14:7", "spec.dependencies[2]", "dependency 2"),
+        ("ACME104", "svc/shiftleft.yaml:14:17", "spec.dependencies[2].service", "named 2"),
+    ]  # fmt: skip
+
+
+def test_an_item_of_a_graph_list_the_manifest_lacks_is_placed_from_the_file_at_finish(tmp_path: Path) -> None:
+    """`graph.dependents` has no list in the manifest to count its items by while it is loaded."""
+    assert _moved(
+        tmp_path,
+        rule("dependents", f"each: graph.dependents\n{GRAPH}message: 'dependent {{{{ index }}}}'"),
+        other("ACME102", "file", f"{GRAPH}message: file"),
+    ) == [
+        ("ACME101", "svc/shiftleft.yaml:3:1", "graph.dependents[0]", "dependent 0"),
+        ("ACME102", "svc/shiftleft.yaml:3:1", "", "file"),
+    ]
+
+
+def test_the_sections_kept_for_the_graph_rules_are_the_keys_they_name_and_what_reports_show(tmp_path: Path) -> None:
+    """What `add()` keeps of each manifest until `finish()` (memory at 10,000 services): a key read after
+    `graph` counts as much as one read before it."""
+    cat = _catalog(
+        tmp_path,
+        rule("after-graph", 'assert: "type(graph) != map || !spec.security.internet_facing"\nmessage: x'),
+        other("ACME102", "local", "assert: has(spec.incident)\nmessage: 'local {{ spec.runtime }}'"),
+    )
+    reported = {"tier", "lifecycle", "continuity", "availability", "dependencies", "data", "compliance", "waivers"}
+    assert Evaluation(cat, _tiers(), _settings()).keep == {
+        "metadata": frozenset({"name", "owner", "description", "people", "reviewed"}),
+        "spec": frozenset({*reported, "security"}),
+    }

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from shiftleft.engine import evaluate
-from shiftleft.policy import celcost
+from shiftleft.policy import cel, celcost
 from tests.unit.test_engine import MANIFEST, _catalog, _load, _settings, _tiers, rule
 from tests.unit.test_mutants_engine import other
 
@@ -222,6 +223,33 @@ def test_a_costly_rule_is_refused_alone_and_the_rest_of_its_group_still_runs(
     assert _findings(tmp_path / "alone", MANIFEST, rule("twice", twice)) == [
         ("ACME101", "svc/shiftleft.yaml:1:1", "", "short")
     ]
+
+
+def test_a_rule_refused_for_its_cost_is_never_evaluated_not_even_in_its_groups_batch(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The group's batch holds every rule's expression: run despite a refusal, it would evaluate the costly one
+    (with cel-map's expression that is a `std::bad_alloc`, tests/e2e/test_cost_attacks.py)."""
+    monkeypatch.setattr(celcost, "LIMIT", 1)
+    ran: list[str] = []
+    run = cel.Program.run
+
+    def spy(self: cel.Program, activation: Any) -> tuple[Any, str | None]:
+        ran.append(self.source)
+        return run(self, activation)
+
+    monkeypatch.setattr(cel.Program, "run", spy)
+    found = _findings(
+        tmp_path,
+        MANIFEST,
+        rule("twice", "assert: size(spec.continuity.rto + spec.continuity.rto) > 100\nmessage: x"),
+        other("ACME102", "fails", "assert: spec.tier == 2\nmessage: tier"),
+    )
+    assert [(f[0], f[3].split(":")[0]) for f in found] == [
+        ("ACME101", "ACME101 could not be evaluated"),
+        ("ACME102", "tier"),
+    ]
+    assert ran == ["spec.tier == 2"]
 
 
 def test_every_group_of_a_manifest_is_judged_whatever_the_groups_before_it_found(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import math
 from typing import Any
 
 import pytest
@@ -282,6 +283,10 @@ def test_the_composite_is_rounded_to_six_decimals() -> None:
         (99.9499999, 99.95, "99.949999%"),  # past six decimals: cut, never rounded up to the target
         (99.999999, 99.9999995, "99.999999%"),
         (99.99995, 99.99996, "99.9999%"),
+        (99.956, 99.956, "99.96%"),  # exactly at the target: two decimals, even rounded up
+        (0.4999, 0.5, "0.4999%"),  # the leading zero stays
+        # the float just below 11.04779: times 10**6 in floats it rounds up to 11047790, which showed the target
+        (math.nextafter(11.04779, 0), 11.04779, "11.047789%"),
     ],
 )
 def test_a_composite_is_shown_with_enough_decimals_to_stay_below_its_target(
@@ -366,3 +371,44 @@ def test_two_suppliers_of_one_service_that_recover_alike_are_decided_by_name() -
     for names in (["s2", "s1"], ["s1", "s2"]):
         graph = build([svc("a", rto="1h", suppliers=[{"name": n, "sla": sla} for n in names])])
         assert graph.facts(0)[1]["worst_rto"] == {"value": "8h", "service": "s1", "path": ["a", "s1"]}
+
+
+def line(count: int, last: Node | None = None) -> list[Node]:
+    """s00 -> s01 -> ... hard, each recovering in 1h but the last (72h, or `last`)."""
+    names = [f"s{i:02d}" for i in range(count)]
+    chain = [svc(n, rto="1h", deps=[{"service": names[k + 1], "hard": True}]) for k, n in enumerate(names[:-1])]
+    return [*chain, last or svc(names[-1], rto="72h")]
+
+
+def rotations(nodes: list[Node]) -> list[list[Node]]:
+    """Each service of `nodes` once first: a node index 0 anywhere along the chain."""
+    return [nodes[k:] + nodes[:k] for k in range(len(nodes))]
+
+
+NAMES = [f"s{i:02d}" for i in range(13)]
+
+
+def test_a_path_of_twelve_services_is_shown_whole_and_a_longer_one_shortened_before_its_end() -> None:
+    # past 10 names the path is cut, and "…" stands for what is left out; when only the last service,
+    # the one that declares the worst RTO, is left, it is shown instead: nothing is left out
+    for order in rotations(line(12)):
+        assert worst_rto_of(order, "s00") == {"value": "72h", "service": "s11", "path": NAMES[:12]}
+    for order in rotations(line(13)):
+        assert worst_rto_of(order, "s00") == {"value": "72h", "service": "s12", "path": [*NAMES[:11], "…", "s12"]}
+    cloud = svc("s11", rto="1h", suppliers=[{"name": "cloud", "sla": {"availability": 99.9, "rto": "72h"}}])
+    for order in rotations(line(12, cloud)):
+        assert worst_rto_of(order, "s00") == {"value": "72h", "service": "cloud", "path": [*NAMES[:12], "cloud"]}
+    for order in rotations(line(11)):
+        assert worst_rto_of(order, "s00") == {"value": "72h", "service": "s10", "path": NAMES[:11]}
+
+
+def test_a_path_through_a_cycle_names_the_member_it_leaves_by() -> None:
+    # a reaches d through the cycle b <-> c, which it enters at b and leaves at c
+    nodes = [
+        svc("a", rto="1h", deps=[{"service": "b", "hard": True}]),
+        svc("b", rto="1h", deps=[{"service": "c", "hard": True}]),
+        svc("c", rto="1h", deps=[{"service": "b", "hard": True}, {"service": "d", "hard": True}]),
+        svc("d", rto="72h"),
+    ]
+    for order in itertools.permutations(nodes):
+        assert worst_rto_of(list(order), "a") == {"value": "72h", "service": "d", "path": ["a", "b", "…", "c", "d"]}
