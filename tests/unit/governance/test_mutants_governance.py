@@ -304,6 +304,8 @@ def test_a_shard_reports_its_removed_services_and_the_waiver_file_by_name(tmp_pa
     assert _shown(other) == [("checkout", []), ("left", [("SL910", "left", "left.yaml", None)])]
     every = _apply(tmp_path, (_service("checkout"),), None, removed=gone, waiver_file=None)
     assert [s.name for s in every.services] == ["checkout", "gone", "left"]
+    not_the_file = _apply(tmp_path, (_service("checkout"),), central, shard=lambda name: name != WAIVERS)
+    assert _shown(not_the_file) == [("checkout", [])]  # the shard that has the file's name reports its findings
 
 
 def test_drift_findings_join_their_service_and_can_be_waived(tmp_path: Path) -> None:
@@ -351,3 +353,36 @@ def test_a_governance_finding_of_a_rule_the_catalog_lacks_is_high() -> None:
     expected = Finding("SL910", "governance", Severity.HIGH, "governance", "gone", where, "removed", "")
     assert finding(rules, "SL910", "gone", where, "removed") == expected
     assert finding(rules, "SL999", "gone", where, "removed") == expected._replace(rule="SL999")
+
+
+def test_a_finding_that_already_carries_a_waiver_keeps_it(tmp_path: Path) -> None:
+    from shiftleft.governance import apply as apply_mod
+
+    own = _waiver(path="spec.continuity")._replace(source="earlier.yaml:4")
+    carried = _finding()._replace(waiver=own)
+    inputs = apply_mod.Inputs(tmp_path, None, "", None, {}, {}, False, baseline=frozenset({carried.fingerprint}))
+    assert apply_mod._accept(carried, {("SL301", "checkout"): [_waiver()]}, inputs).waiver == own
+    assert apply_mod._accept(_finding(), {("SL301", "checkout"): [_waiver()]}, inputs).waiver == _waiver()
+
+
+def test_a_manifest_read_again_is_utf8_whatever_the_locale_and_must_parse_as_the_loader_reads_it(tmp_path: Path) -> None:
+    """`_positions` reads the manifest as the loader does: UTF-8 (not the locale's encoding), a byte order mark
+    only at the start; a manifest that does not parse places its waivers at 1:1."""
+    import locale
+
+    from shiftleft.governance.apply import _positions
+
+    def positions(text: str) -> list[tuple[int, int]]:
+        (tmp_path / "search.yaml").write_text(text, encoding="utf-8")
+        return _positions(tmp_path, _service("search"), 2)
+
+    waivers = f"spec:\n  waivers:\n    - {INLINE % 'SL301'}\n    -  {INLINE % 'SL315'}"
+    assert positions("\ufeff# Übergang\n" + waivers + "\n") == [(4, 7), (5, 8)]
+    before = locale.setlocale(locale.LC_CTYPE)
+    try:
+        locale.setlocale(locale.LC_CTYPE, "C")  # ASCII, unless Python runs in UTF-8 mode
+        assert positions("# Übergang\n" + waivers + "\n") == [(4, 7), (5, 8)]
+    finally:
+        locale.setlocale(locale.LC_CTYPE, before)
+    assert positions(waivers + "\ufeff") == [(1, 1), (1, 1)]  # the loader refuses it too: invalid YAML
+    assert positions(waivers + "\n") == [(3, 7), (4, 8)]

@@ -47,6 +47,13 @@ def test_the_waivers_of_the_file_are_read_at_their_lines_and_columns(tmp_path: P
     assert read_file(tmp_path / "w.yaml", "w.yaml") == read_file(tmp_path / "w.yaml", "w.yaml", tmp_path)
 
 
+def test_a_central_waiver_without_a_service_names_none(tmp_path: Path) -> None:
+    (tmp_path / "w.yaml").write_text("waivers:\n- {rule: SL301}\n")
+    missing = "missing service, reason, approved_by, ticket, expires"
+    empty = Waiver("SL301", "", "", "", "", None, "w.yaml:2", "", "waiver")
+    assert read_file(tmp_path / "w.yaml", "w.yaml", tmp_path) == ([Declared(empty, 2, 3, "w.yaml", missing)], [])
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
@@ -179,6 +186,8 @@ def test_a_waiver_is_judged_in_a_fixed_order_and_every_refusal_says_why() -> Non
     assert judged(central(service="payments")) == (False, "SL902 payments: waiver for SL301 on payments: no service "
                                                    "'payments' in the catalog; it accepts nothing")  # fmt: skip
     assert judged(central(expires=None)) == (False, "SL901 checkout: waiver for SL301 on checkout: no expiry date")
+    assert judged(central(expires=dt.date(2026, 11, 25))) == (
+        True, "SL905 checkout: waiver for SL301 on checkout expires on 2026-11-25, in 0 days")
     assert judged(central(expires=dt.date(2026, 11, 24))) == (
         False, "SL904 checkout: waiver for SL301 on checkout expired on 2026-11-24; it no longer accepts the risk")
     assert judged(central(expires=dt.date(2027, 2, 24))) == (
