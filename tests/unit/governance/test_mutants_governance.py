@@ -177,9 +177,10 @@ def _shown(result) -> list[tuple]:
 
 
 def test_central_waivers_accept_their_findings_and_their_problems_go_to_their_service(tmp_path: Path) -> None:
-    checkout = _service("checkout", (_found("SL315", "checkout", "checkout.yaml", 20, "spec.continuity.backups"),
-                                     _found("SL301", "checkout", "checkout.yaml", 13, "spec.continuity.rto"),
-                                     _found("SL002", "checkout", "checkout.yaml", 30, "spec.x", "manifest")))  # fmt: skip
+    checkout = _service("checkout", (
+        _found("SL315", "checkout", "checkout.yaml", 20, "spec.continuity.backups"),
+        _found("SL301", "checkout", "checkout.yaml", 13, "spec.continuity.rto"),
+        _found("SL002", "checkout", "checkout.yaml", 30, "spec.x", "manifest")))  # fmt: skip
     search = _service("search", (_found("SL301", "search", "search.yaml", 13),))
     central = [LINE % ("SL301", "checkout", "2026-12-01"), LINE % ("SL301", "ghost", "2027-01-01"),
                LINE % ("SL901", "search", "2027-01-01"), LINE % ("SL301", "search", "2027-12-01")]  # fmt: skip
@@ -194,8 +195,8 @@ def test_central_waivers_accept_their_findings_and_their_problems_go_to_their_se
                     ("SL903", "search", f"{WAIVERS}:5:5", None)]),
         (WAIVERS, [("SL902", "ghost", f"{WAIVERS}:3:5", None)]),
     ]  # fmt: skip
-    assert [s[:4] for s in result.services] == [("checkout", "checkout.yaml", 1, True), ("search", "search.yaml", 1, True),
-                                               (WAIVERS, WAIVERS, None, True)]  # fmt: skip
+    assert [s[:4] for s in result.services] == [
+        ("checkout", "checkout.yaml", 1, True), ("search", "search.yaml", 1, True), (WAIVERS, WAIVERS, None, True)]
     from shiftleft.findings import Finding, Location, Severity
 
     assert result.services[0].findings[3] == Finding(
@@ -224,26 +225,26 @@ def test_inline_waivers_are_placed_where_the_manifest_declares_them(tmp_path: Pa
     (tmp_path / "search.yaml").write_text(f"spec:\n  waivers:\n    - {INLINE % 'SL301'}\n    -  {INLINE % 'SL315'}\n")
     (tmp_path / "misplaced.yaml").write_text(f"spec:\n  waivers:\n    - {INLINE % 'SL301'}\n")
     services = (
+        _service("broken", (_found("SL002", "broken", "broken.yaml", 4),), [_inline("SL301")], None, valid=False),
         _service("checkout", (_found("SL315", "checkout", "checkout.yaml", 20),), [_inline("SL315"), _inline("SL301")],
                  ((20, 7), (21, 7))),
+        _service("empty", (), []),
         _service("search", (_found("SL315", "search", "search.yaml", 9),), [_inline("SL301"), _inline("SL315")]),
+        _service("none", (), [_inline("SL301")], ()),
         _service("misplaced", (), [_inline("SL301")], ((8, 8), (9, 9))),
         _service("unread", (), [_inline("SL301"), _inline("SL301")], ((8, 8),)),
-        _service("broken", (_found("SL002", "broken", "broken.yaml", 4),), [_inline("SL301")], None, valid=False),
-        _service("none", (), [_inline("SL301")], ()),
-        _service("empty", (), []),
     )
     result = _apply(tmp_path, services)
     assert _shown(result) == [
+        ("broken", [("SL002", "broken", "broken.yaml:4:3", None)]),
         ("checkout", [("SL315", "checkout", "checkout.yaml:20:3", "checkout.yaml:20"),
                       ("SL906", "checkout", "checkout.yaml:21:7", None)]),
+        ("empty", []),
         ("search", [("SL906", "search", "search.yaml:3:7", None),
                     ("SL315", "search", "search.yaml:9:3", "search.yaml:4")]),
+        ("none", []),
         ("misplaced", [("SL906", "misplaced", "misplaced.yaml:3:7", None)]),
         ("unread", [("SL906", "unread", "unread.yaml:1:1", None), ("SL906", "unread", "unread.yaml:1:1", None)]),
-        ("broken", [("SL002", "broken", "broken.yaml:4:3", None)]),
-        ("none", []),
-        ("empty", []),
     ]  # fmt: skip
     assert [(w.source, w.kind) for w in result.waivers] == [
         ("checkout.yaml:20", "inline"), ("checkout.yaml:21", "inline"), ("misplaced.yaml:3", "inline"),
@@ -256,9 +257,24 @@ def test_a_manifest_whose_spec_is_not_a_mapping_declares_no_waivers(tmp_path: Pa
 
     odd = (ServiceResult("a", "a.yaml", 1, True, (), {"spec": [1]}, None),
            ServiceResult("b", "b.yaml", 1, True, (), {"spec": {"waivers": {"rule": "SL301"}}}, None),
-           ServiceResult("c", "c.yaml", 1, True, (), {}, None))  # fmt: skip
+           ServiceResult("c", "c.yaml", 1, True, (), {}, None),
+           ServiceResult("d", "d.yaml", 1, True, (), {"spec": {"waivers": 5}}, None))  # fmt: skip
     result = _apply(tmp_path, odd)
-    assert (_shown(result), result.waivers) == ([("a", []), ("b", []), ("c", [])], ())
+    assert (_shown(result), result.waivers) == ([("a", []), ("b", []), ("c", []), ("d", [])], ())
+
+
+def test_the_central_waiver_file_must_stay_inside_the_waiver_root(tmp_path: Path) -> None:
+    repo, elsewhere = tmp_path / "repo", tmp_path / "repo-evil"
+    repo.mkdir()
+    elsewhere.mkdir()
+    (elsewhere / WAIVERS).write_text("waivers:\n  - " + LINE % ("SL301", "checkout", "2027-01-31") + "\n")
+    (repo / WAIVERS).symlink_to(elsewhere / WAIVERS)
+    checkout = (_service("checkout", (_found("SL301", "checkout", "checkout.yaml", 13),)),)
+    assert _shown(_apply(repo, checkout, waiver_root=repo)) == [
+        ("checkout", [("SL301", "checkout", "checkout.yaml:13:3", None)]),
+        (WAIVERS, [("SL901", WAIVERS, f"{WAIVERS}:1:1", None)])]  # not read: nothing accepted
+    accepted = ("SL301", "checkout", "checkout.yaml:13:3", f"{WAIVERS}:2")
+    assert _shown(_apply(repo, checkout)) == [("checkout", [accepted])]  # no root: read
 
 
 def test_the_configured_severity_decides_what_a_waiver_may_accept(tmp_path: Path) -> None:
@@ -293,9 +309,10 @@ def test_a_shard_reports_its_removed_services_and_the_waiver_file_by_name(tmp_pa
     from shiftleft.findings import Finding, Location, Severity
     from shiftleft.results import ServiceResult
 
-    gone = [ServiceResult(name, f"{name}.yaml", None, False,
-                          (Finding("SL910", "removed", Severity.HIGH, "governance", name, Location(f"{name}.yaml"), "m"),))
-            for name in ("gone", "left")]  # fmt: skip
+    def removed(name: str) -> Finding:
+        return Finding("SL910", "removed", Severity.HIGH, "governance", name, Location(f"{name}.yaml"), "m")
+
+    gone = [ServiceResult(name, f"{name}.yaml", None, False, (removed(name),)) for name in ("gone", "left")]
     central = [LINE % ("SL301", "ghost", "2026-12-01")]
     mine = _apply(tmp_path, (_service("checkout"),), central, removed=gone, shard=lambda name: name != "left")
     assert _shown(mine) == [("checkout", []), ("gone", [("SL910", "gone", "gone.yaml", None)]),
@@ -310,7 +327,8 @@ def test_a_shard_reports_its_removed_services_and_the_waiver_file_by_name(tmp_pa
 
 def test_drift_findings_join_their_service_and_can_be_waived(tmp_path: Path) -> None:
     drift = (_found("SL301", "checkout", "checkout.yaml", 13, "spec.continuity.rto"),
-             _found("SL315", "checkout", "checkout.yaml", 2), _found("SL315", "nowhere", "nowhere.yaml", 2))  # fmt: skip
+             _found("SL315", "checkout", "checkout.yaml", 2),
+             _found("SL315", "nowhere", "nowhere.yaml", 2))  # a service not in the run: dropped
     central = [LINE % ("SL301", "checkout", "2027-01-31")]
     result = _apply(tmp_path, (_service("checkout"), _service("search")), central, extra=drift)
     assert _shown(result) == [("checkout", [("SL315", "checkout", "checkout.yaml:2:3", None),
@@ -365,7 +383,7 @@ def test_a_finding_that_already_carries_a_waiver_keeps_it(tmp_path: Path) -> Non
     assert apply_mod._accept(_finding(), {("SL301", "checkout"): [_waiver()]}, inputs).waiver == _waiver()
 
 
-def test_a_manifest_read_again_is_utf8_whatever_the_locale_and_must_parse_as_the_loader_reads_it(tmp_path: Path) -> None:
+def test_a_manifest_read_again_is_utf8_whatever_the_locale_and_parses_as_the_loader_reads_it(tmp_path: Path) -> None:
     """`_positions` reads the manifest as the loader does: UTF-8 (not the locale's encoding), a byte order mark
     only at the start; a manifest that does not parse places its waivers at 1:1."""
     import locale
