@@ -69,6 +69,8 @@ def read_file(path: Path, display: str, root: Path | None = None) -> tuple[list[
         text = yamlsafe.read_text(path, display)
         data, nodes = yamlsafe.parse_with_nodes(text, display)
     except ManifestError as e:
+        if e.message == yamlsafe.EMPTY:  # nothing or only comments: no waivers, as `waivers: []`
+            return [], []
         return [], [Problem("SL901", display, Location(display, e.line, e.col), f"waiver file: {e.message}")]
     if not isinstance(data, dict) or set(data) - {"waivers"} or not isinstance(data.get("waivers", []), list):
         where = Location(display, 1, 1)

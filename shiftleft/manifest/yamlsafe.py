@@ -138,6 +138,10 @@ def parse(text: str, display: str) -> Any:
     return parse_with_nodes(text, display)[0]
 
 
+EMPTY = "empty manifest; expected `apiVersion: shiftleft/v1`"
+"""The error of a text that holds no YAML document (nothing, or only comments)."""
+
+
 def parse_with_nodes(text: str, display: str) -> tuple[Any, yaml.Node]:
     """Like `parse`, also returning the node tree, to locate paths without composing again."""
     root = compose(text, display)
@@ -162,7 +166,7 @@ def compose(text: str, display: str) -> yaml.Node:
     except RecursionError:  # the pure-Python composer recurses; libyaml stops at depth 1000 itself
         raise ManifestError("SL001", f"nesting deeper than {MAX_DEPTH} levels", file=display, line=1, col=1) from None
     if root is None:
-        raise ManifestError("SL001", "empty manifest; expected `apiVersion: shiftleft/v1`", file=display, line=1, col=1)
+        raise ManifestError("SL001", EMPTY, file=display, line=1, col=1)
     if extra is not None:
         raise ManifestError(
             "SL001",

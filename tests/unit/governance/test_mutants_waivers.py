@@ -58,6 +58,8 @@ def test_a_central_waiver_without_a_service_names_none(tmp_path: Path) -> None:
     ("text", "expected"),
     [
         ("{}\n", ([], [])),
+        ("", ([], [])),
+        ("# no waivers yet\n", ([], [])),
         ("waivers: []\n", ([], [])),
         ("waivers:\n", ([], [problem("SL901", SHAPE)])),
         ("waivers: {a: 1}\n", ([], [problem("SL901", SHAPE)])),
