@@ -220,3 +220,247 @@ def test_a_long_number_is_shown_shortened_from_41_characters() -> None:
     assert error(yamlsafe.parse, f"a: {forty}1\n", "m.yaml")[4] == (
         f"`{forty}... (41 characters)` is too large for a number; write a realistic value"
     )
+
+
+# ------------------------------------------------------------------ the builder's limits: exactly at each, and one over
+
+TOO_MANY = (
+    "document has more than 20,000 values, counting each alias as a copy; "
+    "a manifest has a few hundred (remove anchors and aliases, or split the file)"
+)
+
+
+def test_exactly_20000_values_are_built_and_one_more_is_refused_where_it_is() -> None:
+    """The root mapping, the list and 19,998 items are 20,000 values; keys are not counted."""
+    assert len(yamlsafe.parse("a: [" + "x, " * 19_997 + "x]\n", "m.yaml")["a"]) == 19_998
+    # The 20,001st value is the last item: line 1, column 4 + 3 * 19,998 + 1.
+    assert error(yamlsafe.parse, "a: [" + "x, " * 19_998 + "x]\n", "m.yaml") == ("SL001", "m.yaml", 1, 59_999, TOO_MANY)
+
+
+def test_an_alias_counts_as_a_copy_of_what_it_names() -> None:
+    """Each alias builds its anchor again: 1 + (1 + 9,998) + (1 + 9,998) + 1 is 20,000 values; with one more
+    item in the anchored list, 1 + (1 + 9,999) + (1 + 9,999) is 20,001, refused at the last item as b copies it."""
+    at_limit = yamlsafe.parse("a: &x [" + "x, " * 9_997 + "x]\nb: *x\nc: x\n", "m.yaml")
+    assert at_limit["b"] == ["x"] * 9_998 and at_limit["c"] == "x"
+    text = "a: &x [" + "x, " * 9_998 + "x]\nb: *x\n"
+    assert error(yamlsafe.parse, text, "m.yaml") == ("SL001", "m.yaml", 1, 30_002, TOO_MANY)
+
+
+@pytest.mark.parametrize(
+    ("open_", "close", "col"),
+    [("[", "]", 34), ("{a: ", "}", 133)],
+    ids=["lists", "mappings"],
+)
+def test_32_levels_are_built_and_the_33rd_is_refused_where_it_opens(open_: str, close: str, col: int) -> None:
+    """The top level is level 0: 32 nested lists (or mappings) hold a value at level 32."""
+    levels = 32
+    value = yamlsafe.parse(open_ * levels + "x" + close * levels, "m.yaml")
+    for _ in range(levels):
+        value = value[0] if isinstance(value, list) else value["a"]
+    assert value == "x"
+    deeper = open_ * (levels + 1) + "x" + close * (levels + 1)
+    assert error(yamlsafe.parse, deeper, "m.yaml") == ("SL001", "m.yaml", 1, col, "nesting deeper than 32 levels")
+
+
+def test_mixed_nesting_counts_each_list_and_mapping() -> None:
+    value = yamlsafe.parse("a: " + "[{b: " * 15 + "[x]" + "}]" * 15, "m.yaml")["a"]
+    for _ in range(15):
+        value = value[0]["b"]
+    assert value == ["x"]  # x is at level 32
+    text = "a: " + "[{b: " * 16 + "x" + "}]" * 16
+    assert error(yamlsafe.parse, text, "m.yaml") == ("SL001", "m.yaml", 1, 84, "nesting deeper than 32 levels")
+
+
+# ------------------------------------------------------------------ integers: 64 bits, as CEL reads them
+
+TOO_LARGE = "is too large for a number; write a realistic value"
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("9223372036854775807", 2**63 - 1),
+        ("+9223372036854775807", 2**63 - 1),  # 20 characters
+        ("-9223372036854775808", -(2**63)),  # 20 characters
+        ("-0", 0),
+        ("0", 0),
+    ],
+)
+def test_the_largest_64_bit_integers_are_read(text: str, value: int) -> None:
+    read = yamlsafe.parse(f"a: {text}\n", "m.yaml")["a"]
+    assert read == value and type(read) is int
+
+
+@pytest.mark.parametrize("text", ["9223372036854775808", "-9223372036854775809", "9999999999999999999", "1" * 21])
+def test_one_past_64_bits_is_refused(text: str) -> None:
+    assert error(yamlsafe.parse, f"a: {text}\n", "m.yaml") == ("SL003", "m.yaml", 1, 4, f"`{text}` {TOO_LARGE}")
+
+
+def test_a_number_of_5000_digits_is_refused_by_its_length() -> None:
+    """Python refuses to convert more than 4,300 digits (ValueError): the length check comes first."""
+    digits = "1" * 5000
+    assert error(yamlsafe.parse, f"a: {digits}\n", "m.yaml")[4] == f"`{'1' * 40}... (5,000 characters)` {TOO_LARGE}"
+
+
+def test_floats_are_read_and_infinite_ones_are_refused() -> None:
+    assert yamlsafe.parse("a: [1.5, .5, 1., 1e5, -2.5e-1, 1e308]\n", "m.yaml")["a"] == [
+        1.5,
+        0.5,
+        1.0,
+        1e5,
+        -0.25,
+        1e308,
+    ]
+    assert error(yamlsafe.parse, "a: 1e309\n", "m.yaml") == ("SL003", "m.yaml", 1, 4, f"`1e309` {TOO_LARGE}")
+    assert error(yamlsafe.parse, "a: -1e309\n", "m.yaml")[4] == f"`-1e309` {TOO_LARGE}"
+
+
+# ------------------------------------------------------------------ plain scalars: YAML 1.2 core, and the 1.1 traps
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("true", True), ("True", True), ("TRUE", True), ("false", False), ("False", False), ("FALSE", False),
+        ("", None), ("~", None), ("null", None), ("Null", None), ("NULL", None),
+        ("tRue", "tRue"), ("nULL", "nULL"), ("oN", "oN"), ("yess", "yess"), ("x" * 33, "x" * 33),
+        ("1.2.3", "1.2.3"), ("-x", "-x"), ("1h30m", "1h30m"), ("2026-09-14", "2026-09-14"),
+        ("'yes'", "yes"), ('"010"', "010"), ("'1:30'", "1:30"), ("'.inf'", ".inf"), ("'~'", "~"), ("''", ""),
+        ("|\n  no\n", "no\n"), ("'true'", "true"), ("'12'", "12"),
+    ],
+    ids=lambda v: repr(v) if isinstance(v, str) else None,
+)  # fmt: skip
+def test_plain_and_quoted_scalars(text: str, value: object) -> None:
+    read = yamlsafe.parse(f"a: {text}\n", "m.yaml")["a"]
+    assert read == value and type(read) is type(value)
+
+
+def yaml11(value: str, canonical: str) -> str:
+    return f'`{value}` is the boolean {canonical} in YAML 1.1; write "{value}" in quotes for text, or {canonical} for a boolean'
+
+
+@pytest.mark.parametrize(
+    ("text", "canonical"),
+    [("yes", "true"), ("Yes", "true"), ("YES", "true"), ("on", "true"), ("On", "true"), ("ON", "true"),
+     ("no", "false"), ("No", "false"), ("NO", "false"), ("off", "false"), ("Off", "false"), ("OFF", "false")],
+)  # fmt: skip
+def test_each_yaml11_boolean_is_refused_with_its_meaning(text: str, canonical: str) -> None:
+    assert error(yamlsafe.parse, f"a: {text}\n", "m.yaml") == ("SL003", "m.yaml", 1, 4, yaml11(text, canonical))
+
+
+def octal(value: str, number: str) -> str:
+    return f'`{value}` is an octal number in YAML 1.1; write "{value}" in quotes for text, or {number} for a number'
+
+
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [("010", "10"), ("00", "0"), ("-010", "-10"), ("+010", "+10"), ("0_1", "1"), ("007_5", "75"), ("-00", "-0")],
+)
+def test_an_octal_looking_number_is_refused_with_its_decimal_spelling(text: str, number: str) -> None:
+    """The suggested number is one the loader reads: the sign kept, leading zeros and underscores dropped."""
+    assert error(yamlsafe.parse, f"a: {text}\n", "m.yaml") == ("SL003", "m.yaml", 1, 4, octal(text, number))
+    assert yamlsafe.parse(f"a: {number}\n", "m.yaml")["a"] == int(number)
+
+
+SEXAGESIMAL = 'is a base-60 number in YAML 1.1; write "{0}" in quotes for text, or a duration such as 1h30m'
+EITHER = (
+    'is read as a number by some YAML parsers and as text by others; write "{0}" in quotes for text, '
+    "or a plain decimal number"
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("1:30", SEXAGESIMAL), ("-1:30", SEXAGESIMAL), ("190:20:30.15", SEXAGESIMAL),
+        ("0x1F", EITHER), ("0o17", EITHER), ("0b101", EITHER), ("1_000", EITHER), ("1_000.5", EITHER),
+    ],
+)  # fmt: skip
+def test_numbers_other_parsers_read_differently_are_refused(text: str, message: str) -> None:
+    assert error(yamlsafe.parse, f"a: {text}\n", "m.yaml") == (
+        "SL003",
+        "m.yaml",
+        1,
+        4,
+        f"`{text}` {message.format(text)}",
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [".inf", ".Inf", ".INF", "-.inf", "-.Inf", "-.INF", "+.inf", "+.Inf", "+.INF", ".nan", ".NaN", ".NAN"],
+)
+def test_every_spelling_of_infinity_and_nan_is_refused(text: str) -> None:
+    """YAML 1.1 and 1.2 read all of these as floats: none may pass as text (`-.Inf` once did)."""
+    assert error(yamlsafe.parse, f"a: {text}\n", "m.yaml") == (
+        "SL003",
+        "m.yaml",
+        1,
+        4,
+        f"`{text}` is not allowed; write a finite number",
+    )
+
+
+# ------------------------------------------------------------------ mapping keys, merge keys, duplicates, tags
+
+
+def test_keys_are_plain_strings() -> None:
+    assert yamlsafe.parse("1: a\ntrue: b\n'<<': c\n", "m.yaml") == {"1": "a", "true": "b", "<<": "c"}
+    assert error(yamlsafe.parse, "a: 1\n? [b]\n: 2\n", "m.yaml") == (
+        "SL001",
+        "m.yaml",
+        2,
+        3,
+        "mapping keys must be plain strings",
+    )
+    assert error(yamlsafe.parse, "a: 1\n!!int 2: x\n", "m.yaml")[1:] == (
+        "m.yaml",
+        2,
+        1,
+        "mapping keys must be plain strings",
+    )
+
+
+def test_a_merge_key_is_refused_only_when_plain() -> None:
+    assert error(yamlsafe.parse, "a: 1\nb:\n  <<: {c: 1}\n", "m.yaml") == (
+        "SL001",
+        "m.yaml",
+        3,
+        3,
+        "merge keys (`<<`) are not supported; write the keys out",
+    )
+    assert yamlsafe.parse('b: {"<<": 1}\n', "m.yaml") == {"b": {"<<": 1}}
+
+
+def test_a_duplicate_key_names_both_places() -> None:
+    assert error(yamlsafe.parse, "a: 1\nb:\n  c: 1\n  d: 2\n   \n  c: 3\n", "m.yaml") == (
+        "SL002",
+        "m.yaml",
+        6,
+        3,
+        "duplicate key 'c' (first defined on line 3, column 3); keep one of them",
+    )
+    # The same key in two mappings is no duplicate, and a key seen once stays seen after others.
+    assert yamlsafe.parse("a: {x: 1}\nb: {x: 2}\n", "m.yaml") == {"a": {"x": 1}, "b": {"x": 2}}
+    assert error(yamlsafe.parse, "x: 1\ny: 2\nz: 3\nx: 4\n", "m.yaml")[2:4] == (4, 1)
+
+
+def test_every_explicit_tag_is_refused_even_the_default_ones() -> None:
+    """`!!str 12` was once read as the number 12: no tag is allowed (docs/manifest.md), each refused where it is."""
+    for text, tag in [("!!str 12", "!!str"), ("!!str x", "!!str"), ("!!seq [1]", "!!seq"), ("!!map {d: 2}", "!!map")]:
+        assert error(yamlsafe.parse, f"a: 1\nb: {text}\n", "m.yaml") == (
+            "SL001",
+            "m.yaml",
+            2,
+            4,
+            f"explicit YAML tag {tag} is not allowed; remove it",
+        )
+    assert error(yamlsafe.parse, "a: !x [1]\n", "m.yaml")[2:] == (
+        1,
+        4,
+        "explicit YAML tag !x is not allowed; remove it",
+    )
+    assert (
+        error(yamlsafe.parse, "a: !!omap {b: 1}\n", "m.yaml")[4] == "explicit YAML tag !!omap is not allowed; remove it"
+    )
+    assert error(yamlsafe.parse, "!!str a: 1\n", "m.yaml")[2:] == (1, 1, "mapping keys must be plain strings")
