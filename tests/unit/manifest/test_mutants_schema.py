@@ -6,6 +6,8 @@ gives: rule, manifest path, message, and whether it points at the key.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from shiftleft.manifest import schema, yamlsafe
@@ -118,3 +120,45 @@ def test_the_schema_is_read_from_the_package_folder() -> None:
     text = schema.schema_text()
     assert text.startswith("{") and '"apiVersion"' in text
     assert schema.schema()["properties"]["apiVersion"]["const"] == "shiftleft/v1"
+
+
+def test_the_schema_file_is_read_without_importlib_resources(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The file beside the package is read directly: importlib.resources is only the fallback."""
+    import importlib.resources
+
+    def refuse(*args: object) -> None:
+        raise AssertionError("importlib.resources was asked")
+
+    monkeypatch.setattr(importlib.resources, "files", refuse)
+    expected = (Path(schema.__file__).parent.parent / "schema" / "manifest.schema.json").read_text(encoding="utf-8")
+    assert schema.schema_text() == expected
+
+
+def test_the_schema_falls_back_to_importlib_resources_when_the_file_is_not_beside_the_package(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    expected = (Path(schema.__file__).parent.parent / "schema" / "manifest.schema.json").read_text(encoding="utf-8")
+    monkeypatch.setattr(schema, "__file__", str(tmp_path / "shiftleft" / "manifest" / "schema.py"))
+    assert schema.schema_text() == expected
+
+
+def test_type_words_of_every_kind_of_value() -> None:
+    """The words of the SL006 type message; a type YAML never gives is named by its Python name."""
+    words = [schema._type_word(v) for v in (True, None, {}, [], "", 0, 0.5, b"", (1,))]
+    assert words == ["boolean", "empty value", "mapping", "list", "string", "integer", "number", "bytes", "tuple"]
+
+
+def test_allowed_keys_follow_a_reference_the_path_passes_through() -> None:
+    """jsonschema-rs reports paths inside a definition from the definition itself; a path written through the
+    `$ref` (as other validators report it) is followed into the definition, and a step the schema lacks gives none."""
+    through = ["properties", "spec", "properties", "dependencies", "items", "properties", "fallback"]
+    assert schema._allowed_keys([*through, "oneOf", 1, "additionalProperties"]) == [
+        "kind",
+        "provides",
+        "holds",
+        "tested",
+    ]
+    assert schema._allowed_keys([*through, "oneOf", 5, "additionalProperties"]) == []
+    assert schema._allowed_keys(["properties", "nope", "additionalProperties"]) == []
+    assert schema._allowed_keys(["properties", "spec", "properties", "tier", "additionalProperties"]) == []
+    assert schema._allowed_keys(["additionalProperties"]) == ["apiVersion", "kind", "metadata", "spec"]
