@@ -6,6 +6,7 @@ gives: rule, manifest path, message, and whether it points at the key.
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -159,6 +160,21 @@ def test_allowed_keys_follow_a_reference_the_path_passes_through() -> None:
         "tested",
     ]
     assert schema._allowed_keys([*through, "oneOf", 5, "additionalProperties"]) == []
+    assert schema._allowed_keys([*through, "oneOf", "additionalProperties"]) == []  # ends at a list, not a mapping
     assert schema._allowed_keys(["properties", "nope", "additionalProperties"]) == []
     assert schema._allowed_keys(["properties", "spec", "properties", "tier", "additionalProperties"]) == []
     assert schema._allowed_keys(["additionalProperties"]) == ["apiVersion", "kind", "metadata", "spec"]
+
+
+def test_a_value_json_cannot_write_is_shown_as_text() -> None:
+    """The loader gives only JSON's kinds of values; anything else inside a list or mapping is shown by str()."""
+    assert schema._show([dt.date(2026, 9, 14), b"x"]) == '["2026-09-14", "b\'x\'"]'
+    assert schema._show(1.5) == "1.5"
+
+
+def test_the_definition_a_schema_path_is_inside() -> None:
+    assert schema._definition(["definitions", "duration"]) == "duration"
+    assert schema._definition(["definitions", "date", "pattern"]) == "date"
+    assert schema._definition(["properties", "name", "pattern"]) is None  # a property named like a definition
+    assert schema._definition(["definitions"]) is None
+    assert schema._definition([]) is None
