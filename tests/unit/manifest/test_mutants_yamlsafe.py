@@ -464,3 +464,119 @@ def test_every_explicit_tag_is_refused_even_the_default_ones() -> None:
         error(yamlsafe.parse, "a: !!omap {b: 1}\n", "m.yaml")[4] == "explicit YAML tag !!omap is not allowed; remove it"
     )
     assert error(yamlsafe.parse, "!!str a: 1\n", "m.yaml")[2:] == (1, 1, "mapping keys must be plain strings")
+
+
+# ------------------------------------------------------------------ reading a file: what is not a small text file
+
+
+def test_a_folder_is_not_a_regular_file(tmp_path: Path) -> None:
+    assert error(yamlsafe.read_text, tmp_path, "m.yaml") == ("SL001", "m.yaml", 1, 1, "not a regular file")
+
+
+def test_a_file_that_cannot_be_read_names_the_system_error(tmp_path: Path) -> None:
+    too_long = tmp_path / ("x" * 300)
+    assert error(yamlsafe.read_text, too_long, "m.yaml") == ("SL001", "m.yaml", 1, 1, "cannot read: File name too long")
+
+
+def test_an_error_without_a_system_message_is_shown_as_itself(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def stat(self: Path, **kwargs: object) -> None:
+        raise OSError("stat failed")
+
+    monkeypatch.setattr(Path, "stat", stat)
+    assert error(yamlsafe.read_text, tmp_path / "m.yaml", "m.yaml") == (
+        "SL001",
+        "m.yaml",
+        1,
+        1,
+        "cannot read: stat failed",
+    )
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").is_file(), reason="needs /proc")
+def test_a_file_larger_than_its_size_said_is_refused_when_read() -> None:
+    """/proc files say they are empty and then give more: what is read is checked again, one byte past the limit."""
+    assert error(yamlsafe.read_text, Path("/proc/self/status"), "m.yaml", 100) == (
+        "SL001",
+        "m.yaml",
+        1,
+        1,
+        "file is over the 100 bytes limit for a manifest",
+    )
+
+
+# ------------------------------------------------------------------ decoding: UTF-8 only
+
+
+@pytest.mark.parametrize("bom", [b"\xff\xfe", b"\xfe\xff"], ids=["little-endian", "big-endian"])
+def test_utf16_of_either_byte_order_is_refused(bom: bytes) -> None:
+    data = bom + "a: 1\n".encode("utf-16-le" if bom == b"\xff\xfe" else "utf-16-be")
+    assert error(yamlsafe.decode, data, "m.yaml") == ("SL001", "m.yaml", 1, 1, "file is UTF-16; save it as UTF-8")
+
+
+def test_a_utf8_byte_order_mark_is_dropped_only_at_the_start() -> None:
+    assert yamlsafe.decode(b"\xef\xbb\xbfa: 1\n", "m.yaml") == "a: 1\n"
+    assert yamlsafe.decode(b"a: 1\xef\xbb\xbf\n", "m.yaml") == "a: 1\ufeff\n"
+    assert yamlsafe.decode(b"", "m.yaml") == ""
+
+
+def test_a_nul_byte_is_named_where_it_is() -> None:
+    assert error(yamlsafe.decode, b"a: 1\nbc: x\0y\n", "m.yaml") == (
+        "SL001",
+        "m.yaml",
+        2,
+        6,
+        "binary file (NUL byte); a manifest is UTF-8 text",
+    )
+    assert error(yamlsafe.decode, b"\xff\0", "m.yaml")[4] == "binary file (NUL byte); a manifest is UTF-8 text"
+
+
+def test_the_first_byte_that_is_not_utf8_is_named() -> None:
+    assert error(yamlsafe.decode, b"a: 1\nb: ok\xc3\xa9 \xff\xfe\n", "m.yaml") == (
+        "SL001",
+        "m.yaml",
+        2,
+        9,
+        "not valid UTF-8 (byte 0xff); save the file as UTF-8",
+    )
+
+
+# ------------------------------------------------------------------ composing: one document, no control characters
+
+
+def test_a_control_character_is_named_at_its_line_and_column() -> None:
+    assert error(yamlsafe.compose, "a: 1\nbc: x\x07\n", "m.yaml") == (
+        "SL001",
+        "m.yaml",
+        2,
+        6,
+        "control character U+0007 is not allowed in YAML; remove it",
+    )
+    assert error(yamlsafe.compose, "\nb: x\x1b\n", "m.yaml")[2:4] == (2, 5)  # a newline at offset 0 counts
+    assert error(yamlsafe.compose, "b: \x7f\n", "m.yaml")[2:] == (
+        1,
+        4,
+        "control character U+007F is not allowed in YAML; remove it",
+    )
+
+
+def test_nesting_too_deep_for_the_pure_python_composer(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The position is lost (test_malformed.py's xfail test_deep_nesting_without_libyaml): the whole file, 1:1."""
+    monkeypatch.setattr(yamlsafe, "_Composer", PureComposer)
+    text = "a: " + "[" * 3000 + "]" * 3000 + "\n"
+    assert error(yamlsafe.compose, text, "m.yaml") == ("SL001", "m.yaml", 1, 1, "nesting deeper than 32 levels")
+
+
+def test_an_empty_document_and_a_second_document() -> None:
+    empty = "empty manifest; expected `apiVersion: shiftleft/v1`"
+    assert error(yamlsafe.compose, "", "m.yaml") == ("SL001", "m.yaml", 1, 1, empty)
+    assert error(yamlsafe.compose, "# only a comment\n\n", "m.yaml") == ("SL001", "m.yaml", 1, 1, empty)
+    assert error(yamlsafe.compose, "a: 1\nb: 2\n---\nc: 3\n", "m.yaml") == (
+        "SL001",
+        "m.yaml",
+        3,
+        1,
+        "more than one YAML document; a manifest holds exactly one (remove the `---` separator)",
+    )
+    assert error(yamlsafe.compose, "a: 1\n...\n---\n", "m.yaml")[2:4] == (3, 1)
+    root = yamlsafe.compose("---\na: 1\n...\n", "m.yaml")  # one document, marked at both ends
+    assert isinstance(root, yaml.MappingNode) and root.start_mark.line == 1
