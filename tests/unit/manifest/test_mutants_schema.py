@@ -77,6 +77,12 @@ CASES = [
      f"unknown key 'spec2' at the top level (did you mean 'spec'?){ONLY_X}"),
     ("  tier: 3\n", "  tier: 3\n  avail: 1\n", "SL004", ("spec", "avail"),
      f"unknown key 'avail' in spec (did you mean 'availability'?){ONLY_X}"),
+    # missing keys point at the key of the mapping that lacks them
+    ("  tier: 3\n", "", "SL005", ("spec",), "missing required key 'tier' in spec"),
+    ("apiVersion: shiftleft/v1\n", "", "SL005", (), "missing required key 'apiVersion' at the top level"),
+    # a pattern that is not a definition: no words for it
+    (DEP, DEP + "\n  waivers:\n    - {rule: sl101, reason: x, approved_by: a, expires: 2026-12-31}", "SL006",
+     ("spec", "waivers", 0, "rule"), "spec.waivers[0].rule: 'sl101' is not valid"),
 ]  # fmt: skip
 
 
