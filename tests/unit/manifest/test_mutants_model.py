@@ -440,3 +440,13 @@ def test_a_manifest_symlinked_outside_the_repository_is_not_read(repo: Path, tmp
     link.unlink()
     link.symlink_to(inside)
     assert model.load(link, SHOWN, repo).problems == []
+
+
+def test_the_valid_part_does_not_check_paths_again(repo: Path) -> None:
+    """Like `typed()`: whether declared paths exist is recorded while loading, not at each later look."""
+    manifest = load(repo, edited(("  lifecycle: production\n", "  lifecycle: 3\n")))
+    assert manifest.files == {"docs/dr-plan.md": True, "docs/runbook.md": True}
+    (repo / "checkout" / "docs" / "runbook.md").unlink()
+    part = manifest.valid_part()
+    assert part is not None and part[0]["spec"]["incident"]["runbook"] == "docs/runbook.md"
+    assert manifest.files == {"docs/dr-plan.md": True, "docs/runbook.md": True}
