@@ -103,6 +103,12 @@ def test_a_value_error_of_a_policy_file_names_that_file(tmp_path: Path) -> None:
     )
 
 
+def test_a_policy_file_that_cannot_be_read_names_that_file(tmp_path: Path) -> None:
+    with pytest.raises(RuleError) as info:
+        yamlsafe.load_policy_file(tmp_path, "rules/rule.yaml", RuleError)
+    assert str(info.value) == "rules/rule.yaml:1:1: not a regular file"
+
+
 def test_a_syntax_error_names_the_file() -> None:
     assert error(yamlsafe.parse, "a: [\n", "m.yaml")[:4] == ("SL001", "m.yaml", 2, 1)
 
