@@ -359,6 +359,7 @@ def test_a_new_manifest_holds_nothing_until_loaded(tmp_path: Path) -> None:
 
 def test_a_clean_manifest_keeps_its_nodes_and_has_no_placeholders(repo: Path) -> None:
     manifest = load(repo, BASELINE)
+    assert (manifest.file, manifest.display, manifest.root) == (repo / "checkout" / "shiftleft.yaml", SHOWN, repo)
     assert manifest.problems == [] and manifest.invalid is None and manifest.placeholders == []
     assert manifest.nodes is not None and manifest.locate([(("spec", "tier"), False)]) == [(8, 9)]
     manifest.release()

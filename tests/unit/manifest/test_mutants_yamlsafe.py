@@ -6,6 +6,7 @@ that the loader's end-to-end tests (test_malformed.py) left open.
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import pytest
@@ -510,6 +511,43 @@ def test_a_file_larger_than_its_size_said_is_refused_when_read() -> None:
     )
 
 
+def test_reading_is_bounded_by_the_limit_whatever_the_file_says(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file that keeps growing (or never ends) is read to one byte past the limit, never to its end."""
+
+    class Endless(io.RawIOBase):
+        def readable(self) -> bool:
+            return True
+
+        def read(self, size: int | None = -1) -> bytes:
+            assert size is not None and size >= 0, "an unbounded read"
+            return b"#" * size
+
+    path = tmp_path / "m.yaml"
+    path.write_bytes(b"a: 1\n")
+    monkeypatch.setattr(Path, "open", lambda self, *args, **kwargs: Endless())
+    assert error(yamlsafe.read_text, path, "m.yaml", 100) == (
+        "SL001",
+        "m.yaml",
+        1,
+        1,
+        "file is over the 100 bytes limit for a manifest",
+    )
+
+
+def test_a_file_that_does_not_decode_is_named_by_its_display(tmp_path: Path) -> None:
+    path = tmp_path / "m.yaml"
+    path.write_bytes(b"a: 1\nb: \0\n")
+    assert error(yamlsafe.read_text, path, "svc/m.yaml") == (
+        "SL001",
+        "svc/m.yaml",
+        2,
+        4,
+        "binary file (NUL byte); a manifest is UTF-8 text",
+    )
+
+
 # ------------------------------------------------------------------ decoding: UTF-8 only
 
 
@@ -534,6 +572,7 @@ def test_a_nul_byte_is_named_where_it_is() -> None:
         "binary file (NUL byte); a manifest is UTF-8 text",
     )
     assert error(yamlsafe.decode, b"\xff\0", "m.yaml")[4] == "binary file (NUL byte); a manifest is UTF-8 text"
+    assert error(yamlsafe.decode, b"a\0b\0\n", "m.yaml")[2:4] == (1, 2)  # the first NUL
 
 
 def test_the_first_byte_that_is_not_utf8_is_named() -> None:
