@@ -597,6 +597,7 @@ def test_a_control_character_is_named_at_its_line_and_column() -> None:
         "control character U+0007 is not allowed in YAML; remove it",
     )
     assert error(yamlsafe.compose, "\nb: x\x1b\n", "m.yaml")[2:4] == (2, 5)  # a newline at offset 0 counts
+    assert error(yamlsafe.compose, "a: 1\nb: 2\ncd: x\x07\n", "m.yaml")[2:4] == (3, 6)  # after the last newline
     assert error(yamlsafe.compose, "b: \x7f\n", "m.yaml")[2:] == (
         1,
         4,
