@@ -34,9 +34,11 @@ MAX_NODES = 20_000
 """Nodes built from one document, aliases expanded; a manifest has a few hundred."""
 MAX_DEPTH = 32
 
-_STR = "tag:yaml.org,2002:str"
-_SEQ = "tag:yaml.org,2002:seq"
-_MAP = "tag:yaml.org,2002:map"
+_STR = "<untagged scalar>"
+_SEQ = "<untagged sequence>"
+_MAP = "<untagged mapping>"
+"""The composer's tags for nodes written without one. No YAML tag can be spelled like these (a space), so an
+explicit tag, even `!!str`, is told apart and refused: `!!str 12` would otherwise be read as the number 12."""
 
 _Base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -61,8 +63,7 @@ class _Composer(_Base):  # type: ignore[misc]
         pass
 
 
-_DEFAULT_TAGS = {yaml.ScalarNode: "tag:yaml.org,2002:str", yaml.SequenceNode: "tag:yaml.org,2002:seq",
-                 yaml.MappingNode: "tag:yaml.org,2002:map"}  # fmt: skip
+_DEFAULT_TAGS = {yaml.ScalarNode: _STR, yaml.SequenceNode: _SEQ, yaml.MappingNode: _MAP}
 
 
 _INT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)\Z")
@@ -73,6 +74,10 @@ _YAML11_BOOLS = frozenset(w for base in ("yes", "no", "on", "off") for w in (bas
 _OCTAL = re.compile(r"[-+]?0[0-9_]+\Z")
 _SEXAGESIMAL = re.compile(r"[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?\Z")
 _OTHER_NUMBER = re.compile(r"[-+]?(?:0[xob][0-9a-fA-F_]+|[0-9][0-9_]*_[0-9_]*(?:\.[0-9_]*)?)\Z")
+_NOT_FINITE = frozenset(
+    [sign + "." + word for sign in ("", "-", "+") for word in ("inf", "Inf", "INF")] + [".nan", ".NaN", ".NAN"]
+)
+"""YAML 1.1 and 1.2 read each of these as a float: none may pass as text."""
 
 
 def read_text(path: Path, display: str, max_bytes: int = MAX_BYTES) -> str:
@@ -322,10 +327,12 @@ class _Builder:
                 raise self.fail("SL003", f"`{_short(value)}` is too large for a number; write a realistic value", node)
             return int(value)
         if _OCTAL.match(value):
+            sign = value[0] if value[0] in "-+" else ""
+            decimal = sign + (value.lstrip("-+").replace("_", "").lstrip("0") or "0")
             raise self.fail(
                 "SL003",
                 f"`{value}` is an octal number in YAML 1.1; "
-                f'write "{value}" in quotes for text, or {value.lstrip("0") or "0"} for a number',
+                f'write "{value}" in quotes for text, or {decimal} for a number',
                 node,
             )
         if _FLOAT.match(value):
@@ -357,7 +364,7 @@ class _Builder:
                 f'write "{value}" in quotes for text, or a plain decimal number',
                 node,
             )
-        if value in (".inf", ".Inf", ".INF", "-.inf", "+.inf", ".nan", ".NaN", ".NAN"):
+        if value in _NOT_FINITE:
             raise self.fail("SL003", f"`{value}` is not allowed; write a finite number", node)
         return value
 

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from shiftleft.discover import Target
 from shiftleft.manifest import model
 from tests.helpers import TESTS
 
@@ -341,4 +342,112 @@ def test_a_list_or_empty_value_where_a_duration_belongs_and_a_path_where_a_numbe
         f"SL007 {SHOWN}:22:5: spec.continuity.rto: [1] {hint}",
         f"SL007 {SHOWN}:23:9: spec.continuity.rpo: (empty) {hint}",
     ]
+    assert manifest.files == {"docs/dr-plan.md": True, "docs/runbook.md": True}
+
+
+# ------------------------------------------------------------------ loading: what is kept, and what is not read
+
+
+def test_a_new_manifest_holds_nothing_until_loaded(tmp_path: Path) -> None:
+    manifest = model.Manifest(file=tmp_path / "m.yaml", display="m.yaml", root=tmp_path)
+    assert (manifest.raw, manifest.files, manifest.problems, manifest.nodes) == ({}, {}, [], None)
+    assert (manifest.invalid, manifest.placeholders, manifest.valid_part()) == (None, [], None)
+    assert manifest.valid and manifest.typed() == {}
+    nodes = object()
+    assert model.Manifest(file=tmp_path / "m.yaml", display="m.yaml", root=tmp_path, nodes=nodes).nodes is nodes
+
+
+def test_a_clean_manifest_keeps_its_nodes_and_has_no_placeholders(repo: Path) -> None:
+    manifest = load(repo, BASELINE)
+    assert (manifest.file, manifest.display, manifest.root) == (repo / "checkout" / "shiftleft.yaml", SHOWN, repo)
+    assert manifest.problems == [] and manifest.invalid is None and manifest.placeholders == []
+    assert manifest.nodes is not None and manifest.locate([(("spec", "tier"), False)]) == [(8, 9)]
+    manifest.release()
+    assert manifest.nodes is None
+
+
+def test_a_manifest_that_does_not_parse_has_no_valid_part(repo: Path) -> None:
+    manifest = load(repo, "apiVersion: shiftleft/v1\nkind: [\n")
+    assert shown(manifest) == [
+        f"SL001 {SHOWN}:3:1: invalid YAML: did not find expected node content (while parsing a flow node)"
+    ]
+    assert (manifest.raw, manifest.nodes, manifest.invalid, manifest.valid_part(), manifest.typed()) == (
+        {},
+        None,
+        None,
+        None,
+        {},
+    )
+
+
+def test_a_manifest_that_is_not_a_mapping_is_one_problem_at_its_start(repo: Path) -> None:
+    manifest = load(repo, "\n- apiVersion: shiftleft/v1\n")
+    assert shown(manifest) == [f"SL006 {SHOWN}:1:1: a manifest is a mapping with apiVersion, kind, metadata and spec"]
+    assert (manifest.raw, manifest.invalid, manifest.valid_part()) == ({}, None, None)
+
+
+def test_a_missing_key_takes_nothing_out_of_the_valid_part(repo: Path) -> None:
+    """SL005's path is the mapping that lacks the key: leaving that out would drop all of spec."""
+    manifest = load(repo, edited(("  tier: 3\n", ""), ("  lifecycle: production\n", "  lifecycle: 3\n")))
+    assert [e.rule for e in manifest.problems] == ["SL005", "SL006"]
+    assert manifest.invalid == [("spec", "lifecycle")]
+    part = manifest.valid_part()
+    assert part is not None
+    assert sorted(part[1]["spec"]) == [
+        "availability",
+        "compliance",
+        "continuity",
+        "data",
+        "dependencies",
+        "incident",
+        "security",
+    ]
+
+
+def test_a_manifest_over_the_size_limit_given_is_not_read(repo: Path) -> None:
+    file = repo / "checkout" / "shiftleft.yaml"
+    file.write_text(BASELINE, encoding="utf-8")
+    manifest = model.load(file, SHOWN, repo, max_bytes=100)
+    size = len(BASELINE.encode("utf-8"))
+    assert shown(manifest) == [
+        f"SL001 {SHOWN}:1:1: file is {size} bytes ({size:,} bytes), over the 100 bytes (100 bytes) limit for a manifest"
+    ]
+    target = Target(file, SHOWN, repo)
+    assert shown(model.load_target(target, max_bytes=100)) == shown(manifest)
+    assert model.load_target(target).problems == []
+
+
+def test_a_manifest_discovery_skipped_is_one_finding_and_not_read(repo: Path) -> None:
+    file = repo / "checkout" / "shiftleft.yaml"
+    file.write_text("not: [yaml\n", encoding="utf-8")
+    manifest = model.load_target(Target(file, SHOWN, repo, ("SL012", "not checked: vendored")))
+    assert (manifest.file, manifest.display, manifest.root) == (file, SHOWN, repo)
+    assert shown(manifest) == [f"SL012 {SHOWN}:1:1: not checked: vendored"]
+    assert (manifest.raw, manifest.invalid) == ({}, None)
+
+
+def test_a_manifest_symlinked_outside_the_repository_is_not_read(repo: Path, tmp_path: Path) -> None:
+    outside = tmp_path / "outside.yaml"
+    outside.write_text(BASELINE, encoding="utf-8")
+    link = repo / "checkout" / "shiftleft.yaml"
+    link.symlink_to(outside)
+    manifest = model.load(link, SHOWN, repo)
+    assert shown(manifest) == [
+        f"SL008 {SHOWN}:1:1: the manifest is a symlink that leads outside the repository; it was not read"
+    ]
+    assert manifest.raw == {}
+    inside = repo / "checkout" / "real.yaml"
+    inside.write_text(BASELINE, encoding="utf-8")
+    link.unlink()
+    link.symlink_to(inside)
+    assert model.load(link, SHOWN, repo).problems == []
+
+
+def test_the_valid_part_does_not_check_paths_again(repo: Path) -> None:
+    """Like `typed()`: whether declared paths exist is recorded while loading, not at each later look."""
+    manifest = load(repo, edited(("  lifecycle: production\n", "  lifecycle: 3\n")))
+    assert manifest.files == {"docs/dr-plan.md": True, "docs/runbook.md": True}
+    (repo / "checkout" / "docs" / "runbook.md").unlink()
+    part = manifest.valid_part()
+    assert part is not None and part[0]["spec"]["incident"]["runbook"] == "docs/runbook.md"
     assert manifest.files == {"docs/dr-plan.md": True, "docs/runbook.md": True}

@@ -6,6 +6,9 @@ gives: rule, manifest path, message, and whether it points at the key.
 
 from __future__ import annotations
 
+import datetime as dt
+from pathlib import Path
+
 import pytest
 
 from shiftleft.manifest import schema, yamlsafe
@@ -74,10 +77,24 @@ CASES = [
      f"unknown key 'spec2' at the top level (did you mean 'spec'?){ONLY_X}"),
     ("  tier: 3\n", "  tier: 3\n  avail: 1\n", "SL004", ("spec", "avail"),
      f"unknown key 'avail' in spec (did you mean 'availability'?){ONLY_X}"),
+    # missing keys point at the key of the mapping that lacks them
+    ("  tier: 3\n", "", "SL005", ("spec",), "missing required key 'tier' in spec"),
+    ("apiVersion: shiftleft/v1\n", "", "SL005", (), "missing required key 'apiVersion' at the top level"),
+    # a pattern that is not a definition: no words for it
+    (DEP, DEP + "\n  waivers:\n    - {rule: sl101, reason: x, approved_by: a, expires: 2026-12-31}", "SL006",
+     ("spec", "waivers", 0, "rule"), "spec.waivers[0].rule: 'sl101' is not valid"),
 ]  # fmt: skip
 
 
-@pytest.mark.parametrize(("old", "new", "rule", "path", "message"), CASES, ids=[c[1][:40] for c in CASES])
+def _case_id(index: int, case: tuple[str, str, str, tuple[str | int, ...], str]) -> str:
+    """`SL006-03-spec.tier`: mutmut passes test ids as arguments, and an id holding the edit's newline or
+    bracket did not select its test (the clean run stopped with pytest's usage error)."""
+    return f"{case[2]}-{index:02d}-" + ".".join(str(step) for step in case[3])
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "rule", "path", "message"), CASES, ids=[_case_id(i, c) for i, c in enumerate(CASES)]
+)
 def test_one_edit_one_problem(old: str, new: str, rule: str, path: tuple[str | int, ...], message: str) -> None:
     assert BASELINE.count(old) == 1, old
     data = yamlsafe.parse(BASELINE.replace(old, new), "m.yaml")
@@ -110,3 +127,60 @@ def test_the_schema_is_read_from_the_package_folder() -> None:
     text = schema.schema_text()
     assert text.startswith("{") and '"apiVersion"' in text
     assert schema.schema()["properties"]["apiVersion"]["const"] == "shiftleft/v1"
+
+
+def test_the_schema_file_is_read_without_importlib_resources(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The file beside the package is read directly: importlib.resources is only the fallback."""
+    import importlib.resources
+
+    def refuse(*args: object) -> None:
+        raise AssertionError("importlib.resources was asked")
+
+    monkeypatch.setattr(importlib.resources, "files", refuse)
+    expected = (Path(schema.__file__).parent.parent / "schema" / "manifest.schema.json").read_text(encoding="utf-8")
+    assert schema.schema_text() == expected
+
+
+def test_the_schema_falls_back_to_importlib_resources_when_the_file_is_not_beside_the_package(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    expected = (Path(schema.__file__).parent.parent / "schema" / "manifest.schema.json").read_text(encoding="utf-8")
+    monkeypatch.setattr(schema, "__file__", str(tmp_path / "shiftleft" / "manifest" / "schema.py"))
+    assert schema.schema_text() == expected
+
+
+def test_type_words_of_every_kind_of_value() -> None:
+    """The words of the SL006 type message; a type YAML never gives is named by its Python name."""
+    words = [schema._type_word(v) for v in (True, None, {}, [], "", 0, 0.5, b"", (1,))]
+    assert words == ["boolean", "empty value", "mapping", "list", "string", "integer", "number", "bytes", "tuple"]
+
+
+def test_allowed_keys_follow_a_reference_the_path_passes_through() -> None:
+    """jsonschema-rs reports paths inside a definition from the definition itself; a path written through the
+    `$ref` (as other validators report it) is followed into the definition, and a step the schema lacks gives none."""
+    through = ["properties", "spec", "properties", "dependencies", "items", "properties", "fallback"]
+    assert schema._allowed_keys([*through, "oneOf", 1, "additionalProperties"]) == [
+        "kind",
+        "provides",
+        "holds",
+        "tested",
+    ]
+    assert schema._allowed_keys([*through, "oneOf", 5, "additionalProperties"]) == []
+    assert schema._allowed_keys([*through, "oneOf", "additionalProperties"]) == []  # ends at a list, not a mapping
+    assert schema._allowed_keys(["properties", "nope", "additionalProperties"]) == []
+    assert schema._allowed_keys(["properties", "spec", "properties", "tier", "additionalProperties"]) == []
+    assert schema._allowed_keys(["additionalProperties"]) == ["apiVersion", "kind", "metadata", "spec"]
+
+
+def test_a_value_json_cannot_write_is_shown_as_text() -> None:
+    """The loader gives only JSON's kinds of values; anything else inside a list or mapping is shown by str()."""
+    assert schema._show([dt.date(2026, 9, 14), b"x"]) == '["2026-09-14", "b\'x\'"]'
+    assert schema._show(1.5) == "1.5"
+
+
+def test_the_definition_a_schema_path_is_inside() -> None:
+    assert schema._definition(["definitions", "duration"]) == "duration"
+    assert schema._definition(["definitions", "date", "pattern"]) == "date"
+    assert schema._definition(["properties", "name", "pattern"]) is None  # a property named like a definition
+    assert schema._definition(["definitions"]) is None
+    assert schema._definition([]) is None

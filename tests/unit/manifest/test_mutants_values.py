@@ -189,6 +189,7 @@ def test_not_an_interval(value: object) -> None:
         (dt.date(2026, 1, 31), 2, dt.date(2025, 11, 30)),
         (dt.date(2026, 5, 10), 0, dt.date(2026, 5, 10)),
         (dt.date(2026, 11, 30), 1, dt.date(2026, 10, 30)),
+        (dt.date(2, 12, 15), 12, dt.date(1, 12, 15)),  # December of the first year: the month after is in year 2
     ],
 )
 def test_months_before_clamps_to_the_months_end(day: dt.date, months: int, expected: dt.date) -> None:
