@@ -11,7 +11,7 @@ from shiftleft.discover import Target
 from shiftleft.errors import ManifestError
 from shiftleft.manifest import schema, values, yamlsafe
 from shiftleft.manifest.schema import Path_, Problem
-from shiftleft.paths import confine, explain, inside, printable, real_folder
+from shiftleft.paths import confine, explain, inside, printable, real_folder, realpath
 
 
 class Manifest:
@@ -158,13 +158,11 @@ def load_target(target: Target, *, max_bytes: int = yamlsafe.MAX_BYTES) -> Manif
 def load(file: Path, display: str, root: Path, *, max_bytes: int = yamlsafe.MAX_BYTES) -> Manifest:
     """Read, parse, validate and type-check one manifest. Never raises for bad content."""
     manifest = Manifest(file=file, display=display, root=root)
-    if file.is_symlink() and not inside(os.path.realpath(file), os.path.realpath(root)):
-        manifest.problems.append(
-            ManifestError(
-                "SL008", "the manifest is a symlink that leads outside the repository; it was not read",
-                file=display, line=1, col=1,
-            )
-        )  # fmt: skip
+    absolute = os.path.abspath(file)  # the file itself or a folder on its way may be a symlink (named on the CLI)
+    if not inside(realpath(absolute), real_folder(os.path.abspath(root))):
+        link = "the manifest" if os.path.islink(absolute) else "a folder of the manifest's path"
+        message = f"{link} is a symlink that leads outside the repository; it was not read"
+        manifest.problems.append(ManifestError("SL008", message, file=display, line=1, col=1))
         return manifest
     try:
         text = yamlsafe.read_text(file, display, max_bytes)

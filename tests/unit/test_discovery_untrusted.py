@@ -180,6 +180,20 @@ def test_symlinked_folders_are_not_followed(repo: Path, tmp_path: Path, capsys, 
     assert run.lines == [SL301]  # the inside target once, where it lives; nothing read outside
 
 
+def test_a_manifest_named_through_a_folder_symlinked_outside_is_not_read(
+    repo: Path, tmp_path: Path, capsys, monkeypatch
+) -> None:
+    outside = tmp_path / "outside"
+    write(outside, "svc/shiftleft.yaml", good_manifest("outsider", 1))
+    (repo / "services" / "out").symlink_to(outside / "svc", target_is_directory=True)
+    run = run_cli(["check", "--now", NOW, "-q", "services/out/shiftleft.yaml"], capsys, monkeypatch, repo)
+    assert run.code == 1
+    assert run.lines == [
+        "services/out/shiftleft.yaml:1:1: CRITICAL SL008 path-outside-repository a folder of the manifest's path is "
+        "a symlink that leads outside the repository; it was not read"
+    ]
+
+
 def test_unreadable_folder_fails_the_gate(repo: Path, capsys, monkeypatch) -> None:
     """A folder that cannot be listed may hold manifests: SL012 on the folder.
 

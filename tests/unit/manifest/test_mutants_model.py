@@ -443,6 +443,21 @@ def test_a_manifest_symlinked_outside_the_repository_is_not_read(repo: Path, tmp
     assert model.load(link, SHOWN, repo).problems == []
 
 
+def test_a_manifest_in_a_folder_symlinked_outside_the_repository_is_not_read(repo: Path, tmp_path: Path) -> None:
+    (tmp_path / "outside").mkdir()
+    (tmp_path / "outside" / "shiftleft.yaml").write_text(BASELINE, encoding="utf-8")
+    (repo / "elsewhere").symlink_to(tmp_path / "outside", target_is_directory=True)
+    manifest = model.load(repo / "elsewhere" / "shiftleft.yaml", SHOWN, repo)
+    assert shown(manifest) == [
+        f"SL008 {SHOWN}:1:1: a folder of the manifest's path is a symlink that leads outside the repository; "
+        "it was not read"
+    ]
+    assert manifest.raw == {}
+    (repo / "checkout" / "shiftleft.yaml").write_text(BASELINE, encoding="utf-8")
+    (repo / "again").symlink_to(repo / "checkout", target_is_directory=True)
+    assert model.load(repo / "again" / "shiftleft.yaml", SHOWN, repo).problems == []
+
+
 def test_the_valid_part_does_not_check_paths_again(repo: Path) -> None:
     """Like `typed()`: whether declared paths exist is recorded while loading, not at each later look."""
     manifest = load(repo, edited(("  lifecycle: production\n", "  lifecycle: 3\n")))
