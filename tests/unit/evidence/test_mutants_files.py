@@ -21,15 +21,40 @@ def tree(root: Path, *rels: str) -> None:
 def test_listed_walks_folders_in_order_skips_caches_and_refuses_what_leaves_the_repository(tmp_path: Path) -> None:
     root = tmp_path / "repo"
     svc = root / "svc"
-    tree(root, "svc/infra/b.tf", "svc/infra/a.yaml", "svc/infra/z/c.yml", "svc/infra/notes.md", "svc/infra/Chart.yaml",
-         "svc/infra/.terraform/m.tf", "svc/infra/node_modules/n.json", "svc/infra/.git/g.tf", "svc/infra/.venv/v.tf",
-         "svc/infra/.tox/t.tf", "svc/infra/__pycache__/p.tf", "svc/one.tf", "other/o.tf", "svc/infra/Kustomization")  # fmt: skip
+    tree(
+        root,
+        "svc/infra/b.tf",
+        "svc/infra/a.yaml",
+        "svc/infra/z/c.yml",
+        "svc/infra/notes.md",
+        "svc/infra/Chart.yaml",
+        "svc/infra/.terraform/m.tf",
+        "svc/infra/node_modules/n.json",
+        "svc/infra/.git/g.tf",
+        "svc/infra/.venv/v.tf",
+        "svc/infra/.tox/t.tf",
+        "svc/infra/__pycache__/p.tf",
+        "svc/one.tf",
+        "other/o.tf",
+        "svc/infra/Kustomization",
+    )
     (tmp_path / "outside.tf").write_text("x", encoding="utf-8")
     real = os.path.realpath(svc)
-    out, refused = files.listed(svc, root, ["infra", "one.tf", "infra/a.yaml", "../../outside.tf", "/etc", "absent"],
-                                files.INFRASTRUCTURE, ("Kustomization",))  # fmt: skip
-    assert out == [f"{real}/infra/Chart.yaml", f"{real}/infra/Kustomization", f"{real}/infra/a.yaml", f"{real}/infra/b.tf",
-                   f"{real}/infra/z/c.yml", f"{real}/one.tf"]  # fmt: skip
+    out, refused = files.listed(
+        svc,
+        root,
+        ["infra", "one.tf", "infra/a.yaml", "../../outside.tf", "/etc", "absent"],
+        files.INFRASTRUCTURE,
+        ("Kustomization",),
+    )
+    assert out == [
+        f"{real}/infra/Chart.yaml",
+        f"{real}/infra/Kustomization",
+        f"{real}/infra/a.yaml",
+        f"{real}/infra/b.tf",
+        f"{real}/infra/z/c.yml",
+        f"{real}/one.tf",
+    ]
     assert refused == ["../../outside.tf", "/etc"]
     assert files.listed(svc, root, [], files.CODE) == ([], [])
 
@@ -62,21 +87,42 @@ def test_a_folder_that_cannot_be_listed_is_skipped(tmp_path: Path) -> None:
     tree(root, "svc/a.py", "svc/locked/b.py")
     gone = root / "svc/locked"
     assert list(files._walk(str(tmp_path / "absent"), str(root), files.CODE, ())) == []
-    assert sorted(files._walk(str(root / "svc"), str(root), files.CODE, ())) == [str(root / "svc/a.py"),
-                                                                                  str(gone / "b.py")]  # fmt: skip
+    assert sorted(files._walk(str(root / "svc"), str(root), files.CODE, ())) == [
+        str(root / "svc/a.py"),
+        str(gone / "b.py"),
+    ]
 
 
 def test_unrendered_finds_charts_kustomizations_and_the_chart_of_listed_templates(tmp_path: Path) -> None:
     root = tmp_path / "repo"
-    tree(root, "c/Chart.yaml", "c/templates/d.yaml", "c/templates/sub/e.yaml", "k/kustomization.yml", "n/templates/x.yaml",
-         "deep/Chart.yaml", "deep/templates/inner/Chart.yaml", "deep/templates/inner/templates/y.yaml")  # fmt: skip
+    tree(
+        root,
+        "c/Chart.yaml",
+        "c/templates/d.yaml",
+        "c/templates/sub/e.yaml",
+        "k/kustomization.yml",
+        "n/templates/x.yaml",
+        "deep/Chart.yaml",
+        "deep/templates/inner/Chart.yaml",
+        "deep/templates/inner/templates/y.yaml",
+    )
     (tmp_path / "Chart.yaml").write_text("x", encoding="utf-8")
     r = str(root)
-    paths = [f"{r}/c/templates/d.yaml", f"{r}/c/templates/sub/e.yaml", f"{r}/k/kustomization.yml",
-             f"{r}/n/templates/x.yaml", f"{r}/deep/templates/inner/templates/y.yaml", f"{r}/Kustomization",
-             f"{r}/templates.yaml"]  # fmt: skip
-    assert files.unrendered(paths, root) == [f"{r}/Kustomization", f"{r}/c/Chart.yaml",
-                                             f"{r}/deep/templates/inner/Chart.yaml", f"{r}/k/kustomization.yml"]  # fmt: skip
+    paths = [
+        f"{r}/c/templates/d.yaml",
+        f"{r}/c/templates/sub/e.yaml",
+        f"{r}/k/kustomization.yml",
+        f"{r}/n/templates/x.yaml",
+        f"{r}/deep/templates/inner/templates/y.yaml",
+        f"{r}/Kustomization",
+        f"{r}/templates.yaml",
+    ]
+    assert files.unrendered(paths, root) == [
+        f"{r}/Kustomization",
+        f"{r}/c/Chart.yaml",
+        f"{r}/deep/templates/inner/Chart.yaml",
+        f"{r}/k/kustomization.yml",
+    ]
     assert files.unrendered([f"{r}/templates/x.yaml"], root) == []  # the chart would be the repository's parent's
     assert files.unrendered(["/templates/x.yaml"], Path("/")) == []
     assert files.kind("/r/c/Chart.yaml") == "Helm chart"
@@ -92,15 +138,25 @@ def test_unrendered_finds_a_chart_at_the_root_of_the_file_system() -> None:
 @pytest.mark.parametrize(
     ("name", "data", "message"),
     [
-        ("bad.yaml", b"a: [1,\n", "does not parse as YAML at line 2, column 1 (did not find expected node content); "
-         "checkov skips it silently"),
-        ("bad.yml", b"a: b: c\n", "does not parse as YAML at line 1, column 5 (mapping values are not allowed in this context); "
-         "checkov skips it silently"),
-        ("bad.json", b"{\"a\": }", "is not valid JSON (Expecting value: line 1 column 7 (char 6)); checkov skips it"),
+        (
+            "bad.yaml",
+            b"a: [1,\n",
+            "does not parse as YAML at line 2, column 1 (did not find expected node content); "
+            "checkov skips it silently",
+        ),
+        (
+            "bad.yml",
+            b"a: b: c\n",
+            "does not parse as YAML at line 1, column 5 (mapping values are not allowed in this context); "
+            "checkov skips it silently",
+        ),
+        ("bad.json", b'{"a": }', "is not valid JSON (Expecting value: line 1 column 7 (char 6)); checkov skips it"),
         ("latin.yaml", b"a: \xe9\n", "is not UTF-8; checkov cannot read it"),
     ],
-)  # fmt: skip
-def test_a_yaml_or_json_file_that_does_not_parse_is_a_problem(tmp_path: Path, name: str, data: bytes, message: str) -> None:
+)
+def test_a_yaml_or_json_file_that_does_not_parse_is_a_problem(
+    tmp_path: Path, name: str, data: bytes, message: str
+) -> None:
     path = tmp_path / name
     path.write_bytes(data)
     assert files.unreadable(str(path)) == Problem("checkov", str(path), message)
@@ -109,7 +165,7 @@ def test_a_yaml_or_json_file_that_does_not_parse_is_a_problem(tmp_path: Path, na
 def test_files_that_parse_or_are_not_checked_here_are_no_problem(tmp_path: Path) -> None:
     tree(tmp_path, "ok.yaml", "templates/t.yaml")
     (tmp_path / "cfn.yaml").write_text("R: !Ref X\n---\nb: 2\n", encoding="utf-8")
-    (tmp_path / "ok.json").write_text("{\"a\": 1}", encoding="utf-8")
+    (tmp_path / "ok.json").write_text('{"a": 1}', encoding="utf-8")
     (tmp_path / "bad.tf").write_text("resource {", encoding="utf-8")
     (tmp_path / "templates/t.yaml").write_text("{{ .Values }}: [", encoding="utf-8")
     for name in ("ok.yaml", "cfn.yaml", "ok.json", "bad.tf", "templates/t.yaml"):
@@ -124,19 +180,23 @@ def test_a_file_too_large_or_unreadable_is_a_problem(tmp_path: Path, monkeypatch
     edge.write_bytes(b"1" + b" " * (files.MAX_BYTES - 1))
     assert files.unreadable(str(edge)) is None
     missing = tmp_path / "missing.yaml"
-    assert files.unreadable(str(missing)) == Problem("checkov", str(missing), "cannot be read: No such file or directory")
+    assert files.unreadable(str(missing)) == Problem(
+        "checkov", str(missing), "cannot be read: No such file or directory"
+    )
 
     def refuse(*args: object, **kwargs: object) -> None:
         raise OSError("refused")
 
     (tmp_path / "ok.yaml").write_text("a: 1\n", encoding="utf-8")
     monkeypatch.setattr("builtins.open", refuse)
-    assert files.unreadable(str(tmp_path / "ok.yaml")) == Problem("checkov", str(tmp_path / "ok.yaml"),
-                                                                   "cannot be read: refused")  # fmt: skip
+    assert files.unreadable(str(tmp_path / "ok.yaml")) == Problem(
+        "checkov", str(tmp_path / "ok.yaml"), "cannot be read: refused"
+    )
 
 
-def test_a_yaml_error_without_a_mark_or_problem_is_still_located_as_far_as_known(monkeypatch: pytest.MonkeyPatch,
-                                                                                  tmp_path: Path) -> None:  # fmt: skip
+def test_a_yaml_error_without_a_mark_or_problem_is_still_located_as_far_as_known(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     import yaml
 
     def compose_all(text: str, Loader: object) -> object:
@@ -145,5 +205,6 @@ def test_a_yaml_error_without_a_mark_or_problem_is_still_located_as_far_as_known
     monkeypatch.setattr(yaml, "compose_all", compose_all)
     path = tmp_path / "x.yaml"
     path.write_text("a: 1\n", encoding="utf-8")
-    assert files.unreadable(str(path)) == Problem("checkov", str(path),
-                                                  "does not parse as YAML (invalid YAML); checkov skips it silently")  # fmt: skip
+    assert files.unreadable(str(path)) == Problem(
+        "checkov", str(path), "does not parse as YAML (invalid YAML); checkov skips it silently"
+    )

@@ -176,8 +176,17 @@ def verdicts(
 
 
 def test_a_checkov_claim_is_verified_by_passing_results_and_counts_them_and_their_resources() -> None:
-    scans = (Scan("checkov", "3.3.30", (passed("CKV_AWS_3", "aws_ebs_volume.a"), passed("CKV_AWS_16", "aws_ebs_volume.a"),
-             passed("CKV_AWS_3", "aws_ebs_volume.b", line=9))),)  # fmt: skip
+    scans = (
+        Scan(
+            "checkov",
+            "3.3.30",
+            (
+                passed("CKV_AWS_3", "aws_ebs_volume.a"),
+                passed("CKV_AWS_16", "aws_ebs_volume.a"),
+                passed("CKV_AWS_3", "aws_ebs_volume.b", line=9),
+            ),
+        ),
+    )
     assert verdicts(scans, AT_REST) == [("SL810", Status.VERIFIED, "3 check result(s) on 2 resource(s) pass")]
 
 
@@ -242,7 +251,11 @@ def test_an_unrendered_chart_leaves_checkov_claims_unverified_and_is_a_finding()
 def test_a_bandit_claim_is_verified_only_over_code_and_names_the_levels() -> None:
     clean = Scan("bandit", "1.9.4")
     assert verdicts((clean,), CODE, code=(APP, BROKEN_PY)) == [
-        ("SL820", Status.VERIFIED, "bandit scanned 2 file(s): nothing at or above severity medium with confidence medium")
+        (
+            "SL820",
+            Status.VERIFIED,
+            "bandit scanned 2 file(s): nothing at or above severity medium with confidence medium",
+        )
     ]
     assert verdicts((clean,), CODE, code=()) == [("SL820", Status.UNVERIFIED, "no Python code under spec.paths.code")]
     internal = claim("SL821", 10, 21)
@@ -285,9 +298,7 @@ def test_a_result_of_the_other_scanner_or_another_check_is_not_evidence() -> Non
 def test_a_claim_that_could_not_be_evaluated_is_a_finding_at_the_claim_and_unverified() -> None:
     broken = AT_REST._replace(error="SL810 could not be evaluated (when): no such key")
     found, statuses = judge(Scan("checkov", "3.3.30", (passed("CKV_AWS_3", "a"),))).service(subject(broken))
-    assert found == [
-        finding("SL810", Location(MANIFEST, 17, 29, "spec.security.encryption.at_rest"), broken.error, ())
-    ]
+    assert found == [finding("SL810", Location(MANIFEST, 17, 29, "spec.security.encryption.at_rest"), broken.error, ())]
     assert statuses == [status(broken, Status.UNVERIFIED, broken.error)]
 
 
@@ -323,8 +334,12 @@ def test_problems_are_findings_only_for_the_scanners_the_claims_need() -> None:
 
 def test_two_issues_with_the_same_line_text_are_numbered_in_line_order_per_file_and_test() -> None:
     other = "/repo/services/vault/src/vault/other.py"
-    results = (issue("B602", 30, "high", "high", "call(x)"), issue("B602", 4, "high", "high", "call(x)"),
-               issue("B602", 9, "high", "high", "call(x)", file=other), issue("B105", 12, "high", "high", "call(x)"))
+    results = (
+        issue("B602", 30, "high", "high", "call(x)"),
+        issue("B602", 4, "high", "high", "call(x)"),
+        issue("B602", 9, "high", "high", "call(x)", file=other),
+        issue("B105", 12, "high", "high", "call(x)"),
+    )
     found, _ = judge(Scan("bandit", "1.9.4", results)).service(subject(CODE, code=(APP, other)))  # fmt: skip
     idents = [(f.location.file, f.location.line, dict(f.extra)["identity"]) for f in found]
     app, shown = "services/vault/src/vault/app.py", "services/vault/src/vault/other.py"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from shiftleft.errors import ManifestError
 from shiftleft.evidence import subject
 from shiftleft.evidence.subject import Claim, Subject
 from shiftleft.manifest import model
@@ -51,7 +52,9 @@ evidence: {evidence}
 """
 
 
-def custom(tmp_path: Path, when: str, message: str = "m", evidence: str = "{scanner: checkov, checks: [CKV_AWS_3]}") -> Rule:
+def custom(
+    tmp_path: Path, when: str, message: str = "m", evidence: str = "{scanner: checkov, checks: [CKV_AWS_3]}"
+) -> Rule:
     path = tmp_path / "SL898-custom-evidence.yaml"
     path.write_text(RULE.format(when=when, message=message, evidence=evidence), encoding="utf-8")
     return catalog_mod.load_rule(path, "rules/SL898-custom-evidence.yaml")
@@ -138,7 +141,9 @@ def test_a_when_that_fails_is_a_claim_error_and_one_that_is_not_true_no_claim(tm
 
 
 def test_the_claim_reads_and_shows_the_tier_org_metadata_and_date(tmp_path: Path) -> None:
-    when = "tier.number == 1 && org.region == 'eu' && metadata.name == 'vault' && now > timestamp('2026-01-01T00:00:00Z')"
+    when = (
+        "tier.number == 1 && org.region == 'eu' && metadata.name == 'vault' && now > timestamp('2026-01-01T00:00:00Z')"
+    )
     message = "{{ metadata.name }} {{ tier.slo_floor }} {{ org.region }} {{ now }} {{ spec.tier }}"
     found = capture(load(repo(tmp_path)), custom(tmp_path, when, message), org={"region": "eu"})
     assert found is not None
@@ -153,7 +158,8 @@ def test_no_subject_without_a_valid_manifest_or_a_known_tier(tmp_path: Path) -> 
     assert not subject.has_files(load(repo(tmp_path / "t9", tier=9)), TIERS)
     assert capture(load(repo(tmp_path / "ts", tier="'1'")), rule("SL810")) is None
     assert not subject.has_files(load(repo(tmp_path / "ts", tier="'1'")), TIERS)
-    broken = model.Manifest(tmp_path / "x.yaml", "x.yaml", tmp_path, raw={"spec": {"tier": 1}}, problems=["bad"])  # type: ignore[list-item]
+    broken = model.Manifest(tmp_path / "x.yaml", "x.yaml", tmp_path, raw={"spec": {"tier": 1}})
+    broken.problems.append(ManifestError("SL006", "bad", file="x.yaml", line=1, col=1))
     assert capture(broken, rule("SL810")) is None and not subject.has_files(broken, TIERS)
     raw = model.Manifest(tmp_path / "x.yaml", "x.yaml", tmp_path, raw={"spec": ["tier", 1]})
     assert capture(raw, rule("SL810")) is None and not subject.has_files(raw, TIERS)
