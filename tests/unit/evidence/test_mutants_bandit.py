@@ -61,6 +61,8 @@ def test_the_flagged_line_and_its_nosec_are_read_from_the_quoted_code() -> None:
     assert one(code="33 x = 1  # nosec\n", line_number=3)[8:] == ("", "", "", "")  # another line's number
     assert one(code="2 nosec\n3 y = 2\n")[8:] == ("", "", "", "y = 2")  # a nosec on another line
     assert one(code="3 nosec\n").suppression == "# nosec"
+    twice = one(code="3 x = 1  # nosec B105 (nosec reviewed)\n").suppression
+    assert twice == "# nosec B105 (nosec reviewed)"  # from the first `nosec` on
 
 
 @pytest.mark.parametrize(
