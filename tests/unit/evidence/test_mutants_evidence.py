@@ -58,6 +58,7 @@ class Fake:
         self, exe: str, paths: list[str], ids: list[str], folder: str | None, timeout: float, limit: Any
     ) -> Scan:
         written = sorted(os.listdir(folder)) if folder else None
+        assert folder is None or Path(folder).name.startswith("shiftleft-policies-")
         self.scans.append(("checkov", exe, paths, ids, written, timeout, limit))
         return Scan("checkov", "3.3.30", (Result("checkov", "CKV_AWS_3", "n", paths[-1], 1, 5, "r.b", "failed"),
                                           Result("checkov", "CKV_AWS_3", "n", paths[0], 1, 5, "r.a", "passed")),

@@ -103,3 +103,24 @@ def test_the_interpreter_is_the_shebangs_else_the_one_beside_else_this_one(tmp_p
     long.write_bytes(b"#!" + b"/x" * 3000 + b"\n")
     assert registry._interpreter(str(long)) == sys.executable
     assert os.access(sys.executable, os.X_OK)
+
+
+def test_the_shebang_is_read_up_to_4_kib(tmp_path: Path) -> None:
+    folder = str(tmp_path / "i")
+    while len(folder) < 4095 - 300:
+        folder = os.path.join(folder, "d" * 200)
+    os.makedirs(folder)
+    python = os.path.join(folder, "p" * (4095 - len(folder) - 1))  # 4095 bytes: the longest path there is
+    assert len(os.fsencode(python)) == 4095
+    with open(python, "w", encoding="utf-8"):
+        pass
+    os.chmod(python, 0o755)
+    script = tmp_path / "checkov"
+    script.write_bytes(b"#!" + os.fsencode(python)[:4093] + b"\n")
+    assert registry._interpreter(str(script)) == sys.executable  # its own folder holds no `python`
+    script.write_bytes(b"#!" + os.fsencode(python) + b"\n")  # 4098 bytes: the first 4096 cut the path short
+    assert registry._interpreter(str(script)) == sys.executable
+    short = python[:4094]
+    os.rename(python, short)
+    script.write_bytes(b"#!" + os.fsencode(short) + b"\n")
+    assert registry._interpreter(str(script)) == short
