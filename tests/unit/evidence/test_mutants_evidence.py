@@ -243,6 +243,27 @@ def test_a_stripped_catalog_still_reports_a_failed_scanner_as_critical(
     assert [r.id for r in out.catalog] == ["SL001", "SL810"]
 
 
+def test_apply_asks_for_the_catalogs_own_rules_and_passes_quiet(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    asked: list[tuple[float, bool]] = []
+
+    def scan_all(subjects: object, timeout: float, quiet: bool) -> dict[str, Scan]:
+        asked.append((timeout, quiet))
+        return {"bandit": Scan("bandit", "", failure="bandit crashed")}
+
+    monkeypatch.setattr(evidence, "scan_all", scan_all)
+    vault = ServiceResult("vault", MANIFEST, 1, True, ())
+    subject = Subject("vault", MANIFEST, (), ("/x.py",), (CODE,))
+    out = evidence.apply(run_result(vault), [subject], catalog(), severity={}, disable=frozenset(), cwd=tmp_path)
+    failed = rule("SL802")
+    assert [f[:5] for f in out.findings] == [("SL802", failed.name, failed.severity, "evidence", "vault")]
+    assert failed.name != "evidence-failed"
+    evidence.apply(run_result(vault), [subject], catalog(), severity={}, disable=frozenset(), cwd=tmp_path, quiet=True,
+                   timeout=9.0)  # fmt: skip
+    assert asked == [(evidence.DEFAULT_TIMEOUT, False), (9.0, True)]
+
+
 def test_rules_are_the_evidence_rules_not_disabled() -> None:
     ids = [r.id for r in evidence.rules(catalog(), frozenset({"SL811"}))]
     assert ids == [r.id for r in catalog().rules if r.evidence and r.id != "SL811"] and "SL810" in ids

@@ -208,3 +208,17 @@ def test_a_yaml_error_without_a_mark_or_problem_is_still_located_as_far_as_known
     assert files.unreadable(str(path)) == Problem(
         "checkov", str(path), "does not parse as YAML (invalid YAML); checkov skips it silently"
     )
+
+
+def test_without_libyaml_the_pure_python_loader_judges_the_same(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import yaml
+
+    monkeypatch.delattr(yaml, "CSafeLoader", raising=False)
+    path = tmp_path / "bad.yaml"
+    path.write_bytes(b"a: [1,\n")
+    problem = files.unreadable(str(path))
+    assert problem is not None and problem.message.startswith("does not parse as YAML at line 2, column 1 (")
+    (tmp_path / "ok.yaml").write_text("a: !Ref b\n", encoding="utf-8")
+    assert files.unreadable(str(tmp_path / "ok.yaml")) is None

@@ -114,7 +114,7 @@ def test_the_shebang_is_read_up_to_4_kib(tmp_path: Path) -> None:
     assert len(os.fsencode(python)) == 4095
     with open(python, "w", encoding="utf-8"):
         pass
-    os.chmod(python, 0o755)
+    os.chmod(python, 0o700)
     script = tmp_path / "checkov"
     script.write_bytes(b"#!" + os.fsencode(python)[:4093] + b"\n")
     assert registry._interpreter(str(script)) == sys.executable  # its own folder holds no `python`
