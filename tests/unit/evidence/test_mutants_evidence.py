@@ -239,7 +239,9 @@ def test_a_stripped_catalog_still_reports_a_failed_scanner_as_critical(
     vault = ServiceResult("vault", MANIFEST, 1, True, ())
     out = evidence.apply(run_result(vault), [Subject("vault", MANIFEST, (), (), (AT_REST,))], stripped, severity={},
                          disable=frozenset(), cwd=tmp_path)  # fmt: skip
-    assert [f[:5] for f in out.findings] == [("SL802", "evidence-failed", Severity.CRITICAL, "evidence", "vault")]
+    assert [(*f[:5], f.remediation) for f in out.findings] == [
+        ("SL802", "evidence-failed", Severity.CRITICAL, "evidence", "vault", "")
+    ]
     assert [r.id for r in out.catalog] == ["SL001", "SL810"]
 
 
