@@ -40,6 +40,8 @@ def test_the_key_is_the_documented_digest_of_everything_a_scan_depends_on(tmp_pa
         "checkov", INSTALLED, ["-o", "json"], files, ["policy"]
     )
     assert cache.key("checkov", INSTALLED, ["-o"], [str(a)]) == reference("checkov", INSTALLED, ["-o"], [str(a)], [])
+    odd_version = identity.Identity("1.0\udce9", "abc")  # a dist-info folder name that is not UTF-8
+    assert cache.key("bandit", odd_version, [], []) == reference("bandit", odd_version, [], [], [])
     before = cache.key("bandit", INSTALLED, [], [str(a)])
     a.write_text("changed\n", encoding="utf-8")
     assert cache.key("bandit", INSTALLED, [], [str(a)]) != before

@@ -78,7 +78,8 @@ def test_a_scanner_is_found_on_path_or_beside_the_interpreter(tmp_path: Path, mo
     monkeypatch.setattr(sys, "executable", str(bin_ / "python"))
     monkeypatch.setenv("PATH", str(tmp_path / "empty"))
     raised = failure(process.find, "bandit")
-    assert (raised.message, raised.missing) == (
+    assert (raised.scanner, raised.message, raised.missing) == (
+        "bandit",
         "bandit is not installed; evidence needs it: pip install 'shiftleft[evidence]'",
         True,
     )
