@@ -118,6 +118,9 @@ def test_the_command_line_limit_falls_back_when_the_system_cannot_tell(monkeypat
     assert batch.command_line_limit() == 4096  # never less than POSIX's minimum
     monkeypatch.setattr(os, "sysconf", lambda name: 10_000_000 if name == "SC_ARG_MAX" else 0)
     assert batch.command_line_limit() == (10_000_000 - environment) // 2
+    monkeypatch.setattr(os, "sysconf", lambda name: 10_000_001 - environment % 2 if name == "SC_ARG_MAX" else 0)
+    limit = batch.command_line_limit()
+    assert (limit, type(limit)) == ((10_000_001 - environment % 2 - environment) // 2, int)  # an odd difference
 
 
 def test_an_argument_costs_its_bytes_its_nul_and_its_pointer() -> None:
