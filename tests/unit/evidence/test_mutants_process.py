@@ -140,6 +140,8 @@ def test_a_run_over_its_time_or_its_output_is_a_failure(monkeypatch: pytest.Monk
     monkeypatch.setattr(process, "MAX_OUTPUT", 3 * 1024 * 1024)
     raised = failure(process.run, "bandit", [SH, "-c", "head -c 4000000 /dev/zero"], timeout=10)
     assert raised.message == "bandit wrote more than 3 MiB of output"
+    done = process.run("bandit", [SH, "-c", "head -c 3145728 /dev/zero"], timeout=10)  # exactly the limit: kept
+    assert len(done.stdout) == 3 * 1024 * 1024
 
 
 def test_a_child_left_holding_the_output_is_killed_or_fails_the_run(monkeypatch: pytest.MonkeyPatch) -> None:
