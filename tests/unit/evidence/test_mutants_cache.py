@@ -147,3 +147,27 @@ def test_one_policy_file_per_threshold_with_its_check_id(tmp_path: Path) -> None
     assert text.startswith("metadata:\n  id: CKV2_SLREPLICAS_3\n  name: Deployments and StatefulSets run at least 3")
     assert text.endswith("  operator: greater_than_or_equal\n  value: 3\n")
     assert policies.check_id("min-replicas", 10) == "CKV2_SLREPLICAS_10"
+
+
+def test_paths_that_are_not_utf_8_and_scripts_over_1_mib_still_give_an_identity(tmp_path: Path) -> None:
+    venv = tmp_path / "v\udce9nv"  # a folder name that is not UTF-8
+    install(venv, "bandit", ["1.9.4"])
+    script = venv / "bin/bandit"
+    script.parent.mkdir()
+    body = b"#!/bin/sh\n" + b"#" * (1 << 20)
+    script.write_bytes(body)
+    real = os.path.realpath(script)
+    st = os.stat(script)
+    info = str(venv / "lib/python3.11/site-packages/bandit-1.9.4.dist-info")
+    expected = hashlib.sha256(f"bandit\0{real}\0{st.st_size}\0{st.st_mtime_ns}\0".encode("utf-8", "surrogatepass"))
+    expected.update(hashlib.sha256(body[: 1 << 20]).digest())  # the first MiB only
+    expected.update(info.encode("utf-8", "surrogatepass") + b"\0")
+    expected.update(hashlib.sha256(Path(info, "RECORD").read_bytes()).digest())
+    assert identity.of("bandit", str(script)) == identity.Identity("1.9.4", expected.hexdigest())
+
+
+def test_a_version_piece_without_digits_counts_as_zero_and_only_the_first_line_is_the_shebang(tmp_path: Path) -> None:
+    assert identity._version_key("/x/bandit-1.dev.dist-info") == ((1, 0), "/x/bandit-1.dev.dist-info")
+    install(tmp_path / "other", "checkov", ["3.3.30"])
+    split = f"#!\n{tmp_path}/other/bin/python\n".encode()  # `#!` alone: the next line is not an interpreter
+    assert identity.dist_infos("checkov", str(tmp_path / "bin/checkov"), split) == []

@@ -155,6 +155,8 @@ def test_nothing_runs_without_files_or_claims(tmp_path: Path, monkeypatch: pytes
     assert evidence.scan_all([Subject("a", "m", (tf,), (), (CODE, BROKEN))], 5.0) == {}
     assert evidence.scan_all([Subject("a", "m", (), (tf,), (AT_REST,))], 5.0) == {}
     assert fake.scans == [] and fake.keys == []
+    scans = evidence.scan_all([Subject("a", "m", (), (tf,), (BROKEN, CODE))], 5.0, quiet=True)
+    assert list(scans) == ["bandit"]  # no checkov files, an erroneous claim first: bandit still runs
 
 
 def test_only_unreadable_files_need_no_checkov_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
