@@ -57,6 +57,10 @@ def test_listed_walks_folders_in_order_skips_caches_and_refuses_what_leaves_the_
     ]
     assert refused == ["../../outside.tf", "/etc"]
     assert files.listed(svc, root, [], files.CODE) == ([], [])
+    assert files.listed(svc, root, ["absent", "../../outside.tf", "one.tf"], files.INFRASTRUCTURE) == (
+        [f"{real}/one.tf"],
+        ["../../outside.tf"],
+    )  # neither a missing nor a refused path ends the list
 
 
 def test_symlinks_are_followed_only_for_files_inside_the_repository(tmp_path: Path) -> None:
