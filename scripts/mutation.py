@@ -89,6 +89,8 @@ GROUPS: dict[str, tuple[list[str], list[str]]] = {
 }
 
 COPIED = ("shiftleft", "tests", "rules", "examples", "docs", "scripts")
+TOP_FILES = ("README.md", ".pre-commit-hooks.yaml")
+"""Files at the root the selected tests read (test_mapping.py reads the pre-commit hooks)."""
 KILLED = {1, 3, 24, -24, 36, 152, 255, -9, -11}
 """mutmut's exit codes that count as killed: a test failed, pytest broke, a timeout or a crash (mutmut's stats.py)."""
 
@@ -99,13 +101,14 @@ def work_folder(group: str, before: bool) -> Path:
     ignore = shutil.ignore_patterns("__pycache__", "*.pyc", *(["test_mutants_*.py"] if before else []))
     for name in COPIED:
         shutil.copytree(ROOT / name, folder / name, ignore=ignore, symlinks=True)
-    shutil.copy2(ROOT / "README.md", folder / "README.md")
+    for name in TOP_FILES:
+        shutil.copy2(ROOT / name, folder / name)
     mutate, tests = GROUPS[group]
     selection = sorted(str(p.relative_to(folder)) for pattern in tests for p in folder.glob(pattern))
     config = {
         "source_paths": ["shiftleft"],
         "only_mutate": mutate,
-        "also_copy": ["rules", "examples", "docs", "scripts", "README.md"],
+        "also_copy": ["rules", "examples", "docs", "scripts", *TOP_FILES],
         "pytest_add_cli_args": ["-p", "no:cacheprovider", "-q"],
         "pytest_add_cli_args_test_selection": selection,
     }
