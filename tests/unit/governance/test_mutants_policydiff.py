@@ -156,10 +156,12 @@ def catalog(*rules):
 def test_rule_edits() -> None:
     old = catalog(rule("R1", Severity.HIGH), rule("R2", Severity.LOW), rule("R3", Severity.HIGH, "a"),
                   rule("R4", Severity.HIGH, check="x"), rule("R5", Severity.HIGH, each=None), rule("R6", Severity.LOW),
-                  rule("R7", Severity.LOW, "w", "c", "spec.x"))  # fmt: skip
+                  rule("R7", Severity.LOW, "w", "c", "spec.x"), rule("R8", Severity.LOW),
+                  rule("R9", Severity.LOW, check=""))  # fmt: skip
     new = catalog(rule("R2", Severity.HIGH), rule("R3", Severity.HIGH, "b"), rule("R4", Severity.HIGH, check=""),
                   rule("R5", Severity.HIGH, each="spec.items"), rule("R1x", Severity.INFO),
-                  rule("R6", Severity.INFO), rule("R7", Severity.LOW, "w", "c", "spec.x"))  # fmt: skip
+                  rule("R6", Severity.INFO), rule("R7", Severity.LOW, "w", "c", "spec.x"),
+                  rule("R8", Severity.LOW, when="XXXX"), rule("R9", Severity.LOW, check="XXXX"))  # fmt: skip
     assert list(policydiff._catalog(old, new)) == [
         PolicyChange(True, "rule R1 removed (rules/R1.yaml)", "rules/R1.yaml"),
         PolicyChange(False, "R2 severity low → high", "rules/R2.yaml"),
@@ -167,6 +169,8 @@ def test_rule_edits() -> None:
         PolicyChange(True, "R4 logic changed (when, assert or each)", "rules/R4.yaml"),
         PolicyChange(True, "R5 logic changed (when, assert or each)", "rules/R5.yaml"),
         PolicyChange(True, "R6 severity low → info", "rules/R6.yaml"),
+        PolicyChange(True, "R8 logic changed (when, assert or each)", "rules/R8.yaml"),
+        PolicyChange(True, "R9 logic changed (when, assert or each)", "rules/R9.yaml"),
         PolicyChange(False, "rule R1x added (rules/R1x.yaml)", "rules/R1x.yaml"),
     ]
 
@@ -184,6 +188,11 @@ def test_tier_edits() -> None:
         PolicyChange(True, "tier 1 min_zones None → 2", "tiers.yaml"),
         PolicyChange(False, "tier 2 max_rto 4h → 2h", "tiers.yaml"),
         PolicyChange(False, "tier 2 name silver → s", "tiers.yaml"),
+        PolicyChange(True, "tier 3 removed", "tiers.yaml"),
+    ]
+    first_gone = TierPolicy("tiers.yaml", {2: tier(2, max_rto="4h", name="silver")})
+    assert list(policydiff._tiers(old, first_gone)) == [
+        PolicyChange(True, "tier 1 removed", "tiers.yaml"),
         PolicyChange(True, "tier 3 removed", "tiers.yaml"),
     ]
 
