@@ -249,3 +249,26 @@ def test_rules_that_do_not_load_in_the_working_tree_are_a_loosening_listed_first
     ]
     assert got[2].text.startswith("the working tree's rules or tiers do not load: tiers.yaml:")
     assert got[2].source == ""
+
+
+def test_every_configuration_edit_names_the_working_trees_file(tmp_path: Path) -> None:
+    base = base_at(tmp_path, ".shiftleft.toml")
+    old = DEFAULTS._replace(disable=("SL310",), severity={"SL301": Severity.HIGH}, manifests=("a/*.yaml",))
+    new = DEFAULTS._replace(file=base.root / ".shiftleft.toml", disable=("SL311",), severity={"SL301": Severity.LOW},
+                            manifests=("b/*.yaml",), inline_waivers="off", tiers=base.root / "t.yaml",
+                            org={"x": 1}, unowned=config_mod.Unowned(kubernetes=(), python=("p",)))  # fmt: skip
+    assert config_changes(base, old, new) == [
+        PolicyChange(True, "SL311 disabled", ".shiftleft.toml"),
+        PolicyChange(False, "SL310 enabled again", ".shiftleft.toml"),
+        PolicyChange(True, "SL301 severity high → low", ".shiftleft.toml"),
+        PolicyChange(True, "manifests glob 'a/*.yaml' removed", ".shiftleft.toml"),
+        PolicyChange(False, "manifests glob 'b/*.yaml' added", ".shiftleft.toml"),
+        PolicyChange(True, "unowned.kubernetes switched off (was '**/*.yaml', '**/*.yml')", ".shiftleft.toml"),
+        PolicyChange(True, "unowned.python glob '**/__init__.py' removed", ".shiftleft.toml"),
+        PolicyChange(True, "unowned.python glob '**/pyproject.toml' removed", ".shiftleft.toml"),
+        PolicyChange(True, "unowned.python glob '**/setup.py' removed", ".shiftleft.toml"),
+        PolicyChange(False, "unowned.python glob 'p' added", ".shiftleft.toml"),
+        PolicyChange(True, f"inline_waivers {DEFAULTS.inline_waivers} → off", ".shiftleft.toml"),
+        PolicyChange(True, "tiers default → t.yaml", ".shiftleft.toml"),
+        PolicyChange(True, "org.x None → 1", ".shiftleft.toml"),
+    ]
