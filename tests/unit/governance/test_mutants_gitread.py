@@ -13,7 +13,8 @@ from shiftleft.governance import gitread
 from tests.unit.governance.gitrepo import commit, git, init, needs_git
 
 pytestmark = needs_git
-ODD = os.fsdecode(b"odd\xff.txt")  # a file name that is not UTF-8
+ODD = os.fsdecode(b"odd\xff.txt")  # file names that are not UTF-8
+NEW_ODD = os.fsdecode(b"untracked\xfe.txt")
 
 
 @pytest.fixture(scope="module")
@@ -34,6 +35,8 @@ def repo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str, str]:
     (root / "rules2" / "x").unlink()
     (root / "new.txt").write_text("new\n", encoding="utf-8")
     (root / "skip.log").write_text("ignored\n", encoding="utf-8")
+    (root / ODD).write_text("odd, changed\n", encoding="utf-8")
+    (root / NEW_ODD).write_text("new\n", encoding="utf-8")
     return root, first, git(root, "rev-parse", "v1")
 
 
@@ -96,7 +99,7 @@ def test_show_reads_a_blob_or_none(repo) -> None:
 
 def test_changed_lists_edits_deletions_and_untracked_files(repo) -> None:
     root, first, _tag = repo
-    assert gitread.changed(first, root) == ["a.txt", "new.txt", "rules2/x"]
+    assert gitread.changed(first, root) == ["a.txt", "new.txt", ODD, "rules2/x", NEW_ODD]
 
 
 def test_a_failed_diff_quotes_gits_error_on_one_line_of_at_most_300_characters(repo) -> None:
