@@ -23,7 +23,15 @@ def repo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str, str]:
     root = tmp_path_factory.mktemp("gitread") / "repo"
     init(
         root,
-        {"a.txt": "a\n", "run.sh": "#!/bin/sh\n", "rules/r.yaml": "r: 1\n", "rules2/x": "x\n", ".gitignore": "*.log\n"},
+        {
+            "a.txt": "a\n",
+            "run.sh": "#!/bin/sh\n",
+            "rules/r.yaml": "r: 1\n",
+            "rules2/x": "x\n",
+            ".gitignore": "*.log\n",
+            "XX--XX": "a file named like a mutated separator\n",
+            "tab\there.txt": "t\n",
+        },
     )
     (root / "run.sh").chmod(0o755)
     (root / "link").symlink_to("a.txt")
@@ -72,12 +80,14 @@ def test_files_lists_the_blobs_with_their_modes(repo) -> None:
     root, first, _tag = repo
     assert gitread.files(first, root) == [
         gitread.Entry(".gitignore", "100644"),
+        gitread.Entry("XX--XX", "100644"),
         gitread.Entry("a.txt", "100644"),
         gitread.Entry("link", "120000"),
         gitread.Entry(ODD, "100644"),
         gitread.Entry("rules/r.yaml", "100644"),
         gitread.Entry("rules2/x", "100644"),
         gitread.Entry("run.sh", "100755"),
+        gitread.Entry("tab\there.txt", "100644"),
     ]
     assert gitread.files(first, root, "rules") == [gitread.Entry("rules/r.yaml", "100644")]
     assert gitread.files(first, root, "a.txt") == [gitread.Entry("a.txt", "100644")]
