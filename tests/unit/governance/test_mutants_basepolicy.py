@@ -36,6 +36,7 @@ FILES = {
     "both/.shiftleft.toml": 'fail_on = "low"\n',
     "both/pyproject.toml": '[tool.shiftleft]\nfail_on = "medium"\n',
     "docs/readme.md": "docs\n",
+    "deep/er/.shiftleft.toml": 'fail_on = "medium"\n',
     "conf/extra.toml": 'fail_on = "info"\n',
     "conf/my-pyproject.toml": 'rules = ["r"]\n',
     "conf/r/x.yaml": "x: 1\n",
@@ -88,6 +89,8 @@ def test_the_dotfile_wins_over_pyproject_in_the_same_folder(repo, tmp_path: Path
         Severity.LOW,
         ["both/.shiftleft.toml", "shiftleft-waivers.yaml"],
     )
+    deep = basepolicy.load("main", None, root / "deep" / "er", tmp_path / "deep")
+    assert (deep.config_path, deep.config.fail_on) == ("deep/er/.shiftleft.toml", Severity.MEDIUM)
 
 
 def test_without_a_configuration_the_defaults_judge(repo, tmp_path: Path) -> None:
