@@ -37,6 +37,8 @@ FILES = {
     "both/pyproject.toml": '[tool.shiftleft]\nfail_on = "medium"\n',
     "docs/readme.md": "docs\n",
     "deep/er/.shiftleft.toml": 'fail_on = "medium"\n',
+    "ints/.shiftleft.toml": "tiers = 1\n",
+    "out/.shiftleft.toml": 'rules = ["../../x"]\n',
     "conf/extra.toml": 'fail_on = "info"\n',
     "conf/my-pyproject.toml": 'rules = ["r"]\n',
     "conf/r/x.yaml": "x: 1\n",
@@ -191,3 +193,16 @@ def test_the_section_read_for_its_paths() -> None:
     assert basepolicy._section(b'[tool.other]\nrules = ["r"]\n', "pyproject.toml") == {}
     assert basepolicy._section(b"\xff", ".shiftleft.toml") == {}
     assert basepolicy._section(b"x = [", ".shiftleft.toml") == {}
+
+
+def test_a_path_that_is_no_string_is_left_to_the_configuration_and_one_outside_is_refused(repo, tmp_path: Path) -> None:
+    root, _bare, main, _link = repo
+    with pytest.raises(ConfigError) as e:
+        basepolicy.load(main, None, root / "ints", tmp_path / "a")
+    assert str(e.value).startswith(f"{main}:ints/.shiftleft.toml:1: tiers: ")
+    with pytest.raises(ConfigError) as e:
+        basepolicy.load(main, None, root / "out", tmp_path / "b")
+    assert (e.value.file, e.value.message) == (
+        f"{main}:out/.shiftleft.toml",
+        "rules: '../../x' points outside the repository",
+    )
