@@ -272,3 +272,20 @@ def test_every_configuration_edit_names_the_working_trees_file(tmp_path: Path) -
         PolicyChange(True, "tiers default → t.yaml", ".shiftleft.toml"),
         PolicyChange(True, "org.x None → 1", ".shiftleft.toml"),
     ]
+
+
+def test_waivers_without_expiry_or_approver(tmp_path: Path) -> None:
+    base = base_at(tmp_path)
+    bare = "  - {rule: %s, service: checkout, reason: r, ticket: t, approved_by: a%s}\n"
+    write(
+        base.folder,
+        "shiftleft-waivers.yaml",
+        "waivers:\n" + bare % ("SL301", "") + bare % ("SL302", ", expires: 2027-01-31"),
+    )
+    write(base.root, "shiftleft-waivers.yaml", "waivers:\n" + bare % ("SL301", ", expires: 2027-01-31") + bare % (
+        "SL302", "") + bare.replace(", approved_by: a", "") % ("SL303", ""))  # fmt: skip
+    assert list(policydiff._waivers(base, DEFAULTS, DEFAULTS, base.root)) == [
+        PolicyChange(True, "waiver for SL301 on checkout expiry ? → 2027-01-31", "shiftleft-waivers.yaml:2"),
+        PolicyChange(True, "waiver for SL302 on checkout expiry 2027-01-31 → ?", "shiftleft-waivers.yaml:3"),
+        PolicyChange(True, "waiver added: SL303 on checkout until ?, approved by ?", "shiftleft-waivers.yaml:4"),
+    ]
