@@ -319,7 +319,8 @@ def load(path: Path | None, display: str | None = None, *, root: Path | None = N
         line, col = _deepest(text)
         raise ConfigError("invalid TOML: tables or arrays nested too deeply", file=shown, line=line, col=col) from None
     if path.name == "pyproject.toml":
-        section = data.get("tool", {}).get("shiftleft")
+        tool = data.get("tool", {})  # `tool = 1` is no table: then there is no [tool.shiftleft] either
+        section = tool.get("shiftleft") if isinstance(tool, dict) else None
         label = f"{shown} [tool.shiftleft]"
         if section is None:
             return defaults()

@@ -16,6 +16,7 @@ from shiftleft.errors import ConfigError
 from shiftleft.results import RunResult
 
 SCHEMA = "shiftleft/baseline-v1"
+_HEX = "0123456789abcdef"
 
 
 def render(result: RunResult) -> str:
@@ -54,7 +55,7 @@ def read(path: Path, shown: str, content: bytes | None = None) -> frozenset[str]
     out = set()
     for index, entry in enumerate(data["findings"]):
         fingerprint = entry.get("fingerprint") if isinstance(entry, dict) else None
-        if not isinstance(fingerprint, str) or len(fingerprint) != 16:
+        if not isinstance(fingerprint, str) or len(fingerprint) != 16 or fingerprint.strip(_HEX):
             raise ConfigError(f"findings[{index}]: fingerprint must be 16 hex digits", file=shown)
         out.add(fingerprint)
     return frozenset(out)

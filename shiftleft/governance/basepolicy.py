@@ -72,18 +72,18 @@ def temporary() -> tempfile.TemporaryDirectory[str]:
     return tempfile.TemporaryDirectory(prefix="shiftleft-base-")
 
 
-def _relative(path: Path, root: Path) -> str:
+def _relative(path: Path, root: Path, what: str = "the working folder") -> str:
     try:
         rel = path.relative_to(root).as_posix()
     except ValueError:
-        raise ConfigError(f"--base: the working folder {path} is not inside the repository {root}") from None
+        raise ConfigError(f"--base: {what} {path} is not inside the repository {root}") from None
     return "" if rel == "." else rel
 
 
 def _config_path(commit: str, root: Path, here: str, explicit: str | None, cwd: Path) -> str:
     if explicit is not None:
         wanted = (cwd / explicit).absolute()
-        rel = _relative(Path(os.path.normpath(wanted)), root)
+        rel = _relative(Path(os.path.normpath(wanted)), root, "the configuration file")
         if gitread.show(commit, rel, root) is None:
             raise ConfigError(f"--base: configuration file {rel} does not exist at the base commit")
         return rel
@@ -108,7 +108,11 @@ def _section(text: bytes, shown: str) -> dict[str, Any]:
         data = tomllib.loads(text.decode("utf-8"))
     except (UnicodeDecodeError, tomllib.TOMLDecodeError):
         return {}  # config.load reports it with line and column
-    section = data.get("tool", {}).get("shiftleft", {}) if shown.endswith("pyproject.toml") else data
+    if os.path.basename(shown) == "pyproject.toml":  # as `config.load` tells them apart
+        tool = data.get("tool", {})
+        section = tool.get("shiftleft", {}) if isinstance(tool, dict) else {}
+    else:
+        section = data
     return section if isinstance(section, dict) else {}
 
 
