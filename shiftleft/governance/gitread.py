@@ -88,8 +88,10 @@ def changed(commit: str, root: Path) -> list[str]:
     if diff.returncode != 0:
         raise UsageError(f"--base: git diff against {commit[:12]} failed: {_err(diff)}")
     new = _git(["ls-files", "--others", "--exclude-standard", "-z"], root)
+    if new.returncode != 0:  # untracked files would drop out of the focus: fail closed, as for the diff
+        raise UsageError(f"--base: git ls-files (the untracked files) failed: {_err(new)}")
     names = diff.stdout.decode("utf-8", "surrogateescape").split("\0")
-    names += new.stdout.decode("utf-8", "surrogateescape").split("\0") if new.returncode == 0 else []
+    names += new.stdout.decode("utf-8", "surrogateescape").split("\0")
     return sorted({n for n in names if n})
 
 

@@ -133,3 +133,20 @@ def test_without_git_or_when_git_hangs_it_is_a_usage_error(repo, monkeypatch: py
     with pytest.raises(UsageError) as e:
         gitread.toplevel(root)
     assert str(e.value) == "git rev-parse took longer than 1e-06s"
+
+
+def test_a_failed_listing_of_untracked_files_is_a_usage_error(repo, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Untracked files would drop out of `check --changed --base`: fail closed, as a failed diff does."""
+    root, first, _tag = repo
+    real = gitread._git
+
+    def broken_ls_files(args: list[str], where: Path):
+        done = real(args, where)
+        if args[0] == "ls-files":
+            return done.__class__(done.args, 128, b"new.txt\0", b"fatal: index file corrupt\n")
+        return done
+
+    monkeypatch.setattr(gitread, "_git", broken_ls_files)
+    with pytest.raises(UsageError) as e:
+        gitread.changed(first, root)
+    assert str(e.value) == "--base: git ls-files (the untracked files) failed: fatal: index file corrupt"
