@@ -226,3 +226,31 @@ def test_without_libyaml_the_pure_python_loader_judges_the_same(
     assert problem is not None and problem.message.startswith("does not parse as YAML at line 2, column 1 (")
     (tmp_path / "ok.yaml").write_text("a: !Ref b\n", encoding="utf-8")
     assert files.unreadable(str(tmp_path / "ok.yaml")) is None
+
+
+def test_a_repository_whose_name_ends_in_a_space_keeps_its_symlinked_files_and_charts(tmp_path: Path) -> None:
+    """The confinement prefix is the real root plus one separator: nothing else is stripped from its end."""
+    root = tmp_path / "repo "
+    tree(root, "svc/src/app.py", "lib/shared.py", "c/Chart.yaml", "c/templates/d.yaml", "c/templates/sub/e.yaml")
+    (root / "svc/src/shared.py").symlink_to(root / "lib/shared.py")
+    out, _ = files.listed(root / "svc", root, ["src"], files.CODE)
+    real = os.path.realpath(root)
+    assert out == [f"{real}/lib/shared.py", f"{real}/svc/src/app.py"]
+    r = str(root)  # each template alone finds its chart: directly under templates/, and deeper
+    assert files.unrendered([f"{r}/c/templates/d.yaml"], root) == [f"{r}/c/Chart.yaml"]
+    assert files.unrendered([f"{r}/c/templates/sub/e.yaml"], root) == [f"{r}/c/Chart.yaml"]
+
+
+def test_the_walk_goes_on_after_a_folder_it_cannot_list(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = tmp_path / "repo"
+    tree(root, "svc/a.py", "svc/locked/b.py", "svc/z/c.py")
+    scandir = os.scandir
+
+    def refusing(path: str):  # root reads any folder, so a refusal is simulated
+        if os.path.basename(path) == "locked":
+            raise PermissionError(13, "Permission denied", path)
+        return scandir(path)
+
+    monkeypatch.setattr(files.os, "scandir", refusing)
+    walked = list(files._walk(str(root / "svc"), str(root), files.CODE, ()))
+    assert sorted(walked) == [str(root / "svc/a.py"), str(root / "svc/z/c.py")]

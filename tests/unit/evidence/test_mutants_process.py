@@ -7,6 +7,7 @@ import os
 import shutil
 import signal
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -18,8 +19,10 @@ SH = shutil.which("sh") or "/bin/sh"
 
 
 def failure(call: object, *args: object, **kwargs: object) -> ScannerFailure:
+    """The failure `call` raises; it names the scanner it was called for (the first argument)."""
     with pytest.raises(ScannerFailure) as raised:
         call(*args, **kwargs)  # type: ignore[operator]
+    assert raised.value.scanner == args[0]
     return raised.value
 
 
@@ -124,11 +127,29 @@ def test_no_scanner_starts_when_the_time_is_gone_or_the_run_was_stopped() -> Non
 
 
 def test_a_run_gives_exit_code_and_output_from_its_own_home(tmp_path: Path) -> None:
-    script = 'printf "%s|%s" "$HOME" "$(pwd)"; printf "caf\\303\\251 \\377" >&2; exit 1'
+    script = (
+        'printf "%s|%s|%s|\\377|" "$HOME" "$(pwd)" "$LOG_LEVEL"; readlink /proc/self/fd/0;'
+        ' printf "caf\\303\\251 \\377" >&2; exit 1'
+    )
     done = process.run("bandit", [SH, "-c", script], timeout=10, extra_env={"LOG_LEVEL": "x"})
-    home, cwd = done.stdout.split("|")
+    home, cwd, level, undecodable, stdin = done.stdout.split("|")
     assert home == cwd and Path(home).name.startswith("shiftleft-bandit-") and not Path(home).exists()
+    assert (level, undecodable, stdin) == ("x", "\ufffd", "/dev/null\n")  # the caller's settings; no stdin of ours
     assert done == Completed(1, done.stdout, "café \ufffd")
+    assert process._running == set()
+    assert process.run("bandit", [SH, "-c", "exit 0"], timeout=0.9) == Completed(0, "", "")  # under a second
+
+
+def test_a_run_stopped_while_it_runs_says_so() -> None:
+    """The run's deadline (`stop_all`) strikes while the scanner runs: the group is killed and the run fails."""
+    timer = threading.Timer(0.2, process.stop_all)
+    timer.start()
+    try:
+        raised = failure(process.run, "checkov", [SH, "-c", "sleep 5"], timeout=10)
+        assert raised.message == "checkov was stopped: the run's time limit passed"
+    finally:
+        timer.join()
+        process.allow()
     assert process._running == set()
 
 
@@ -176,3 +197,18 @@ def test_stop_all_kills_every_running_group_and_blocks_new_ones() -> None:
         process._running.discard(Proc)  # type: ignore[arg-type]
         process.allow()
     assert process._stopped == [False]
+
+
+def test_a_scanner_never_reads_our_stdin() -> None:
+    """A scanner waiting on stdin would hang the hook in a terminal. pytest points fd 0 at /dev/null already, so
+    the test gives this process a pipe as its stdin while the scanner runs."""
+    read, write = os.pipe()
+    saved = os.dup(0)
+    try:
+        os.dup2(read, 0)
+        done = process.run("bandit", [SH, "-c", "readlink /proc/self/fd/0"], timeout=10)
+    finally:
+        os.dup2(saved, 0)
+        for fd in (saved, read, write):
+            os.close(fd)
+    assert done == Completed(0, "/dev/null\n", "")
