@@ -75,13 +75,14 @@ GROUPS: dict[str, tuple[list[str], list[str]]] = {
         ["shiftleft/governance/*"],
         [
             "tests/unit/governance/test_*.py",
-            "tests/e2e/governance/test_governance_*.py",  # `check --base` in temporary git repositories: about 10 s
+            "tests/e2e/governance/test_*.py",  # `check --base` and the git reads in temporary repositories: about 12 s
         ],
     ),
     "evidence": (
         ["shiftleft/evidence/*"],
         [
             "tests/unit/evidence/test_*.py",
+            "tests/e2e/evidence/test_mutants_process.py",  # the scanner process wrapper, with /bin/sh: about 2 s
             "tests/e2e/evidence/test_mapping.py",
             "tests/e2e/evidence/test_failures.py",
         ],

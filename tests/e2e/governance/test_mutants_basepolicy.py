@@ -11,7 +11,7 @@ from shiftleft import config as config_mod
 from shiftleft.errors import ConfigError
 from shiftleft.findings import Severity
 from shiftleft.governance import basepolicy
-from tests.unit.governance.gitrepo import commit, init, needs_git
+from tests.e2e.governance.gitrepo import commit, init, needs_git
 
 pytestmark = needs_git
 TEAM = """[tool.shiftleft]

@@ -10,7 +10,7 @@ import pytest
 
 from shiftleft.errors import UsageError
 from shiftleft.governance import gitread
-from tests.unit.governance.gitrepo import commit, git, init, needs_git
+from tests.e2e.governance.gitrepo import commit, git, init, needs_git
 
 pytestmark = needs_git
 ODD = os.fsdecode(b"odd\xff.txt")  # file names that are not UTF-8

@@ -11,7 +11,7 @@ from shiftleft import config as config_mod
 from shiftleft.discover import Target
 from shiftleft.errors import UsageError
 from shiftleft.governance import basepolicy, session
-from tests.unit.governance.gitrepo import init, needs_git
+from tests.e2e.governance.gitrepo import init, needs_git
 
 OLD = {"metadata": {"name": "checkout"}, "spec": {"tier": 1, "lifecycle": "production", "continuity": {"rto": "1h"},
        "waivers": [{"rule": "SL301", "expires": "2027-01-01", "approved_by": "a"}]}}  # fmt: skip
