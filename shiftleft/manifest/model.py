@@ -158,11 +158,15 @@ def load_target(target: Target, *, max_bytes: int = yamlsafe.MAX_BYTES) -> Manif
 def load(file: Path, display: str, root: Path, *, max_bytes: int = yamlsafe.MAX_BYTES) -> Manifest:
     """Read, parse, validate and type-check one manifest. Never raises for bad content."""
     manifest = Manifest(file=file, display=display, root=root)
-    absolute = os.path.abspath(file)  # the file itself or a folder on its way may be a symlink (named on the CLI)
-    if not inside(realpath(absolute), real_folder(os.path.abspath(root))):
-        link = "the manifest" if os.path.islink(absolute) else "a folder of the manifest's path"
-        message = f"{link} is a symlink that leads outside the repository; it was not read"
-        manifest.problems.append(ManifestError("SL008", message, file=display, line=1, col=1))
+    absolute, top = os.path.abspath(file), os.path.abspath(root)  # a path named on the CLI may lead anywhere
+    if not inside(realpath(absolute), real_folder(top)):
+        if os.path.islink(absolute):
+            where = "the manifest is a symlink that leads outside the repository"
+        elif inside(absolute, top):
+            where = "a folder of the manifest's path is a symlink that leads outside the repository"
+        else:
+            where = "the manifest is outside the repository"
+        manifest.problems.append(ManifestError("SL008", f"{where}; it was not read", file=display, line=1, col=1))
         return manifest
     try:
         text = yamlsafe.read_text(file, display, max_bytes)

@@ -456,6 +456,8 @@ def test_a_manifest_in_a_folder_symlinked_outside_the_repository_is_not_read(rep
     (repo / "checkout" / "shiftleft.yaml").write_text(BASELINE, encoding="utf-8")
     (repo / "again").symlink_to(repo / "checkout", target_is_directory=True)
     assert model.load(repo / "again" / "shiftleft.yaml", SHOWN, repo).problems == []
+    outside = model.load(tmp_path / "outside" / "shiftleft.yaml", SHOWN, repo)  # no symlink: named outside
+    assert shown(outside) == [f"SL008 {SHOWN}:1:1: the manifest is outside the repository; it was not read"]
 
 
 def test_the_valid_part_does_not_check_paths_again(repo: Path) -> None:
