@@ -318,18 +318,25 @@ def load(path: Path | None, display: str | None = None, *, root: Path | None = N
     except RecursionError:  # tomllib recurses per nested inline table or array
         line, col = _deepest(text)
         raise ConfigError("invalid TOML: tables or arrays nested too deeply", file=shown, line=line, col=col) from None
+    section = table(data, path.name)
     if path.name == "pyproject.toml":
-        tool = data.get("tool", {})  # `tool = 1` is no table: then there is no [tool.shiftleft] either
-        section = tool.get("shiftleft") if isinstance(tool, dict) else None
         label = f"{shown} [tool.shiftleft]"
         if section is None:
             return defaults()
     else:
-        section = data
         label = shown
     if not isinstance(section, dict):
         raise ConfigError("[tool.shiftleft] must be a table", file=shown)
     return _apply(section, path, root, label, text, shown)
+
+
+def table(data: dict[str, Any], name: str) -> Any:
+    """Where the configuration is in the parsed TOML of the file `name`: the `[tool.shiftleft]` table of a
+    `pyproject.toml` (None when it has none; `tool = 1` is no table, so none either), else the whole file."""
+    if os.path.basename(name) != "pyproject.toml":
+        return data
+    tool = data.get("tool", {})
+    return tool.get("shiftleft") if isinstance(tool, dict) else None
 
 
 def _apply(section: dict[str, Any], path: Path, root: Path | None, label: str, text: str, shown: str) -> Config:

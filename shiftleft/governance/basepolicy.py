@@ -108,11 +108,7 @@ def _section(text: bytes, shown: str) -> dict[str, Any]:
         data = tomllib.loads(text.decode("utf-8"))
     except (UnicodeDecodeError, tomllib.TOMLDecodeError):
         return {}  # config.load reports it with line and column
-    if os.path.basename(shown) == "pyproject.toml":  # as `config.load` tells them apart
-        tool = data.get("tool", {})
-        section = tool.get("shiftleft", {}) if isinstance(tool, dict) else {}
-    else:
-        section = data
+    section = config_mod.table(data, shown)  # the table `config.load` reads
     return section if isinstance(section, dict) else {}
 
 
