@@ -31,6 +31,9 @@ from shiftleft.results import RunResult
 __all__ = ["DEFAULT_TIMEOUT", "apply", "capture", "rules"]
 
 DEFAULT_TIMEOUT = 600.0
+STOP_WAIT = 5.0
+"""Seconds an interrupted run waits for each other scanner thread to end once its processes are killed; a thread
+still running then (a scanner stuck outside its process) is a daemon and does not hold the interpreter's exit."""
 
 
 def rules(catalog: Catalog, disable: frozenset[str]) -> list[Rule]:
@@ -144,7 +147,7 @@ def scan_all(
     except BaseException:  # the run's deadline (or ^C) stops every scanner, not only the one in this thread
         process.stop_all()
         for thread in threads:
-            thread.join(5.0)
+            thread.join(STOP_WAIT)
         raise
     for name, key, _job in jobs:
         cache.write(key, scans[name])

@@ -66,12 +66,16 @@ def dist_infos(scanner: str, executable: str, script: bytes) -> list[str]:
         for lib in ("lib", "lib64", "local/lib"):
             for packages in ("python3*/site-packages", "python3*/dist-packages", "python3/dist-packages"):
                 found.update(glob.glob(os.path.join(glob.escape(prefix), lib, packages, f"{scanner}-*.dist-info")))
-    return sorted(found, key=_version_key, reverse=True)
+    return sorted((info for info in found if "-" not in _version(info)), key=_version_key, reverse=True)
 
 
 def _version(info: str) -> str:
-    name = os.path.basename(info)[: -len(".dist-info")]
-    return name.split("-", 1)[1] if "-" in name else ""
+    """The version in a `<name>-<version>.dist-info` folder's name, read as importlib.metadata reads it.
+
+    Installers escape `-` in both parts, so a name with a second `-` (`bandit-extra-9.dist-info`) is another
+    distribution's, written by a legacy tool: `dist_infos` leaves it out.
+    """
+    return os.path.basename(info)[: -len(".dist-info")].partition("-")[2]
 
 
 def _version_key(info: str) -> tuple[tuple[int, ...], str]:

@@ -3,6 +3,9 @@ file:line:col and path), which base manifests are compared, and the files change
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -119,3 +122,31 @@ def test_a_path_outside_the_repository(tmp_path: Path) -> None:
     with pytest.raises(UsageError) as e:
         session._rel(tmp_path, tmp_path / "b")
     assert str(e.value) == f"--base: {tmp_path} is outside the repository {tmp_path / 'b'}"
+
+
+CHILD = """
+import locale, sys
+import os
+import subprocess
+import sys
+from pathlib import Path
+from shiftleft.discover import Target
+from shiftleft.governance import session
+file = Path(sys.argv[1])
+found, _added = session._downgrades({}, {"spec": {"tier": 1}}, Target(file, "svc/m.yaml", file.parent), "main")
+print(locale.getpreferredencoding(False), [(f.rule, f.location.line, f.message) for f in found])
+"""
+
+
+def test_downgrades_are_read_as_utf8_whatever_the_locale(tmp_path: Path) -> None:
+    """A manifest is UTF-8 everywhere: in a C (ASCII) locale, a non-ASCII owner must not hide a lowered tier (a file
+    that does not decode has no downgrades: the engine reports it instead)."""
+    file = tmp_path / "m.yaml"
+    file.write_text("metadata: {name: café}\nspec:\n  tier: 2\n", encoding="utf-8")
+    root = Path(session.__file__).parent.parent.parent  # the code under test, also when mutmut runs a copy of it
+    env = {**os.environ, "LC_ALL": "C", "PYTHONCOERCECLOCALE": "0", "PYTHONUTF8": "0", "PYTHONPATH": str(root)}
+    run = subprocess.run(
+        [sys.executable, "-c", CHILD, str(file)], env=env, cwd=root, capture_output=True, text=True, check=False
+    )
+    assert (run.returncode, run.stderr) == (0, "")
+    assert run.stdout == "ANSI_X3.4-1968 [('SL911', 3, 'tier lowered from 1 to 2 since main')]\n"

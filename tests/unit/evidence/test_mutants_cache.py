@@ -88,9 +88,22 @@ def test_dist_infos_are_found_in_every_layout_newest_first(tmp_path: Path) -> No
     install(venv, "bandit-extra", ["9"], "lib/python3.11/site-packages")
     found = identity.dist_infos("bandit", str(venv / "bin/bandit"), b"")
     names = [os.path.basename(p) for p in found]
-    assert names == ["bandit-extra-9.dist-info", "bandit-1.10.0.dist-info", "bandit-1.9.10rc1.dist-info",
+    assert names == ["bandit-1.10.0.dist-info", "bandit-1.9.10rc1.dist-info",
                      "bandit-1.9.4.dist-info", "bandit-0.2.dist-info", "bandit-0.1.dist-info"]  # fmt: skip
-    assert identity._version(found[1]) == "1.10.0" and identity._version("/x/bandit.dist-info") == ""
+    assert identity._version(found[0]) == "1.10.0" and identity._version("/x/bandit.dist-info") == ""
+
+
+def test_a_dist_info_of_another_distribution_named_like_the_scanner_is_not_the_scanner(tmp_path: Path) -> None:
+    """`bandit-extra-9.dist-info` (a legacy installer's name for the distribution `bandit-extra`) is not bandit's:
+    it neither gives the version nor joins the digest, though `bandit-*.dist-info` matches it."""
+    install(tmp_path / "venv", "bandit", ["1.9.4"])
+    exe = tmp_path / "venv/bin/bandit"
+    exe.parent.mkdir()
+    exe.write_bytes(b"#!/usr/bin/env python3\n")
+    alone = identity.of("bandit", str(exe))
+    install(tmp_path / "venv", "bandit-extra", ["9"])
+    assert identity.of("bandit", str(exe)) == alone and alone.version == "1.9.4"
+    assert identity._version("/x/bandit-extra-9.dist-info") == "extra-9"  # importlib.metadata's reading: name "bandit"
     assert identity._version_key("/x/bandit-1.x2.dist-info") == ((1, 2), "/x/bandit-1.x2.dist-info")
 
 

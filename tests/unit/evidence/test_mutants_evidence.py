@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -272,3 +273,39 @@ def test_rules_are_the_evidence_rules_not_disabled() -> None:
     ids = [r.id for r in evidence.rules(catalog(), frozenset({"SL811"}))]
     assert ids == [r.id for r in catalog().rules if r.evidence and r.id != "SL811"] and "SL810" in ids
     assert "SL801" not in ids and "SL811" not in ids
+
+
+def test_an_interrupted_run_waits_only_briefly_for_a_stuck_scanner_thread(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """bandit runs in a thread while checkov runs in the caller's. When checkov's run is interrupted and bandit's
+    thread does not end (stuck outside its process, which `stop_all` killed), the interruption is raised after
+    STOP_WAIT, and the thread is a daemon, so it cannot hold the interpreter's exit either."""
+    fake = Fake(monkeypatch)
+    monkeypatch.setattr(evidence, "STOP_WAIT", 0.1)
+    started, release = threading.Event(), threading.Event()
+    stuck: list[threading.Thread] = []
+
+    def bandit_stuck(*args: object) -> Scan:
+        stuck.append(threading.current_thread())
+        started.set()
+        release.wait(10)
+        return Scan("bandit", "")
+
+    def checkov_interrupted(*args: object) -> Scan:
+        assert started.wait(10)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(bandit, "scan", bandit_stuck)
+    monkeypatch.setattr(checkov, "scan", checkov_interrupted)
+    (tf, py) = tree(tmp_path, "a/main.tf", "a/app.py")
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            evidence.scan_all([Subject("a", "m", (tf,), (py,), (AT_REST, CODE))], 5.0, quiet=True)
+        (thread,) = stuck
+        assert thread.is_alive() and thread.daemon and thread is not threading.current_thread()
+        assert fake.events == ["allow", "stop_all"] and fake.written == []
+    finally:
+        release.set()
+        for thread in stuck:
+            thread.join(10)
