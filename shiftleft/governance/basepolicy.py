@@ -7,7 +7,9 @@ or above up to the repository root), and every file it names, are copied out
 of git into a private temporary folder with the same layout; the usual
 loaders then read them from there, so the base policy is checked exactly as
 strictly as a working-tree one. Paths the configuration names must stay
-inside the repository; a symlink or submodule in the policy is an error.
+inside the repository; a symlink or submodule in the policy is an error, and
+so is a path git itself refuses (a `.git` part). The copy is a private folder
+`$TMPDIR/shiftleft-base-*`, removed when the run ends.
 """
 
 from __future__ import annotations
@@ -131,10 +133,15 @@ def _copy_tree(commit: str, root: Path, prefix: str, folder: Path) -> None:
 
 
 def _copy(commit: str, root: Path, path: str, folder: Path, what: str) -> bytes:
+    if ".git" in path.lower().split("/"):  # git refuses such a path (any case); `.git` marks the copy's root
+        raise ConfigError(f"--base: {path} at the base commit is a .git path, which git refuses to check out")
     data = gitread.show(commit, path, root)
     if data is None:
         raise ConfigError(f"--base: {what} {path} cannot be read at the base commit")
     target = folder / path
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(data)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+    except OSError as e:  # a name longer than the file system allows, say
+        raise ConfigError(f"--base: {path} at the base commit cannot be copied: {e.strerror or e}") from None
     return data

@@ -13,9 +13,9 @@ needs_git = pytest.mark.skipif(GIT is None, reason="git is not installed")
 ENV = {"GIT_CONFIG_GLOBAL": "/dev/null", "GIT_CONFIG_NOSYSTEM": "1", "PATH": "/usr/bin:/bin:/usr/local/bin"}
 
 
-def git(repo: Path, *args: str) -> str:
+def git(repo: Path, *args: str, stdin: str | None = None) -> str:
     done = subprocess.run([GIT or "git", *args], cwd=repo, capture_output=True, text=True, check=True,
-                          env={**ENV, "HOME": str(repo)})  # fmt: skip
+                          env={**ENV, "HOME": str(repo)}, input=stdin)  # fmt: skip
     return done.stdout.strip()
 
 
@@ -34,3 +34,23 @@ def init(root: Path, files: dict[str, str]) -> str:
         (root / rel).parent.mkdir(parents=True, exist_ok=True)
         (root / rel).write_text(text, encoding="utf-8")
     return commit(root, "base")
+
+
+Tree = list[tuple[str, "str | Tree"]]
+
+
+def crafted(repo: Path, tree: Tree) -> str:
+    """A commit git's porcelain never makes (a `.git` entry, two entries of one name, a name too long for the
+    file system), written with `git mktree`: (name, text) is a file, (name, [...]) a folder. The commit's id."""
+    tree_id = _tree(repo, tree)
+    return git(repo, "-c", "user.name=t", "-c", "user.email=t@t.invalid", "commit-tree", "-m", "crafted", tree_id)
+
+
+def _tree(repo: Path, tree: Tree) -> str:
+    lines = []
+    for name, value in tree:
+        if isinstance(value, str):
+            lines.append(f"100644 blob {git(repo, 'hash-object', '-w', '--stdin', stdin=value)}\t{name}\n")
+        else:
+            lines.append(f"040000 tree {_tree(repo, value)}\t{name}\n")
+    return git(repo, "mktree", stdin="".join(lines))

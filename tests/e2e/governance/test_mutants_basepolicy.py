@@ -3,6 +3,8 @@ policy files are copied out of git, and every refusal (issue 14)."""
 
 from __future__ import annotations
 
+import stat
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -11,7 +13,7 @@ from shiftleft import config as config_mod
 from shiftleft.errors import ConfigError
 from shiftleft.findings import Severity
 from shiftleft.governance import basepolicy
-from tests.e2e.governance.gitrepo import commit, init, needs_git
+from tests.e2e.governance.gitrepo import commit, crafted, init, needs_git
 
 pytestmark = needs_git
 TEAM = """[tool.shiftleft]
@@ -36,6 +38,8 @@ FILES = {
     "both/.shiftleft.toml": 'fail_on = "low"\n',
     "both/pyproject.toml": '[tool.shiftleft]\nfail_on = "medium"\n',
     "docs/readme.md": "docs\n",
+    "docs/guide/readme.md": "a folder two levels down with no policy in it\n",
+    "drive/.shiftleft.toml": 'rules = ["C:rules"]\n',
     "deep/er/.shiftleft.toml": 'fail_on = "medium"\n',
     "ints/.shiftleft.toml": "tiers = 1\n",
     "out/.shiftleft.toml": 'rules = ["../../x"]\n',
@@ -206,3 +210,88 @@ def test_a_path_that_is_no_string_is_left_to_the_configuration_and_one_outside_i
         f"{main}:out/.shiftleft.toml",
         "rules: '../../x' points outside the repository",
     )
+
+
+def test_a_working_folder_two_levels_down_without_policy_files(repo, tmp_path: Path) -> None:
+    """Nothing is copied into docs/ at the base: the working folder's place in the copy is made with its parents."""
+    root, bare, _main, _link = repo
+    base = basepolicy.load(bare, None, root / "docs" / "guide", tmp_path)
+    assert (base.config_path, base.cwd, copied(tmp_path)) == ("", tmp_path / "docs" / "guide", [])
+    assert base.cwd.is_dir()
+
+
+def test_a_working_folder_in_a_plain_folder_named_git(repo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With GIT_DIR elsewhere, a work tree may hold a plain `.git` folder: the copy's `.git` then exists already."""
+    root, _bare, main, _link = repo
+    tree = tmp_path / "tree"
+    (tree / ".git" / "sub").mkdir(parents=True)
+    monkeypatch.setenv("GIT_DIR", str(root / ".git"))
+    monkeypatch.setenv("GIT_WORK_TREE", str(tree))
+    base = basepolicy.load(main, None, tree / ".git" / "sub", tmp_path / "copy")
+    assert (base.root, base.cwd, base.config_path) == (tree, tmp_path / "copy" / ".git" / "sub", "")
+    assert copied(tmp_path / "copy") == ["shiftleft-waivers.yaml"] and base.cwd.is_dir()
+
+
+def test_the_configuration_is_confined_to_the_copy(repo, tmp_path: Path) -> None:
+    """A drive-letter path passes the lexical check of `--base` (a folder `C:rules` is legal on POSIX); the
+    configuration loader, confined to the copy as it is to the repository without `--base`, refuses it."""
+    root, _bare, main, _link = repo
+    with pytest.raises(ConfigError) as e:
+        basepolicy.load(main, None, root / "drive", tmp_path)
+    assert (e.value.file, e.value.line, e.value.message) == (
+        f"{main}:drive/.shiftleft.toml",
+        1,
+        "rules: 'C:rules' is absolute; write it relative to the configuration file's folder",
+    )
+    base = basepolicy.load(main, None, root / "team", tmp_path / "team")
+    assert base.config.root == tmp_path / "team"
+
+
+def test_the_copy_is_a_private_folder_named_for_shiftleft(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An operator who finds the copy in TMPDIR (say after a killed run) can tell whose it is."""
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    holder = basepolicy.temporary()
+    folder = Path(holder.name)
+    assert (folder.parent, folder.name[:15], len(folder.name) > 15) == (tmp_path, "shiftleft-base-", True)
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    holder.cleanup()
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_two_entries_of_one_name_at_the_base(repo, tmp_path: Path) -> None:
+    """A tree holding a file `rules` and a folder `rules/` (git mktree makes one): the folder cannot be read."""
+    root, _bare, _main, _link = repo
+    odd = crafted(
+        root, [(".shiftleft.toml", 'rules = ["rules"]\n'), ("rules", "x\n"), ("rules", [("r.yaml", "r: 1\n")])]
+    )
+    with pytest.raises(ConfigError) as e:
+        basepolicy.load(odd, None, root, tmp_path)
+    assert str(e.value) == "--base: policy file rules/r.yaml cannot be read at the base commit"
+
+
+@pytest.mark.parametrize(
+    ("setting", "tree", "path"),
+    [
+        ('rules = ["."]', [(".git", "x\n")], ".git"),
+        ('waivers = ".git/w.yaml"', [(".git", [("w.yaml", "waivers: []\n")])], ".git/w.yaml"),
+        ('rules = ["r"]', [("r", [(".GIT", [("x.yaml", "x: 1\n")])])], "r/.GIT/x.yaml"),
+    ],
+)
+def test_a_git_path_at_the_base_is_refused(repo, tmp_path: Path, setting: str, tree, path: str) -> None:
+    """Git refuses to check out a path with a `.git` part (in any case); a `.git` file once crashed the copy."""
+    root, _bare, _main, _link = repo
+    odd = crafted(root, [(".shiftleft.toml", setting + "\n"), *tree])
+    with pytest.raises(ConfigError) as e:
+        basepolicy.load(odd, None, root, tmp_path)
+    assert str(e.value) == f"--base: {path} at the base commit is a .git path, which git refuses to check out"
+    assert copied(tmp_path) == [".shiftleft.toml"]
+
+
+def test_a_name_too_long_for_the_file_system_is_a_one_line_error(repo, tmp_path: Path) -> None:
+    """Git stores a 300-byte name; the file system does not (255): an error, no longer a crash."""
+    root, _bare, _main, _link = repo
+    name = "a" * 295 + ".yaml"
+    odd = crafted(root, [(".shiftleft.toml", 'rules = ["r"]\n'), ("r", [(name, "x: 1\n")])])
+    with pytest.raises(ConfigError) as e:
+        basepolicy.load(odd, None, root, tmp_path)
+    assert str(e.value) == f"--base: r/{name} at the base commit cannot be copied: File name too long"
