@@ -18,6 +18,9 @@ from shiftleft.errors import UsageError
 TIMEOUT = 60
 
 
+SUBMODULE = "160000"
+
+
 class Entry(NamedTuple):
     """One file of a commit's tree."""
 
@@ -57,7 +60,8 @@ def resolve(ref: str, root: Path) -> str:
 
 
 def files(commit: str, root: Path, prefix: str = "") -> list[Entry]:
-    """Files of the commit, under `prefix` (a folder or file, relative to the root) or all."""
+    """Files of the commit, under `prefix` (a folder or file, relative to the root) or all; submodules are listed
+    too (mode `160000`), for the caller to refuse or skip: a policy folder holding one is not a plain folder."""
     args = ["ls-tree", "-r", "-z", "--full-tree", commit]
     if prefix:
         args += ["--", prefix]
@@ -70,7 +74,7 @@ def files(commit: str, root: Path, prefix: str = "") -> list[Entry]:
             continue
         meta, _tab, path = record.partition("\t")
         mode, kind, _sha = meta.split(" ")
-        if kind == "blob":
+        if kind in ("blob", "commit"):  # "commit": a submodule (git's gitlink)
             out.append(Entry(path, mode))
     return out
 

@@ -198,6 +198,8 @@ def _base_manifests(base: basepolicy.Base, config: config_mod.Config, paths: Seq
         prefix = _rel(top, base.root)
         for entry in gitread.files(base.commit, base.root, prefix):
             rel = entry.path[len(prefix) + 1 :] if prefix else entry.path
+            if entry.mode == gitread.SUBMODULE:
+                continue  # a pinned commit of another repository, never a manifest
             if any(p.match(rel) for p in include) and not any(p.match(rel) for p in skip):
                 out.append(entry.path)
     return sorted(set(out))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 
@@ -36,12 +37,18 @@ def init(root: Path, files: dict[str, str]) -> str:
     return commit(root, "base")
 
 
-Tree = list[tuple[str, "str | Tree"]]
+class Gitlink(NamedTuple):
+    """A submodule entry of a crafted tree: the commit it pins (which need not exist here)."""
+
+    commit: str
+
+
+Tree = list[tuple[str, "str | Gitlink | Tree"]]
 
 
 def crafted(repo: Path, tree: Tree) -> str:
     """A commit git's porcelain never makes (a `.git` entry, two entries of one name, a name too long for the
-    file system), written with `git mktree`: (name, text) is a file, (name, [...]) a folder. The commit's id."""
+    file system, a submodule), written with `git mktree`: (name, text) is a file, (name, [...]) a folder. The commit's id."""
     tree_id = _tree(repo, tree)
     return git(repo, "-c", "user.name=t", "-c", "user.email=t@t.invalid", "commit-tree", "-m", "crafted", tree_id)
 
@@ -49,7 +56,9 @@ def crafted(repo: Path, tree: Tree) -> str:
 def _tree(repo: Path, tree: Tree) -> str:
     lines = []
     for name, value in tree:
-        if isinstance(value, str):
+        if isinstance(value, Gitlink):
+            lines.append(f"160000 commit {value.commit}\t{name}\n")
+        elif isinstance(value, str):
             lines.append(f"100644 blob {git(repo, 'hash-object', '-w', '--stdin', stdin=value)}\t{name}\n")
         else:
             lines.append(f"040000 tree {_tree(repo, value)}\t{name}\n")

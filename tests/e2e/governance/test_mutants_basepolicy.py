@@ -13,7 +13,7 @@ from shiftleft import config as config_mod
 from shiftleft.errors import ConfigError
 from shiftleft.findings import Severity
 from shiftleft.governance import basepolicy
-from tests.e2e.governance.gitrepo import commit, crafted, init, needs_git
+from tests.e2e.governance.gitrepo import Gitlink, commit, crafted, init, needs_git
 
 pytestmark = needs_git
 TEAM = """[tool.shiftleft]
@@ -285,6 +285,18 @@ def test_a_git_path_at_the_base_is_refused(repo, tmp_path: Path, setting: str, t
         basepolicy.load(odd, None, root, tmp_path)
     assert str(e.value) == f"--base: {path} at the base commit is a .git path, which git refuses to check out"
     assert copied(tmp_path) == [".shiftleft.toml"]
+
+
+def test_a_submodule_in_the_base_policy_is_refused(repo, tmp_path: Path) -> None:
+    """A rule folder holding a submodule beside its files is not a plain folder: its rules would be missing from the
+    copy (git keeps only the pinned commit), so the base policy would be weaker than it looks. Refused."""
+    root, _bare, _main, _link = repo
+    odd = crafted(
+        root, [(".shiftleft.toml", 'rules = ["r"]\n'), ("r", [("a.yaml", "a: 1\n"), ("vendored", Gitlink("1" * 40))])]
+    )
+    with pytest.raises(ConfigError) as e:
+        basepolicy.load(odd, None, root, tmp_path)
+    assert str(e.value) == "--base: r/vendored is a submodule at the base commit; policy files must be plain files"
 
 
 def test_a_name_too_long_for_the_file_system_is_a_one_line_error(repo, tmp_path: Path) -> None:

@@ -10,7 +10,7 @@ import pytest
 
 from shiftleft.errors import UsageError
 from shiftleft.governance import gitread
-from tests.e2e.governance.gitrepo import commit, git, init, needs_git
+from tests.e2e.governance.gitrepo import git, init, needs_git
 
 pytestmark = needs_git
 ODD = os.fsdecode(b"odd\xff.txt")  # file names that are not UTF-8
@@ -36,8 +36,11 @@ def repo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str, str]:
     (root / "run.sh").chmod(0o755)
     (root / "link").symlink_to("a.txt")
     (root / ODD).write_text("odd\n", encoding="utf-8")
-    git(root, "update-index", "--add", "--cacheinfo", f"160000,{'1' * 40},sub")
-    first = commit(root, "more")
+    git(root, "add", "-A")
+    git(root, "update-index", "--add", "--cacheinfo", f"160000,{'1' * 40},sub")  # after `add -A`, which drops it
+    git(root, "-c", "user.name=t", "-c", "user.email=t@t.invalid", "commit", "-q", "-m", "more")
+    first = git(root, "rev-parse", "HEAD")
+    (root / "sub").mkdir()  # the submodule not checked out, as a clone leaves it: not a change
     git(root, "-c", "user.name=t", "-c", "user.email=t@t.invalid", "tag", "-a", "v1", "-m", "v1")
     (root / "a.txt").write_text("changed\n", encoding="utf-8")
     (root / "rules2" / "x").unlink()
@@ -76,7 +79,7 @@ def test_resolve_names_the_commit_of_a_branch_or_an_annotated_tag(repo) -> None:
         )
 
 
-def test_files_lists_the_blobs_with_their_modes(repo) -> None:
+def test_files_lists_the_blobs_and_submodules_with_their_modes(repo) -> None:
     root, first, _tag = repo
     assert gitread.files(first, root) == [
         gitread.Entry(".gitignore", "100644"),
@@ -87,6 +90,7 @@ def test_files_lists_the_blobs_with_their_modes(repo) -> None:
         gitread.Entry("rules/r.yaml", "100644"),
         gitread.Entry("rules2/x", "100644"),
         gitread.Entry("run.sh", "100755"),
+        gitread.Entry("sub", gitread.SUBMODULE),
         gitread.Entry("tab\there.txt", "100644"),
     ]
     assert gitread.files(first, root, "rules") == [gitread.Entry("rules/r.yaml", "100644")]

@@ -14,7 +14,7 @@ from shiftleft import config as config_mod
 from shiftleft.discover import Target
 from shiftleft.errors import UsageError
 from shiftleft.governance import basepolicy, session
-from tests.e2e.governance.gitrepo import init, needs_git
+from tests.e2e.governance.gitrepo import Gitlink, crafted, init, needs_git
 
 OLD = {"metadata": {"name": "checkout"}, "spec": {"tier": 1, "lifecycle": "production", "continuity": {"rto": "1h"},
        "waivers": [{"rule": "SL301", "expires": "2027-01-01", "approved_by": "a"}]}}  # fmt: skip
@@ -109,6 +109,14 @@ def test_base_manifests_under_the_checked_paths_matched_by_the_bases_globs(repo,
         "svc/a/shiftleft.yaml",
         "svc/b/shiftleft.yaml",
     ]
+
+
+@needs_git
+def test_a_submodule_named_like_a_manifest_is_not_a_base_manifest(repo, tmp_path: Path) -> None:
+    root, _first = repo
+    odd = crafted(root, [("svc", [("shiftleft.yaml", Gitlink("1" * 40))]), ("shiftleft.yaml", "x: 1\n")])
+    base = basepolicy.Base("main", odd, root, tmp_path, tmp_path, config_mod.defaults(), "")
+    assert session._base_manifests(base, config_mod.defaults(), ["."], root) == ["shiftleft.yaml"]
 
 
 @needs_git
