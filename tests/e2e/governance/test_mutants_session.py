@@ -114,7 +114,7 @@ def test_base_manifests_under_the_checked_paths_matched_by_the_bases_globs(repo,
 @needs_git
 def test_a_submodule_named_like_a_manifest_is_not_a_base_manifest(repo, tmp_path: Path) -> None:
     root, _first = repo
-    odd = crafted(root, [("svc", [("shiftleft.yaml", Gitlink("1" * 40))]), ("shiftleft.yaml", "x: 1\n")])
+    odd = crafted(root, [("a", [("shiftleft.yaml", Gitlink("1" * 40))]), ("shiftleft.yaml", "x: 1\n")])  # listed first
     base = basepolicy.Base("main", odd, root, tmp_path, tmp_path, config_mod.defaults(), "")
     assert session._base_manifests(base, config_mod.defaults(), ["."], root) == ["shiftleft.yaml"]
 
