@@ -3,6 +3,7 @@ file:line:col and path), which base manifests are compared, and the files change
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -11,10 +12,12 @@ from pathlib import Path
 import pytest
 
 from shiftleft import config as config_mod
+from shiftleft import pipeline
 from shiftleft.discover import Target
 from shiftleft.errors import UsageError
 from shiftleft.governance import basepolicy, session
-from tests.e2e.governance.gitrepo import Gitlink, crafted, init, needs_git
+from tests.e2e.governance.gitrepo import Gitlink, commit, crafted, git, init, needs_git
+from tests.helpers import NOW, good_manifest, run_cli, write
 
 OLD = {"metadata": {"name": "checkout"}, "spec": {"tier": 1, "lifecycle": "production", "continuity": {"rto": "1h"},
        "waivers": [{"rule": "SL301", "expires": "2027-01-01", "approved_by": "a"}]}}  # fmt: skip
@@ -134,6 +137,7 @@ def test_a_path_outside_the_repository(tmp_path: Path) -> None:
 
 CHILD = """
 import locale, sys
+import json
 import os
 import subprocess
 import sys
@@ -158,3 +162,164 @@ def test_downgrades_are_read_as_utf8_whatever_the_locale(tmp_path: Path) -> None
     )
     assert (run.returncode, run.stderr) == (0, "")
     assert run.stdout == "ANSI_X3.4-1968 [('SL911', 3, 'tier lowered from 1 to 2 since main')]\n"
+
+
+# `check --base` end to end: the drift step over several base manifests, the removed services, the paths checked,
+# `--config`, a working tree's configuration that does not load, and the base commit's baseline.
+
+CHECKOUT = "services/checkout/shiftleft.yaml"
+SEARCH = "services/search/shiftleft.yaml"
+FAILING = good_manifest().replace("rto: 30m", "rto: 2h")
+SL301 = ("SL301", "checkout", f"{CHECKOUT}:13:10", "spec.continuity.rto", True,
+         "RTO 2h exceeds the tier 1 (mission-critical) ceiling of 1h")  # fmt: skip
+INLINE = "  waivers:\n    - {rule: SL315, reason: later, approved_by: lead, expires: 2027-01-31}\n"
+
+
+def pull_request(tmp_path: Path, files: dict[str, str]) -> Path:
+    """A repository whose `main` holds `files` (manifests with their documents), on a new branch `pr`."""
+    root = tmp_path / "repo"
+    for rel, text in files.items():
+        write(root, rel, text)
+    init(root, {})
+    git(root, "checkout", "-q", "-b", "pr")
+    return root
+
+
+def check(root: Path, capsys, monkeypatch, *args: str) -> tuple[int, dict]:
+    run = run_cli(["check", "--now", NOW, "--format", "json", *args], capsys, monkeypatch, root)
+    return run.code, json.loads(run.out) if run.out else {"err": run.err}
+
+
+def findings(doc: dict) -> list[tuple[str, str, str, str, bool, str]]:
+    return [(f["rule"], f["service"], "{file}:{line}:{col}".format(**f["location"]), f["location"]["path"],
+             f["failing"], f["message"]) for f in doc["findings"]]  # fmt: skip
+
+
+def removed(name: str, file: str) -> tuple[str, str, str, str, bool, str]:
+    message = f"manifest of {name} deleted or moved out of the manifest globs since main"
+    return ("SL910", name, f"{file}:0:0", "", True, message)
+
+
+@needs_git
+def test_every_changed_base_manifest_is_compared_and_every_removed_one_reported(
+    tmp_path: Path, capsys, monkeypatch
+) -> None:
+    """One run over seven base manifests, in path order: one that is no mapping (skipped, not the end of the
+    loop), four deleted (SL910 at 0:0, their name or, without one, their path; their base tier when it is a whole
+    number), one renamed and lowered (compared by its path: SL911 under the new name, and its new inline waiver
+    listed with its file), and a last one edited without a downgrade (which keeps what came before it)."""
+    root = pull_request(tmp_path, {
+        "services/a/shiftleft.yaml": "- not a mapping\n",
+        "services/b/shiftleft.yaml": "metadata: {name: b}\nspec: {tier: 1}\n",
+        "services/c/shiftleft.yaml": "spec: [tier, 1]\n",
+        "services/d/shiftleft.yaml": "metadata: {name: d}\n",
+        "services/e/shiftleft.yaml": "metadata: {name: e}\nspec: {tier: '1'}\n",
+        "services/f/shiftleft.yaml": good_manifest("f", 1),
+        "services/g/shiftleft.yaml": good_manifest("g", 2),
+    })  # fmt: skip
+    for name in "abcde":
+        (root / f"services/{name}/shiftleft.yaml").unlink()
+    write(root, "services/f/shiftleft.yaml", good_manifest("f2", 2) + INLINE)
+    write(root, "services/g/shiftleft.yaml", "# edited\n" + good_manifest("g", 2))
+    commit(root, "pr")
+    code, doc = check(root, capsys, monkeypatch, "--base", "main")
+    assert code == 1
+    assert findings(doc) == [
+        removed("b", "services/b/shiftleft.yaml"),
+        removed("services/c/shiftleft.yaml", "services/c/shiftleft.yaml"),
+        removed("d", "services/d/shiftleft.yaml"),
+        removed("e", "services/e/shiftleft.yaml"),
+        ("SL911", "f2", "services/f/shiftleft.yaml:7:9", "spec.tier", True, "tier lowered from 1 to 2 since main"),
+    ]
+    assert [(s["name"], s["file"], s["tier"], s["valid"]) for s in doc["services"]] == [
+        ("f2", "services/f/shiftleft.yaml", 2, True),
+        ("g", "services/g/shiftleft.yaml", 2, True),
+        ("b", "services/b/shiftleft.yaml", 1, True),
+        ("services/c/shiftleft.yaml", "services/c/shiftleft.yaml", None, True),
+        ("d", "services/d/shiftleft.yaml", None, True),
+        ("e", "services/e/shiftleft.yaml", None, True),
+    ]
+    assert doc["policy_changes"] == [{"loosening": True, "source": "services/f/shiftleft.yaml",
+                                      "change": "inline waiver added: SL315 on f2 until 2027-01-31, approved by lead"}]
+
+
+@needs_git
+def test_only_base_manifests_under_the_checked_paths_are_compared(tmp_path: Path, capsys, monkeypatch) -> None:
+    root = pull_request(tmp_path, {CHECKOUT: good_manifest(), SEARCH: good_manifest("search", 2)})
+    (root / CHECKOUT).unlink()
+    code, doc = check(root, capsys, monkeypatch, "--base", "main", "services/search")
+    assert (code, findings(doc), [s["name"] for s in doc["services"]]) == (0, [], ["search"])
+    code, doc = check(root, capsys, monkeypatch, "--base", "main")
+    assert (code, findings(doc)) == (1, [removed("checkout", CHECKOUT)])
+
+
+@needs_git
+def test_the_configuration_named_by_config_judges_with_and_without_base(tmp_path: Path, capsys, monkeypatch) -> None:
+    """`--config ci/shiftleft.toml`: with `--base`, the base's copy of that file judges (fail_on high: SL301 fails)
+    and the working tree's edit of it is the policy change; without, the working tree's file (fail_on critical)."""
+    root = pull_request(tmp_path, {CHECKOUT: FAILING, "ci/shiftleft.toml": 'fail_on = "high"\n'})
+    write(root, "ci/shiftleft.toml", 'fail_on = "critical"\n')
+    commit(root, "lower the gate")
+    code, doc = check(root, capsys, monkeypatch, "--base", "main", "--config", "ci/shiftleft.toml")
+    assert (code, findings(doc)) == (1, [SL301])
+    assert doc["policy_changes"] == [{"loosening": True, "change": "fail_on high → critical",
+                                      "source": "ci/shiftleft.toml"}]  # fmt: skip
+    code, doc = check(root, capsys, monkeypatch, "--config", "ci/shiftleft.toml")
+    assert (code, findings(doc), doc["policy_changes"]) == (0, [(*SL301[:4], False, SL301[5])], [])
+
+
+@pytest.mark.parametrize(
+    ("text", "error"),
+    [
+        ('fail_on = "nope"\n', ".shiftleft.toml:1: fail_on: unknown severity 'nope' (choose from critical, high, "
+                               "medium, low, info)"),
+        ("fail_on = \n", ".shiftleft.toml:1:11: invalid TOML: Invalid value"),
+    ],
+)  # fmt: skip
+@needs_git
+def test_a_working_tree_configuration_that_does_not_load_is_a_loosening_change(
+    tmp_path: Path, capsys, monkeypatch, text: str, error: str
+) -> None:
+    root = pull_request(tmp_path, {CHECKOUT: FAILING})
+    write(root, ".shiftleft.toml", text)
+    code, doc = check(root, capsys, monkeypatch, "--base", "main")
+    assert (code, findings(doc)) == (1, [SL301])
+    assert doc["policy_changes"] == [
+        {"loosening": True, "change": f"the working tree's configuration does not load: {error}", "source": ""}
+    ]
+
+
+@needs_git
+def test_a_base_baseline_that_is_no_baseline_is_named_by_commit_and_path(tmp_path: Path, capsys, monkeypatch) -> None:
+    root = pull_request(tmp_path, {CHECKOUT: FAILING, "ci/baseline.json": '{"schema": "x"}\n'})
+    run = run_cli(["check", "--now", NOW, "--base", "main", "--baseline", "ci/baseline.json"], capsys, monkeypatch,
+                  root)  # fmt: skip
+    assert (run.code, run.out) == (2, "")
+    assert run.err == (
+        "shiftleft: error: main:ci/baseline.json: not a baseline file (expected schema 'shiftleft/baseline-v1'; "
+        "write one with `shiftleft baseline`)\n"
+    )
+
+
+@needs_git
+def test_git_is_asked_about_the_repository_of_the_run_not_the_process_folder(
+    tmp_path: Path, capsys, monkeypatch
+) -> None:
+    """`pipeline.run(cwd=...)` away from the process's folder (not a repository): the changed files, the base
+    manifest and the base commit's baseline are all read from the run's repository."""
+    root = pull_request(tmp_path, {CHECKOUT: FAILING})
+    assert run_cli(["baseline", "--now", NOW, "-o", "baseline.json"], capsys, monkeypatch, root).code == 0
+    commit(root, "baseline")
+    git(root, "branch", "-q", "-f", "main")
+    write(root, CHECKOUT, FAILING.replace("classification: internal", "classification: public"))
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    outcome = pipeline.run([], config_file=None, fail_on=None, now=pipeline.parse_now(NOW), cwd=root, base="main",
+                           baseline="baseline.json")  # fmt: skip
+    assert [(f.rule, f.service, str(f.location), f.message, f.waiver and f.waiver.source)
+            for f in outcome.result.findings] == [
+        ("SL916", "checkout", f"{CHECKOUT}:11:26", "data classification lowered from internal to public since main",
+         None),
+        ("SL301", "checkout", f"{CHECKOUT}:13:10", SL301[5], "baseline.json"),
+    ]  # fmt: skip
