@@ -155,6 +155,10 @@ def test_downgrades_are_read_as_utf8_whatever_the_locale(tmp_path: Path) -> None
     that does not decode has no downgrades: the engine reports it instead)."""
     file = tmp_path / "m.yaml"
     file.write_text("metadata: {name: café}\nspec:\n  tier: 2\n", encoding="utf-8")
+    # Here first, in this process's (UTF-8) locale: mutmut runs a test only for the functions it saw the test call in
+    # its own process, so without this call the child's run would never be chosen for `_downgrades`' mutants.
+    found, _added = session._downgrades({}, {"spec": {"tier": 1}}, Target(file, "svc/m.yaml", tmp_path), "main")
+    assert [(f.rule, f.location.line) for f in found] == [("SL911", 3)]
     root = Path(session.__file__).parent.parent.parent  # the code under test, also when mutmut runs a copy of it
     env = {**os.environ, "LC_ALL": "C", "PYTHONCOERCECLOCALE": "0", "PYTHONUTF8": "0", "PYTHONPATH": str(root)}
     run = subprocess.run(
