@@ -194,10 +194,11 @@ class _Walked:
         entry = named.get(name)
         if entry is None:
             return False
-        try:  # a symlink: only `confine` can tell where it leads
-            return None if entry.is_symlink() else True
+        try:  # a symlink (only `confine` can tell where it leads) or a FIFO, socket or device (no document): None
+            plain = entry.is_file(follow_symlinks=False) or entry.is_dir(follow_symlinks=False)
         except OSError:
             return None
+        return True if plain else None
 
 
 @functools.lru_cache(maxsize=64)

@@ -94,14 +94,15 @@ def still(
 def present(joined: str) -> bool | None:
     """Whether something is at the normalised absolute path `joined`, by one lstat: False when nothing is
     (os.path.exists says False for every error too), True when it is no symlink and its folder has none on the
-    way (the cached `real_folder`), None when only `confine` can tell (a symlink at the end or on the way)."""
+    way (the cached `real_folder`) and a plain file or folder, None when only `confine` can tell (a symlink at the
+    end or on the way, a FIFO, socket or device)."""
     try:
         mode = os.lstat(joined).st_mode
     except OSError:
         return False
     folder = os.path.dirname(joined)
-    if stat.S_ISLNK(mode) or real_folder(folder) != folder:
-        return None
+    if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)) or real_folder(folder) != folder:
+        return None  # a symlink, or a FIFO, socket or device, which `confine` says is no document
     return True
 
 

@@ -212,6 +212,17 @@ def test_declared_document_removed(hook: Hook) -> None:
     assert parsed == sorted([FOCUS_FILE, f"{dep}/shiftleft.yaml"])
 
 
+def test_declared_document_turned_into_a_fifo(hook: Hook) -> None:
+    """A FIFO is no document (`paths.confine`): a runbook replaced by one no longer exists, for the cached run
+    too, though the listing still names an entry there that is no symlink."""
+    dep = _dependency(hook.root)
+    runbook = hook.root / dep / "docs" / "runbook.md"
+    runbook.unlink()
+    os.mkfifo(runbook)
+    parsed, _report = hook.same_as_uncached()
+    assert parsed == sorted([FOCUS_FILE, f"{dep}/shiftleft.yaml"])  # the cached facts were not trusted
+
+
 def test_declared_path_turned_into_an_escaping_symlink(hook: Hook, tmp_path: Path) -> None:
     dep = _dependency(hook.root)
     outside = tmp_path / "outside.md"

@@ -5,7 +5,18 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from shiftleft.paths import confine, explain, inside, printable, real_folder, realpath, still
+from shiftleft.paths import (
+    _climbs,
+    _file_or_folder,
+    confine,
+    explain,
+    inside,
+    present,
+    printable,
+    real_folder,
+    realpath,
+    still,
+)
 
 
 def test_a_sibling_folder_whose_name_extends_the_root_is_outside(tmp_path: Path) -> None:
@@ -96,3 +107,35 @@ def test_still_answers_as_confine_would_for_a_path_it_once_accepted(tmp_path: Pa
     assert (still(base, real, "in/f", True), still(base, real, "in/f", False)) == (True, False)  # a link on the way
     assert still(str(root / "real"), real, "f", True) is True
     assert still(base, real, "outdir/f", True) is False  # a plain file behind a folder link leading out
+
+
+def test_still_asks_confine_for_a_path_that_climbs(tmp_path: Path) -> None:
+    """`a/../b` is resolved as the system resolves it (a symlink before the `..` is followed first), so `still`
+    asks `confine` itself for it."""
+    (tmp_path / "real").mkdir()
+    (tmp_path / "real" / "f").write_text("x", encoding="utf-8")
+    real_folder.cache_clear()
+    base = str(tmp_path)
+    assert (still(base, base, "real/../real/f", True), still(base, base, "real/../real/f", False)) == (True, False)
+    assert (still(base, base, "real/../nope", False), still(base, base, "real/../nope", True)) == (True, False)
+
+
+def test_a_fifo_is_no_document_for_confine_or_still(tmp_path: Path) -> None:
+    """A FIFO (or socket, or device) exists but is no file to read: `confine` says it does not exist, on both of its
+    paths (with and without `..`), and `still` agrees rather than trusting the one lstat that sees an entry."""
+    (tmp_path / "real").mkdir()
+    os.mkfifo(tmp_path / "pipe")
+    real_folder.cache_clear()
+    base = str(tmp_path)
+    assert confine(base, base, "pipe") == (None, False)
+    assert confine(base, base, "real/../pipe") == (None, False)
+    assert (still(base, base, "pipe", False), still(base, base, "pipe", True)) == (True, False)
+    assert present(str(tmp_path / "pipe")) is None and present(str(tmp_path / "real")) is True
+    assert _file_or_folder(str(tmp_path / "missing")) is False  # nothing to stat: no document either
+
+
+def test_a_dotdot_between_backslashes_climbs_too() -> None:
+    """A path written with Windows separators (`docs\\..\\x`) counts as climbing, like `docs/../x`."""
+    assert (_climbs("docs\\..\\x"), _climbs("docs/../x"), _climbs("docs/..x"), _climbs("a..b")) == (
+        True, True, False, False,
+    )  # fmt: skip

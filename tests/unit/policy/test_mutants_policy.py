@@ -109,6 +109,50 @@ def test_cost_is_checked_against_the_limit_times_the_items() -> None:
     assert cel.compile_expression("spec.l.size() > 0").too_costly(large, 10**9) is None  # cannot grow
 
 
+class _Counting(celcost.Estimate):
+    """An estimate that counts the walks it is asked for."""
+
+    walks = 0
+
+    def cost(self, node: celcost.Node) -> float:
+        _Counting.walks += 1
+        return super().cost(node)
+
+
+def test_a_program_that_cannot_grow_costs_nothing() -> None:
+    assert cel.compile_expression("spec.a").cost(celcost.Estimate({"spec": {"a": 1}})) == 0
+
+
+def test_costs_are_remembered_by_the_input_values_they_read_up_to_a_bound(monkeypatch: pytest.MonkeyPatch) -> None:
+    """One walk per distinct input (`Estimate.key`), the answer kept as it was computed; at most `_REMEMBERED`
+    inputs per program; an input with no key (too long to remember) is walked every time and never kept."""
+    program = cel.compile_expression("spec.l.all(x, x > 0)")
+    _Counting.walks = 0
+    first = _Counting({"spec": {"l": [1, 2]}})
+    assert (program.cost(first), program.cost(_Counting({"spec": {"l": [1, 2]}}))) == (program.cost(first),) * 2
+    assert _Counting.walks == 1
+    assert program._costs == {first.key(program._reads): first.cost(program._tree)}  # type: ignore[arg-type]
+    long = _Counting({"spec": {"l": list(range(200))}})
+    assert long.key(program._reads) is None  # over MAX_KEY bytes
+    _Counting.walks = 0
+    program.cost(long)
+    program.cost(long)
+    assert _Counting.walks == 2 and len(program._costs) == 1
+    monkeypatch.setattr(cel, "_REMEMBERED", 3)
+    for n in range(6):
+        program.cost(_Counting({"spec": {"l": list(range(n))}}))
+    assert len(program._costs) == 3
+
+
+def test_a_program_from_the_cache_is_read_now_or_when_it_first_runs() -> None:
+    with pytest.raises(RuntimeError) as caught:
+        cel.deserialize(b"not a program", "x")
+    assert "Cannot parse serialized CEL expression" in str(caught.value)
+    lazy = cel.deserialize(b"not a program", "x", lazy=True)  # the catalog cache's way: nothing read yet
+    with pytest.raises(RuntimeError):
+        lazy.compiled()
+
+
 class _Raising:
     """Stands in for the runtime where it raises instead of returning an error value."""
 
