@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -92,6 +93,7 @@ GROUPS: dict[str, tuple[list[str], list[str]]] = {
 COPIED = ("shiftleft", "tests", "rules", "examples", "docs", "scripts")
 TOP_FILES = ("README.md", ".pre-commit-hooks.yaml")
 """Files at the root the selected tests read (test_mapping.py reads the pre-commit hooks)."""
+EQUIVALENT = ROOT / "tests" / "mutation" / "equivalent.md"
 KILLED = {1, 3, 24, -24, 36, 152, 255, -9, -11}
 """mutmut's exit codes that count as killed: a test failed, pytest broke, a timeout or a crash (mutmut's stats.py)."""
 
@@ -133,6 +135,34 @@ def scores(folder: Path) -> dict[str, tuple[int, int, int, list[str]]]:
     return out
 
 
+def listed(text: str) -> dict[str, set[str]]:
+    """Module path -> the mutants (`x_f__mutmut_3`, without the module) equivalent.md lists as equivalent.
+
+    A row's first cell names them in full, or by number (`_5`) after a full name of the same function. A number
+    with no full name before it, or a heading that names no file of the package, is a ValueError: the file is
+    written by hand and checked by the suite.
+    """
+    out: dict[str, set[str]] = {}
+    module = None
+    for number, line in enumerate(text.splitlines(), 1):
+        if line.startswith("## "):
+            module = line[3:].split()[0]
+            if not module.startswith("shiftleft/") or not (ROOT / module).is_file():
+                raise ValueError(f"equivalent.md:{number}: heading names no module of the package: {module}")
+            out.setdefault(module, set())
+        elif module and line.startswith("| `"):
+            prefix = None
+            for token in re.findall(r"`([^`]+)`", line.split("|")[1]):
+                if full := re.fullmatch(r"(x\S*__mutmut)_\d+", token):
+                    prefix = full.group(1)
+                    out[module].add(token)
+                elif re.fullmatch(r"_\d+", token):
+                    if prefix is None:
+                        raise ValueError(f"equivalent.md:{number}: {token} follows no full mutant name")
+                    out[module].add(prefix + token)
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("group", choices=sorted(GROUPS))
@@ -149,14 +179,19 @@ def main(argv: list[str] | None = None) -> int:
     if run.returncode != 0:
         print(f"mutmut failed ({run.returncode}); see {folder / 'mutmut.log'}", file=sys.stderr)
         return 2
-    total_killed = total = 0
+    equivalent = listed(EQUIVALENT.read_text(encoding="utf-8"))
+    total_killed = total = total_open = 0
     for module, (killed, count, mutants, survivors) in scores(folder).items():
         total_killed, total = total_killed + killed, total + count
         unchecked = f", {mutants - count} of {mutants} not run" if count < mutants else ""
-        print(f"{module}: {killed}/{count} killed ({100 * killed / count:.1f}%){unchecked}")
+        known = equivalent.get(module, set())
+        open_ = [name for name in survivors if name.rsplit(".", 1)[-1] not in known]
+        total_open += len(open_)
+        print(f"{module}: {killed}/{count} killed ({100 * killed / count:.1f}%){unchecked}; {len(open_)} open")
         for name in survivors:
-            print(f"    survived: {name}")
-    print(f"{args.group}: {total_killed}/{total} killed; inspect one with `cd {folder} && mutmut show NAME`")
+            print(f"    survived: {name}" + ("" if name in open_ else " (listed as equivalent)"))
+    print(f"{args.group}: {total_killed}/{total} killed, {total_open} open (neither killed nor listed in "
+          f"tests/mutation/equivalent.md); inspect one with `cd {folder} && mutmut show NAME`")
     return 0
 
 
