@@ -127,7 +127,7 @@ def _copy_tree(commit: str, root: Path, prefix: str, folder: Path) -> None:
     for entry in gitread.files(commit, root, prefix):
         if entry.path != prefix and not entry.path.startswith(prefix.rstrip("/") + "/") and prefix:
             continue
-        kind = {"120000": "symlink", gitread.SUBMODULE: "submodule"}.get(entry.mode)
+        kind = {gitread.SYMLINK: "symlink", gitread.SUBMODULE: "submodule"}.get(entry.mode)
         if kind:
             raise ConfigError(f"--base: {entry.path} is a {kind} at the base commit; policy files must be plain files")
         _copy(commit, root, entry.path, folder, "policy file")

@@ -16,9 +16,8 @@ from typing import NamedTuple
 from shiftleft.errors import UsageError
 
 TIMEOUT = 60
-
-
-SUBMODULE = "160000"
+SYMLINK, SUBMODULE = "120000", "160000"
+"""The modes of a symlink and of a submodule (a gitlink) in a tree; a file is `100644` or `100755`."""
 
 
 class Entry(NamedTuple):
@@ -26,7 +25,7 @@ class Entry(NamedTuple):
 
     path: str
     mode: str
-    """`100644`, `100755`; `120000` is a symlink, `160000` a submodule."""
+    """`100644`, `100755`; `SYMLINK` or `SUBMODULE`."""
 
 
 def _git(args: list[str], cwd: Path, *, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
